@@ -1,0 +1,1 @@
+"""branchbot: runs the online life of network branches in Telegram groups."""

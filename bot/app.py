@@ -1,0 +1,93 @@
+"""``build_application``: the one place the bot is wired, used by the CLI and by every test."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.clock import Clock, system_clock
+from bot.config import Config
+from bot.context import BotContext
+from bot.services import build_services
+from handlers import handler_groups
+from handlers.errors import on_error
+from handlers.menus import set_command_menus
+from storage import open_storage
+
+logger = logging.getLogger(__name__)
+
+# chat_member is never delivered unless asked for by name; the rest are listed so that an
+# older deployment's setting (Telegram keeps the last one) cannot filter them out.
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.CHAT_MEMBER,
+]
+# RetryAfter is retried by the rate limiter this many times before it reaches the caller.
+RATE_LIMIT_RETRIES = 3
+# Updates of different chats are handled side by side: a send held back by one group's
+# 20-per-minute limit must not stall every other group. Writes are serialized by storage.
+CONCURRENT_UPDATES = 64
+
+
+def file_url_for(base_url: str) -> str:
+    """Derive the file URL from a Bot API base URL (``…/bot`` → ``…/file/bot``)."""
+    return re.sub(r"/bot$", "/file/bot", base_url.rstrip("/"))
+
+
+def build_application(
+    config: Config, *, clock: Clock = system_clock, base_url: str | None = None
+) -> Application[Any, BotContext, Any, Any, Any, Any]:
+    """Build the bot: handlers, rate limiter, lifecycle hooks; storage opens in ``post_init``.
+
+    Args:
+        config: the loaded configuration.
+        clock: the source of the current instant for every service.
+        base_url: a Bot API base URL overriding the configured one (tests' fake API).
+    """
+    api_url = base_url or config.telegram.api_base_url
+    file_url = file_url_for(api_url) if base_url else config.telegram.api_base_file_url
+    application = (
+        ApplicationBuilder()
+        .token(config.telegram.token)
+        .base_url(api_url)
+        .base_file_url(file_url)
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data.update(config=config, clock=clock)
+    application.add_handlers(handler_groups())
+    application.add_error_handler(on_error)
+    return application
+
+
+async def _post_init(application: Application[Any, BotContext, Any, Any, Any, Any]) -> None:
+    """Open storage (migrating it), build the services and set the command menus."""
+    config: Config = application.bot_data["config"]
+    clock: Clock = application.bot_data["clock"]
+    storage = await open_storage(config.storage.path)
+
+    async def fetch_admins(chat_id: int) -> frozenset[int]:
+        members = await application.bot.get_chat_administrators(chat_id)
+        return frozenset(member.user.id for member in members)
+
+    services = build_services(config, storage, clock, fetch_admins)
+    application.bot_data["services"] = services
+    logger.info("storage ready at %s", config.storage.path)
+    await set_command_menus(application.bot, services, config, clock)
+
+
+async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Close storage."""
+    services = application.bot_data.pop("services", None)
+    if services is not None:
+        await services.storage.close()

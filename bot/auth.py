@@ -1,0 +1,107 @@
+"""Who may do what: operators, secretaries (group admins or granted) and members.
+
+The chat's administrator list is Telegram state: it is fetched on demand, kept at most
+``ADMIN_TTL``, and patched at once by ``chat_member`` updates, so a demoted admin loses rights
+without waiting for the cache to expire.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from bot.clock import Clock
+from bot.commands import Access
+from storage import Storage
+from storage.models import Branch
+
+logger = logging.getLogger(__name__)
+
+ADMIN_TTL = timedelta(minutes=5)
+
+AdminFetcher = Callable[[int], Awaitable[frozenset[int]]]
+
+
+class ActorKind(Enum):
+    """Who sent a message, as far as Telegram tells."""
+
+    PERSON = "person"
+    ANONYMOUS_ADMIN = "anonymous_admin"  # posted as the group itself: only admins can
+    CHANNEL = "channel"  # posted as some channel: anyone with a channel can
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The sender of an update in a chat."""
+
+    user_id: int
+    chat_id: int
+    private: bool
+    kind: ActorKind = ActorKind.PERSON
+
+
+class Authorizer:
+    """Decides a user's access in a chat."""
+
+    def __init__(
+        self,
+        *,
+        operators: frozenset[int],
+        storage: Storage,
+        fetch_admins: AdminFetcher,
+        clock: Clock,
+    ) -> None:
+        self._operators = operators
+        self._storage = storage
+        self._fetch_admins = fetch_admins
+        self._clock = clock
+        self._admins: dict[int, tuple[datetime, frozenset[int]]] = {}
+
+    def is_operator(self, user_id: int) -> bool:
+        """Whether the user is listed in ``bot.operators``."""
+        return user_id in self._operators
+
+    async def access(self, actor: Actor, branch: Branch | None) -> Access:
+        """Return the actor's access in their chat (``branch`` is the chat's branch, if any)."""
+        if actor.kind is ActorKind.CHANNEL:
+            return Access.MEMBER
+        if actor.kind is ActorKind.ANONYMOUS_ADMIN:
+            return Access.SECRETARY
+        if self.is_operator(actor.user_id):
+            return Access.OPERATOR
+        if actor.private:
+            return Access.MEMBER
+        if branch is not None:
+            member = await self._storage.memberships.get(branch.id, actor.user_id)
+            if member is not None and member.role == "secretary":
+                return Access.SECRETARY
+        if actor.user_id in await self.admins(actor.chat_id):
+            return Access.SECRETARY
+        return Access.MEMBER
+
+    async def admins(self, chat_id: int) -> frozenset[int]:
+        """Return the chat's administrators, from the cache while it is fresh."""
+        now = self._clock()
+        cached = self._admins.get(chat_id)
+        if cached is not None and now - cached[0] < ADMIN_TTL:
+            return cached[1]
+        admins = await self._fetch_admins(chat_id)
+        self._admins[chat_id] = (now, admins)
+        return admins
+
+    def admin_changed(self, chat_id: int, user_id: int, is_admin: bool) -> None:
+        """Apply a ``chat_member`` change to the cached list, if there is one."""
+        cached = self._admins.get(chat_id)
+        if cached is None:
+            return
+        fetched_at, admins = cached
+        updated = admins | {user_id} if is_admin else admins - {user_id}
+        self._admins[chat_id] = (fetched_at, updated)
+        logger.info("chat %s: admin list updated for user %s (admin=%s)", chat_id, user_id, is_admin)
+
+    def forget_chat(self, chat_id: int) -> None:
+        """Drop a chat's cached list (the chat moved or the bot left)."""
+        self._admins.pop(chat_id, None)

@@ -1,0 +1,113 @@
+"""Registering groups as branches, their settings, and following their chat's life."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.commands import Access
+from bot.config import BotConfig
+from bot.errors import UserError
+from bot.settings import normalize, parse_settings
+from storage import Storage
+from storage.models import Branch, Organisation
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    """What ``/setup`` did."""
+
+    branch: Branch
+    created: bool
+    organisation: Organisation | None
+
+
+class BranchService:
+    """Branch registration, settings and chat moves."""
+
+    def __init__(self, storage: Storage, config: BotConfig) -> None:
+        self._storage = storage
+        self._config = config
+
+    async def for_chat(self, chat_id: int) -> Branch | None:
+        """Return the branch registered for the chat."""
+        return await self._storage.branches.by_chat(chat_id)
+
+    async def get(self, branch_id: int) -> Branch | None:
+        """Return the branch with this id."""
+        return await self._storage.branches.get(branch_id)
+
+    async def setup(
+        self, *, chat_id: int, title: str, code: str | None, access: Access, now: datetime
+    ) -> SetupResult:
+        """Register the chat as a branch (idempotent), attaching it to an organisation.
+
+        Raises:
+            UserError: the code is unknown, or registration is closed and there is no code.
+        """
+        organisation = None
+        if code:
+            organisation = await self._storage.organisations.by_code(normalize(code).upper())
+            if organisation is None:
+                raise UserError("setup.bad_code", code=code)
+        async with self._storage.transaction():
+            existing = await self._storage.branches.by_chat(chat_id)
+            if existing is None and not (
+                organisation or self._config.open_registration or access >= Access.OPERATOR
+            ):
+                raise UserError("setup.needs_code")
+            branch, created = await self._storage.branches.register(
+                chat_id=chat_id,
+                title=title,
+                timezone=self._config.timezone,
+                language=self._config.language,
+                organisation_id=organisation.id if organisation else None,
+                now=now,
+            )
+            if organisation and branch.organisation_id != organisation.id:
+                await self._storage.branches.set_organisation(branch.id, organisation.id)
+            if not branch.active:
+                await self._storage.branches.set_active(branch.id, True, title)
+            branch = await self._storage.branches.get(branch.id)
+        if organisation is None and branch and branch.organisation_id:
+            organisation = await self._storage.organisations.get(branch.organisation_id)
+        assert branch is not None  # noqa: S101 - registered above
+        logger.info("branch %s for chat %s: setup (created=%s)", branch.id, chat_id, created)
+        return SetupResult(branch, created, organisation)
+
+    async def change_settings(self, branch: Branch, text: str) -> Branch:
+        """Apply ``/settings`` arguments; nothing changes unless every one is valid.
+
+        Raises:
+            UserError: from ``parse_settings``.
+        """
+        changes = parse_settings(text)
+        if not changes:
+            raise UserError("settings.usage")
+        await self._storage.branches.update_settings(branch.id, changes)
+        updated = await self._storage.branches.get(branch.id)
+        assert updated is not None  # noqa: S101 - it existed a moment ago
+        return updated
+
+    async def bot_added(self, chat_id: int, title: str) -> Branch | None:
+        """The bot was added to a group: a registered branch becomes active again."""
+        branch = await self._storage.branches.by_chat(chat_id)
+        if branch is not None:
+            await self._storage.branches.set_active(branch.id, True, title)
+            logger.info("branch %s: bot re-added, active again", branch.id)
+        return branch
+
+    async def deactivate_chat(self, chat_id: int, reason: str) -> None:
+        """The bot was removed from the chat or refused there: stop writing to it."""
+        branch = await self._storage.branches.by_chat(chat_id)
+        if branch is not None and branch.active:
+            await self._storage.branches.set_active(branch.id, False)
+            logger.warning("branch %s (chat %s) marked inactive: %s", branch.id, chat_id, reason)
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """The group became a supergroup: the branch and all its rows follow the new id."""
+        if await self._storage.branches.move_chat(old_chat_id, new_chat_id):
+            logger.info("branch moved from chat %s to chat %s", old_chat_id, new_chat_id)

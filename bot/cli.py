@@ -1,0 +1,75 @@
+"""The ``branchbot`` command: ``run`` the bot or ``check-config``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.config import Config, ConfigError, load_config
+from bot.logs import configure_logging
+
+logger = logging.getLogger(__name__)
+
+EXIT_CONFIG = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="branchbot", description="Telegram bot for network branches."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="run the bot (polling or webhook, as configured)")
+    check = commands.add_parser("check-config", help="validate the configuration and exit")
+    for sub in (run, check):
+        sub.add_argument(
+            "--config",
+            type=Path,
+            help="TOML file (default: built-in defaults and BRANCHBOT_* variables only)",
+        )
+    run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING"])
+    return parser
+
+
+def webhook_options(config: Config) -> dict[str, object]:
+    """Arguments for ``run_webhook``: listen where configured, on the URL's own path."""
+    webhook = config.telegram.webhook
+    if webhook is None:
+        raise ValueError("not in webhook mode")
+    return {
+        "listen": webhook.listen,
+        "port": webhook.port,
+        "url_path": urlparse(webhook.url).path.lstrip("/"),
+        "webhook_url": webhook.url,
+        "secret_token": webhook.secret_token,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
+def run(config: Config) -> None:
+    """Run until SIGINT or SIGTERM."""
+    application = build_application(config)
+    if config.telegram.mode == "webhook":
+        application.run_webhook(**webhook_options(config))
+    else:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script and of ``python -m bot``."""
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(args.config, os.environ)
+    except ConfigError as exc:
+        print(f"branchbot: {exc}", file=sys.stderr)  # noqa: T201
+        return EXIT_CONFIG
+    if args.command == "check-config":
+        print(f"{args.config or 'environment'}: configuration is valid")  # noqa: T201
+        return 0
+    configure_logging(args.log_level, config.telegram.token)
+    run(config)
+    return 0

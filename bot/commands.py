@@ -1,0 +1,73 @@
+"""The command table: where each command works and who may use it.
+
+It drives the gate in front of every command, ``/help`` and the command menus, so the three
+can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, IntEnum
+
+
+class Access(IntEnum):
+    """What a user may do in a chat; each level includes the ones below it."""
+
+    MEMBER = 1
+    SECRETARY = 2
+    OPERATOR = 3
+
+
+class Where(Enum):
+    """The chats a command works in."""
+
+    PRIVATE = "private"
+    GROUP = "group"
+    BOTH = "both"
+
+    def allows(self, private: bool) -> bool:
+        """Whether the command works in a private chat (``private``) or a group."""
+        return self is Where.BOTH or (self is Where.PRIVATE) == private
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One command: its name, where it works, who may use it, and whether it needs a branch."""
+
+    name: str
+    where: Where
+    access: Access
+    needs_branch: bool = False
+
+    @property
+    def summary_key(self) -> str:
+        """Catalog key of the one-line description shown in /help and the menus."""
+        return f"cmd.{self.name}"
+
+
+START = CommandSpec("start", Where.BOTH, Access.MEMBER)
+HELP = CommandSpec("help", Where.BOTH, Access.MEMBER)
+SETUP = CommandSpec("setup", Where.GROUP, Access.SECRETARY)
+SETTINGS = CommandSpec("settings", Where.GROUP, Access.SECRETARY, needs_branch=True)
+ROLE = CommandSpec("role", Where.GROUP, Access.SECRETARY, needs_branch=True)
+ROSTER = CommandSpec("roster", Where.GROUP, Access.SECRETARY, needs_branch=True)
+ORG_ADD = CommandSpec("org_add", Where.PRIVATE, Access.OPERATOR)
+
+COMMANDS: tuple[CommandSpec, ...] = (START, HELP, SETUP, SETTINGS, ROLE, ROSTER, ORG_ADD)
+
+
+def available(access: Access, *, private: bool, registered: bool) -> list[CommandSpec]:
+    """Return the commands a user with ``access`` may use in this kind of chat.
+
+    Args:
+        access: the user's access in the chat.
+        private: whether the chat is the user's private chat with the bot.
+        registered: whether a branch is in scope (commands that need one are hidden before).
+    """
+    return [
+        spec
+        for spec in COMMANDS
+        if spec.where.allows(private)
+        and spec.access <= access
+        and (registered or not spec.needs_branch)
+    ]

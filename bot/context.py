@@ -1,0 +1,64 @@
+"""``BotContext``: the typed callback context every handler receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.auth import Actor
+from bot.clock import Clock
+from bot.config import Config
+from bot.services import Services
+from storage.models import Branch
+
+
+@dataclass(frozen=True)
+class Here:
+    """Where an update happened, resolved once per update by the observe handler.
+
+    Attributes:
+        chat_id: the chat of the update.
+        private: whether it is the user's private chat with the bot.
+        branch: the group's branch, or in private the branch the user chose with a start link.
+        language: the language replies are written in.
+        actor: who sent it (None for updates without a sender).
+    """
+
+    chat_id: int
+    private: bool
+    branch: Branch | None
+    language: str
+    actor: Actor | None
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """Callback context with typed access to the services, config and clock."""
+
+    def __init__(
+        self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.here: Here | None = None
+
+    @property
+    def services(self) -> Services:
+        """The services built in ``post_init``."""
+        return self.application.bot_data["services"]
+
+    @property
+    def config(self) -> Config:
+        """The loaded configuration."""
+        return self.application.bot_data["config"]
+
+    @property
+    def clock(self) -> Clock:
+        """The injected clock."""
+        return self.application.bot_data["clock"]
+
+    def text(self, key: str, **params: Any) -> str:
+        """Render a catalog key in the language of where the update happened."""
+        language = self.here.language if self.here else self.config.bot.language
+        return self.services.translate(language, key, **params)

@@ -1,0 +1,136 @@
+"""Members as the bot sees them: recording, roles, the roster, and naming a user."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.errors import UserError
+from storage import Storage
+from storage.models import Branch, Member
+
+logger = logging.getLogger(__name__)
+
+ROLES = ("secretary", "committee", "member")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A Telegram user's public details, as carried by an update."""
+
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+
+class MemberService:
+    """Membership facts of branches."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def seen(self, person: Person, branch: Branch | None, now: datetime) -> None:
+        """Record that a person interacted, in a branch's group or privately (branch None)."""
+        async with self._storage.transaction():
+            await self._save(person, now)
+            if branch is not None:
+                await self._storage.memberships.touch(branch.id, person.id, now)
+                await self._storage.branches.touch(branch.id, now)
+
+    async def _save(self, person: Person, now: datetime) -> None:
+        await self._storage.users.save(
+            user_id=person.id,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            username=person.username,
+            language_code=person.language_code,
+            now=now,
+        )
+
+    async def joined(self, person: Person, branch: Branch, now: datetime) -> None:
+        """A person joined the group while the bot watched: they are on the roster."""
+        async with self._storage.transaction():
+            await self._save(person, now)
+            await self._storage.memberships.touch(branch.id, person.id, now, on_roster=True)
+
+    async def left(self, user_id: int, branch: Branch) -> None:
+        """A person left the group: off the roster, and out of any granted role."""
+        await self._storage.memberships.leave(branch.id, user_id)
+
+    async def join_roster(self, person: Person, branch: Branch, now: datetime) -> bool:
+        """Put the person on the roster; False if they were on it already."""
+        async with self._storage.transaction():
+            await self._save(person, now)
+            member = await self._storage.memberships.get(branch.id, person.id)
+            if member is not None and member.on_roster:
+                return False
+            await self._storage.memberships.touch(branch.id, person.id, now, on_roster=True)
+            return True
+
+    async def remove_from_roster(self, branch: Branch, user_id: int) -> Member:
+        """Take a member off the roster.
+
+        Raises:
+            UserError: the user is not on the branch's roster.
+        """
+        async with self._storage.transaction():
+            member = await self._storage.memberships.get(branch.id, user_id)
+            if member is None or not member.on_roster:
+                raise UserError("roster.not_on_roster")
+            await self._storage.memberships.set_roster(branch.id, user_id, on_roster=False)
+        return member
+
+    async def roster(self, branch: Branch) -> list[Member]:
+        """Return the branch's roster."""
+        return await self._storage.memberships.roster(branch.id)
+
+    async def set_role(self, branch: Branch, user_id: int, role: str) -> tuple[Member, bool]:
+        """Set a member's role.
+
+        Returns:
+            The member as before and whether the role changed.
+
+        Raises:
+            UserError: unknown role, or the user is not a member of the branch.
+        """
+        if role not in ROLES:
+            raise UserError("role.usage")
+        async with self._storage.transaction():
+            member = await self._storage.memberships.get(branch.id, user_id)
+            if member is None:
+                raise UserError("user.not_member")
+            if member.role != role:
+                await self._storage.memberships.set_role(branch.id, user_id, role)
+        logger.info("branch %s: user %s role %s -> %s", branch.id, user_id, member.role, role)
+        return member, member.role != role
+
+    async def resolve(self, branch: Branch, *, person: Person | None, word: str | None,
+                      now: datetime) -> Member:
+        """Find the member a command names.
+
+        Args:
+            branch: the branch the command runs in.
+            person: a user the update itself carries (a replied-to message or a text mention).
+            word: otherwise the argument: a numeric id or an @username seen in this branch.
+            now: the current instant (a carried person is recorded as seen).
+
+        Raises:
+            UserError: ``user.how_to_name`` if the member cannot be identified.
+        """
+        if person is not None:
+            async with self._storage.transaction():
+                await self._save(person, now)
+                await self._storage.memberships.touch(branch.id, person.id, now)
+            member = await self._storage.memberships.get(branch.id, person.id)
+        elif word and word.lstrip("-").isdigit():
+            member = await self._storage.memberships.get(branch.id, int(word))
+        elif word and word.startswith("@") and len(word) > 1:
+            member = await self._storage.memberships.find_by_username(branch.id, word[1:])
+        else:
+            member = None
+        if member is None:
+            raise UserError("user.how_to_name")
+        return member

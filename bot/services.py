@@ -1,0 +1,48 @@
+"""The services handlers call, built once at start and kept in ``bot_data``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.auth import AdminFetcher, Authorizer
+from bot.branches import BranchService
+from bot.clock import Clock
+from bot.config import Config
+from bot.delivery import DeliveryService
+from bot.i18n import Translator
+from bot.members import MemberService
+from bot.organisations import OrganisationService
+from storage import Storage
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything with state that a handler may need."""
+
+    storage: Storage
+    translate: Translator
+    auth: Authorizer
+    branches: BranchService
+    members: MemberService
+    organisations: OrganisationService
+    delivery: DeliveryService
+
+
+def build_services(
+    config: Config, storage: Storage, clock: Clock, fetch_admins: AdminFetcher
+) -> Services:
+    """Wire the services over an open storage."""
+    return Services(
+        storage=storage,
+        translate=Translator.load(),
+        auth=Authorizer(
+            operators=config.bot.operators,
+            storage=storage,
+            fetch_admins=fetch_admins,
+            clock=clock,
+        ),
+        branches=BranchService(storage, config.bot),
+        members=MemberService(storage),
+        organisations=OrganisationService(storage),
+        delivery=DeliveryService(storage),
+    )

@@ -1,0 +1,104 @@
+"""Parsing and showing a branch's settings (``/settings key=value …``)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config import LANGUAGES
+from bot.errors import UserError
+from storage.models import Branch
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_NAMES = {
+    **{name: index for index, name in enumerate(WEEKDAYS)},
+    **{
+        name: index
+        for index, name in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+    **{f"周{c}": index for index, c in enumerate("一二三四五六日")},
+    **{f"星期{c}": index for index, c in enumerate("一二三四五六日")},
+    "周天": 6,
+    "星期天": 6,
+}
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+OFF = "off"
+
+
+def normalize(text: str) -> str:
+    """NFKC-normalize command input, so full-width digits and punctuation work."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def parse_time(text: str) -> str:
+    """Parse ``H:MM`` or ``HH:MM`` into ``HH:MM``.
+
+    Raises:
+        ValueError: not a time of day.
+    """
+    match = _TIME.match(text.strip())
+    if not match:
+        raise ValueError(text)
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """Split ``a=1 b=sun 20:00`` into pairs; a word without ``=`` continues the last value."""
+    pairs: list[list[str]] = []
+    for word in text.split():
+        if "=" in word:
+            key, _, value = word.partition("=")
+            pairs.append([key.lower(), value])
+        elif pairs:
+            pairs[-1][1] = f"{pairs[-1][1]} {word}".strip()
+        else:
+            raise UserError("settings.usage")
+    return [(key, value) for key, value in pairs]
+
+
+def _summary(value: str) -> dict[str, object]:
+    if value.lower() == OFF:
+        return {"summary_weekday": None, "summary_time": None}
+    day, _, time = re.sub(r"\s*@\s*|\s+", "@", value.strip(), count=1).partition("@")
+    weekday = _WEEKDAY_NAMES.get(day.lower())
+    if weekday is None:
+        raise ValueError(value)
+    return {"summary_weekday": weekday, "summary_time": parse_time(time)}
+
+
+def parse_settings(text: str) -> dict[str, object]:
+    """Turn ``/settings`` arguments into column values; all are checked before any is used.
+
+    Raises:
+        UserError: ``settings.usage`` for a malformed line, ``settings.bad_value`` naming the
+            first unknown key or invalid value.
+    """
+    changes: dict[str, object] = {}
+    for key, value in _pairs(normalize(text)):
+        try:
+            if key == "timezone":
+                ZoneInfo(value)
+                changes["timezone"] = value
+            elif key == "language":
+                if value.lower() not in LANGUAGES:
+                    raise ValueError(value)
+                changes["language"] = value.lower()
+            elif key == "summary":
+                changes.update(_summary(value))
+            elif key == "checkin":
+                changes["checkin_time"] = None if value.lower() == OFF else parse_time(value)
+            else:
+                raise UserError("settings.bad_value", setting=key, value=value)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise UserError("settings.bad_value", setting=key, value=value) from None
+    return changes
+
+
+def describe_summary(branch: Branch) -> str:
+    """``sun 20:00``, or ``off``."""
+    if branch.summary_weekday is None or branch.summary_time is None:
+        return OFF
+    return f"{WEEKDAYS[branch.summary_weekday]} {branch.summary_time}"

@@ -1,0 +1,30 @@
+"""Laying text out within Telegram's message limit."""
+
+from __future__ import annotations
+
+MESSAGE_LIMIT = 4096
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split text into messages of at most ``limit`` characters, at line boundaries.
+
+    A single line longer than the limit is cut into pieces of exactly the limit.
+    """
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not chunks:
+        chunks.append(current)
+    return chunks

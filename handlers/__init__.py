@@ -1,0 +1,28 @@
+"""Telegram updates in, replies out: thin handlers over the services in ``bot/``."""
+
+from __future__ import annotations
+
+from telegram.ext import BaseHandler
+
+from handlers import branches, members, observe, organisations, start
+
+OBSERVE_GROUP = -2
+FEATURE_GROUP = 0
+
+
+def handler_groups() -> dict[int, list[BaseHandler]]:
+    """Every handler, by group.
+
+    Order matters between groups only: group −2 sees every update first, records its sender
+    and resolves the branch and language that the gate and all features read. Within group 0
+    each update matches one handler (a command name, a callback prefix or a member change).
+    """
+    return {
+        OBSERVE_GROUP: observe.handlers(),
+        FEATURE_GROUP: [
+            *start.handlers(),
+            *branches.handlers(),
+            *members.handlers(),
+            *organisations.handlers(),
+        ],
+    }

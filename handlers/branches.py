@@ -1,0 +1,106 @@
+"""``/setup``, ``/settings``, and following the group's life: bot added or removed, upgrades."""
+
+from __future__ import annotations
+
+from telegram import Chat, ChatMember, Update
+from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
+
+from bot import commands
+from bot.context import BotContext
+from bot.settings import describe_summary
+from handlers.common import access_of, arguments, command, here, reply
+from storage.models import Branch
+
+ADMIN_STATUSES = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+GONE_STATUSES = (ChatMember.LEFT, ChatMember.BANNED)
+
+
+async def setup(update: Update, context: BotContext) -> None:
+    """Registers the group as a branch, or says it already is one; warns if the bot is no admin."""
+    chat, services = update.effective_chat, context.services
+    code = arguments(context) or None
+    result = await services.branches.setup(
+        chat_id=chat.id,
+        title=chat.title or str(chat.id),
+        code=code,
+        access=await access_of(context),
+        now=context.clock(),
+    )
+    language = result.branch.language
+    lines = [
+        services.translate(
+            language,
+            "setup.created" if result.created else "setup.already",
+            branch=result.branch.title,
+            id=result.branch.id,
+        )
+    ]
+    if result.organisation:
+        lines.append(services.translate(language, "setup.organisation",
+                                        organisation=result.organisation.name))
+    me = await context.bot.get_chat_member(chat.id, context.bot.id)
+    if me.status not in ADMIN_STATUSES:
+        lines.append(services.translate(language, "setup.bot_not_admin"))
+    await update.effective_message.reply_text("\n\n".join(lines))
+
+
+def render_settings(context: BotContext, branch: Branch, key: str) -> str:
+    """The settings message for a branch, in the branch's (possibly new) language."""
+    return context.services.translate(
+        branch.language,
+        key,
+        timezone=branch.timezone,
+        language=branch.language,
+        summary=describe_summary(branch),
+        checkin=branch.checkin_time or "off",
+    )
+
+
+async def settings(update: Update, context: BotContext) -> None:
+    """Shows the branch's settings, or changes them when arguments are given."""
+    branch = here(context).branch
+    text = arguments(context)
+    if not text:
+        await update.effective_message.reply_text(render_settings(context, branch, "settings.show"))
+        return
+    updated = await context.services.branches.change_settings(branch, text)
+    await update.effective_message.reply_text(render_settings(context, updated, "settings.saved"))
+
+
+async def bot_membership(update: Update, context: BotContext) -> None:
+    """Added to a group: a greeting explaining /setup; removed: the branch goes inactive."""
+    change, chat = update.my_chat_member, update.effective_chat
+    if chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
+        return  # a user blocking or unblocking the bot in private
+    old, new = change.old_chat_member.status, change.new_chat_member.status
+    services = context.services
+    if new in GONE_STATUSES:
+        await services.branches.deactivate_chat(chat.id, f"bot status {new}")
+        services.auth.forget_chat(chat.id)
+    elif old in GONE_STATUSES:
+        branch = await services.branches.bot_added(chat.id, chat.title or str(chat.id))
+        key = "bot.welcome_back" if branch else "bot.added"
+        language = branch.language if branch else context.config.bot.language
+        await context.bot.send_message(chat.id, services.translate(language, key))
+
+
+async def chat_migrated(update: Update, context: BotContext) -> None:
+    """A group became a supergroup: the branch follows its new chat id."""
+    message = update.effective_message
+    if message.migrate_to_chat_id:
+        old, new = message.chat_id, message.migrate_to_chat_id
+    else:
+        old, new = message.migrate_from_chat_id, message.chat_id
+    await context.services.branches.move_chat(old, new)
+    context.services.auth.forget_chat(old)
+
+
+def handlers() -> list[BaseHandler]:
+    """Handlers of this module."""
+    return [
+        command(commands.SETUP, setup),
+        command(commands.SETTINGS, settings),
+        ChatMemberHandler(bot_membership, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
+    ]
+

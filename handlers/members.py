@@ -1,0 +1,136 @@
+"""``/role``, ``/roster`` with its roll-call button, and members joining or leaving the group."""
+
+from __future__ import annotations
+
+from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler
+
+from bot import commands
+from bot.context import BotContext
+from bot.errors import UserError
+from bot.members import ROLES, Person
+from bot.text import split_message
+from handlers.branches import ADMIN_STATUSES
+from handlers.common import arguments, command, here, person_of, reply
+from handlers.menus import update_secretary_menu
+from handlers.private import send_private
+
+ROSTER_JOIN = "roster:join"
+
+
+def named_person(message: Message) -> Person | None:
+    """The person a command names by replying to them or by a text mention (which has an id)."""
+    replied = message.reply_to_message
+    if replied and replied.from_user:
+        return person_of(replied.from_user)
+    for entity in message.entities:
+        if entity.type == entity.TEXT_MENTION and entity.user:
+            return person_of(entity.user)
+    return None
+
+
+async def role(update: Update, context: BotContext) -> None:
+    """Sets a member's role: ``/role <user> secretary|committee|member`` or as a reply."""
+    message, branch, services = update.effective_message, here(context).branch, context.services
+    words = arguments(context).split()
+    person = named_person(message)
+    # A reply or a text mention names the user; any other words before the role are the
+    # mention's own text. Without one, the user is the first of exactly two words.
+    if not words or words[-1].lower() not in ROLES or (person is None and len(words) != 2):
+        raise UserError("role.usage")
+    new_role = words[-1].lower()
+    word = None if person else words[0]
+    member = await services.members.resolve(branch, person=person, word=word, now=context.clock())
+    _, changed = await services.members.set_role(branch, member.user.id, new_role)
+    role_name = context.text(f"role.{new_role}")
+    await reply(update, context, "role.set", name=member.user.display_name, role=role_name)
+    if changed:
+        await update_secretary_menu(
+            context, branch=branch, user_id=member.user.id, granted=new_role == "secretary"
+        )
+        await send_private(
+            context,
+            user_id=member.user.id,
+            branch=branch,
+            key="role.told",
+            dedupe_key=f"role:{message.chat_id}:{message.message_id}",
+            branch_title=branch.title,
+            role=services.translate(branch.language, f"role.{new_role}"),
+        )
+
+
+async def roster(update: Update, context: BotContext) -> None:
+    """Posts the roll-call button; ``list`` shows the roster; ``remove <user>`` takes one off."""
+    message, branch, services = update.effective_message, here(context).branch, context.services
+    words = arguments(context).split()
+    action = words[0].lower() if words else ""
+    if not words:
+        button = InlineKeyboardButton(context.text("roster.button"), callback_data=ROSTER_JOIN)
+        await message.reply_text(
+            context.text("roster.call"), reply_markup=InlineKeyboardMarkup([[button]])
+        )
+    elif action == "list" and len(words) == 1:
+        members = await services.members.roster(branch)
+        if not members:
+            await reply(update, context, "roster.empty")
+            return
+        names = "\n".join(f"{i}. {m.user.display_name}" for i, m in enumerate(members, 1))
+        text = context.text("roster.list", count=len(members), names=names)
+        for chunk in split_message(text):
+            await message.reply_text(chunk)
+    elif action == "remove":
+        person = named_person(message)
+        if person is None and len(words) != 2:
+            raise UserError("roster.usage")
+        member = await services.members.resolve(
+            branch, person=person, word=None if person else words[1], now=context.clock()
+        )
+        await services.members.remove_from_roster(branch, member.user.id)
+        await reply(update, context, "roster.removed", name=member.user.display_name)
+    else:
+        raise UserError("roster.usage")
+
+
+async def join_roster(update: Update, context: BotContext) -> None:
+    """The roll-call button: the presser (whoever it is) joins the roster; a toast confirms."""
+    query, place = update.callback_query, here(context)
+    person = person_of(query.from_user)
+    if place.branch is None or not place.branch.active or person is None:
+        raise UserError("branch.not_registered")
+    joined = await context.services.members.join_roster(person, place.branch, context.clock())
+    await query.answer(context.text("roster.joined" if joined else "roster.already"))
+
+
+def _in_chat(member: ChatMember) -> bool:
+    if member.status == ChatMember.RESTRICTED:
+        return bool(getattr(member, "is_member", False))
+    return member.status in (ChatMember.MEMBER, *ADMIN_STATUSES)
+
+
+async def member_changed(update: Update, context: BotContext) -> None:
+    """Someone joined (onto the roster), left (off it) or was promoted or demoted."""
+    change, place, services = update.chat_member, here(context), context.services
+    old, new = change.old_chat_member, change.new_chat_member
+    user = new.user
+    was_admin, is_admin = old.status in ADMIN_STATUSES, new.status in ADMIN_STATUSES
+    if was_admin != is_admin:
+        services.auth.admin_changed(place.chat_id, user.id, is_admin)
+    branch = place.branch
+    person = person_of(user)
+    if branch is None or not branch.active or person is None:
+        return
+    if not _in_chat(old) and _in_chat(new):
+        await services.members.joined(person, branch, context.clock())
+    elif _in_chat(old) and not _in_chat(new):
+        await services.members.left(user.id, branch)
+        await update_secretary_menu(context, branch=branch, user_id=user.id, granted=False)
+
+
+def handlers() -> list[BaseHandler]:
+    """Handlers of this module."""
+    return [
+        command(commands.ROLE, role),
+        command(commands.ROSTER, roster),
+        CallbackQueryHandler(join_roster, pattern=f"^{ROSTER_JOIN}$"),
+        ChatMemberHandler(member_changed, ChatMemberHandler.CHAT_MEMBER),
+    ]

@@ -1,0 +1,50 @@
+"""``/start`` (with its deep links) and ``/help``."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler
+
+from bot import commands
+from bot.context import BotContext
+from bot.deeplinks import parse_start_payload
+from handlers.common import access_of, command, here, reply
+from handlers.private import deliver_waiting
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Greets; in private a start link chooses the branch and waiting messages are delivered."""
+    place, services = here(context), context.services
+    if not place.private:
+        key = "start.group" if place.branch and place.branch.active else "start.group_unregistered"
+        await reply(update, context, key)
+        return
+    user = update.effective_user
+    await services.storage.users.mark_started(user.id, context.clock())
+    payload = parse_start_payload(context.args[0]) if context.args else None
+    branch = await services.branches.get(payload.branch_id) if payload else None
+    if payload and (branch is None or not branch.active):
+        await reply(update, context, "start.unknown_branch")
+    elif branch is not None:
+        await services.storage.users.set_private_branch(user.id, branch.id)
+        await reply(update, context, "start.branch_chosen", branch=branch.title)
+        if payload.module_id is not None:
+            await reply(update, context, "start.module_unavailable", module=payload.module_id)
+    else:
+        await reply(update, context, "start.private", name=user.first_name)
+    await deliver_waiting(context, user.id, place.language)
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """Lists the commands this user may use in this chat."""
+    place = here(context)
+    registered = place.branch is not None and place.branch.active
+    specs = commands.available(await access_of(context), private=place.private,
+                               registered=registered)
+    lines = [f"/{spec.name} — {context.text(spec.summary_key)}" for spec in specs]
+    await reply(update, context, "help.header", commands="\n".join(lines))
+
+
+def handlers() -> list[BaseHandler]:
+    """Handlers of this module."""
+    return [command(commands.START, start), command(commands.HELP, help_command)]

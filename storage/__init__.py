@@ -1,0 +1,59 @@
+"""Persistence: every SQL statement of branchbot lives in this package.
+
+Callers see ``Storage`` (repositories returning dataclasses, plus ``transaction()``), never a
+connection, so another backend can be added beside the SQLite one.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+from storage.branches import BranchRepo, OrganisationRepo
+from storage.db import Database
+from storage.deliveries import CommandMenuRepo, PendingMessageRepo
+from storage.members import MembershipRepo, UserRepo
+
+
+@dataclass(frozen=True)
+class Storage:
+    """The repositories over one database, and its transaction scope."""
+
+    db: Database
+    branches: BranchRepo
+    organisations: OrganisationRepo
+    users: UserRepo
+    memberships: MembershipRepo
+    pending: PendingMessageRepo
+    menus: CommandMenuRepo
+
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """Group several repository calls into one atomic, serialized unit."""
+        return self.db.transaction()
+
+    async def close(self) -> None:
+        """Close the database."""
+        await self.db.close()
+
+
+async def open_storage(path: Path | str) -> Storage:
+    """Open the database at ``path``, bring its schema up to date and build the repositories."""
+    db = await Database.open(path)
+    try:
+        await db.migrate()
+    except BaseException:
+        await db.close()
+        raise
+    return Storage(
+        db=db,
+        branches=BranchRepo(db),
+        organisations=OrganisationRepo(db),
+        users=UserRepo(db),
+        memberships=MembershipRepo(db),
+        pending=PendingMessageRepo(db),
+        menus=CommandMenuRepo(db),
+    )
+
+
+__all__ = ["Storage", "open_storage"]

@@ -1,0 +1,167 @@
+"""SQL for branches and organisations."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+
+from storage.db import Database, Row
+from storage.models import Branch, Organisation, to_epoch
+
+_BRANCH_COLUMNS = (
+    "id, chat_id, title, organisation_id, timezone, language, summary_weekday, summary_time,"
+    " checkin_time, active"
+)
+_CODE_ATTEMPTS = 5
+SETTING_COLUMNS = ("timezone", "language", "summary_weekday", "summary_time", "checkin_time")
+
+
+def _branch(row: Row | None) -> Branch | None:
+    if row is None:
+        return None
+    return Branch(**{key: row[key] for key in row.keys()} | {"active": bool(row["active"])})
+
+
+class BranchRepo:
+    """Branches, found by their own id or by the chat they currently live in."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, branch_id: int) -> Branch | None:
+        """Return the branch with this id."""
+        row = await self._db.fetch_one(
+            f"SELECT {_BRANCH_COLUMNS} FROM branches WHERE id = ?", (branch_id,)  # noqa: S608
+        )
+        return _branch(row)
+
+    async def by_chat(self, chat_id: int) -> Branch | None:
+        """Return the branch registered for this chat."""
+        row = await self._db.fetch_one(
+            f"SELECT {_BRANCH_COLUMNS} FROM branches WHERE chat_id = ?",  # noqa: S608
+            (chat_id,),
+        )
+        return _branch(row)
+
+    async def register(
+        self,
+        *,
+        chat_id: int,
+        title: str,
+        timezone: str,
+        language: str,
+        organisation_id: int | None,
+        now: datetime,
+    ) -> tuple[Branch, bool]:
+        """Register the chat as a branch unless it is one already.
+
+        Returns:
+            The branch and whether this call created it.
+        """
+        created = await self._db.execute(
+            "INSERT INTO branches (chat_id, title, organisation_id, timezone, language,"
+            " summary_weekday, summary_time, checkin_time, created_at, last_activity_at)"
+            " VALUES (?, ?, ?, ?, ?, 6, '20:00', '08:00', ?, ?)"
+            " ON CONFLICT (chat_id) DO NOTHING",
+            (chat_id, title, organisation_id, timezone, language, to_epoch(now), to_epoch(now)),
+        )
+        branch = await self.by_chat(chat_id)
+        assert branch is not None  # noqa: S101 - inserted or already there
+        return branch, bool(created)
+
+    async def set_active(self, branch_id: int, active: bool, title: str | None = None) -> None:
+        """Mark the branch active or inactive (the bot was removed, or a send was refused)."""
+        await self._db.execute(
+            "UPDATE branches SET active = ?, title = coalesce(?, title) WHERE id = ?",
+            (int(active), title, branch_id),
+        )
+
+    async def set_organisation(self, branch_id: int, organisation_id: int) -> None:
+        """Attach the branch to an organisation."""
+        await self._db.execute(
+            "UPDATE branches SET organisation_id = ? WHERE id = ?", (organisation_id, branch_id)
+        )
+
+    async def update_settings(self, branch_id: int, changes: dict[str, object]) -> None:
+        """Write the given settings columns (names from SETTING_COLUMNS only)."""
+        unknown = set(changes) - set(SETTING_COLUMNS)
+        if unknown:
+            raise ValueError(f"not settings: {sorted(unknown)}")
+        if not changes:
+            return
+        assignments = ", ".join(f"{column} = :{column}" for column in changes)
+        await self._db.execute(
+            f"UPDATE branches SET {assignments} WHERE id = :id",  # noqa: S608 - fixed names
+            {**changes, "id": branch_id},
+        )
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """Point the branch of ``old_chat_id`` at ``new_chat_id``; False if nothing moved."""
+        moved = await self._db.execute(
+            "UPDATE branches SET chat_id = ? WHERE chat_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM branches WHERE chat_id = ?)",
+            (new_chat_id, old_chat_id, new_chat_id),
+        )
+        return bool(moved)
+
+    async def touch(self, branch_id: int, now: datetime) -> None:
+        """Record activity in the branch."""
+        await self._db.execute(
+            "UPDATE branches SET last_activity_at = max(last_activity_at, ?) WHERE id = ?",
+            (to_epoch(now), branch_id),
+        )
+
+
+class OrganisationRepo:
+    """Organisations and their registration codes."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self,
+        *,
+        name: str,
+        draw_code: Callable[[], str],
+        admin_user_id: int,
+        created_key: str,
+        now: datetime,
+    ) -> Organisation:
+        """Create the organisation, or return the one this same request created before.
+
+        Args:
+            draw_code: returns a random code; drawn again if it is already taken.
+        """
+        for _ in range(_CODE_ATTEMPTS):
+            try:
+                await self._db.execute(
+                    "INSERT INTO organisations (name, code, admin_user_id, created_key, created_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (created_key) DO NOTHING",
+                    (name, draw_code(), admin_user_id, created_key, to_epoch(now)),
+                )
+                break
+            except sqlite3.IntegrityError:
+                continue  # the code collided with another organisation's
+        else:
+            raise RuntimeError("could not draw an unused organisation code")
+        row = await self._db.fetch_one(
+            "SELECT id, name, code, admin_user_id FROM organisations WHERE created_key = ?",
+            (created_key,),
+        )
+        return Organisation(**dict(row))  # type: ignore[arg-type]
+
+    async def by_code(self, code: str) -> Organisation | None:
+        """Return the organisation with this registration code."""
+        row = await self._db.fetch_one(
+            "SELECT id, name, code, admin_user_id FROM organisations WHERE code = ?", (code,)
+        )
+        return Organisation(**dict(row)) if row else None
+
+    async def get(self, organisation_id: int) -> Organisation | None:
+        """Return the organisation with this id."""
+        row = await self._db.fetch_one(
+            "SELECT id, name, code, admin_user_id FROM organisations WHERE id = ?",
+            (organisation_id,),
+        )
+        return Organisation(**dict(row)) if row else None

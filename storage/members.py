@@ -1,0 +1,163 @@
+"""SQL for users and their membership of branches."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.db import Database, Row
+from storage.models import Member, User, to_epoch
+
+_USER_COLUMNS = (
+    "u.id, u.first_name, u.last_name, u.username, u.language_code,"
+    " u.started_at IS NOT NULL AS started, u.private_branch_id"
+)
+
+
+def _user(row: Row) -> User:
+    return User(
+        id=row["id"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        username=row["username"],
+        language_code=row["language_code"],
+        started=bool(row["started"]),
+        private_branch_id=row["private_branch_id"],
+    )
+
+
+def _member(row: Row) -> Member:
+    return Member(
+        user=_user(row),
+        branch_id=row["branch_id"],
+        role=row["role"],
+        on_roster=bool(row["on_roster"]),
+    )
+
+
+class UserRepo:
+    """Users as last seen, keyed by their Telegram id."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def save(
+        self,
+        *,
+        user_id: int,
+        first_name: str,
+        last_name: str | None,
+        username: str | None,
+        language_code: str | None,
+        now: datetime,
+    ) -> None:
+        """Insert the user or refresh their names and language."""
+        await self._db.execute(
+            "INSERT INTO users (id, first_name, last_name, username, language_code, seen_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name,"
+            " last_name = excluded.last_name, username = excluded.username,"
+            " language_code = coalesce(excluded.language_code, users.language_code),"
+            " seen_at = excluded.seen_at",
+            (user_id, first_name, last_name, username, language_code, to_epoch(now)),
+        )
+
+    async def get(self, user_id: int) -> User | None:
+        """Return the user with this id."""
+        row = await self._db.fetch_one(
+            f"SELECT {_USER_COLUMNS} FROM users u WHERE u.id = ?", (user_id,)  # noqa: S608
+        )
+        return _user(row) if row else None
+
+    async def mark_started(self, user_id: int, now: datetime) -> None:
+        """Record that the user opened a private chat with the bot."""
+        await self._db.execute(
+            "UPDATE users SET started_at = ? WHERE id = ?", (to_epoch(now), user_id)
+        )
+
+    async def set_private_branch(self, user_id: int, branch_id: int) -> None:
+        """Choose the branch that the user's private commands act on."""
+        await self._db.execute(
+            "UPDATE users SET private_branch_id = ? WHERE id = ?", (branch_id, user_id)
+        )
+
+
+class MembershipRepo:
+    """Who belongs to which branch, with their role and roster place."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def touch(
+        self, branch_id: int, user_id: int, now: datetime, *, on_roster: bool | None = None
+    ) -> None:
+        """Record that the user was seen in the branch; optionally set their roster place."""
+        roster = None if on_roster is None else int(on_roster)
+        await self._db.execute(
+            "INSERT INTO memberships (branch_id, user_id, on_roster, joined_at, seen_at)"
+            " VALUES (?, ?, coalesce(?, 0), ?, ?)"
+            " ON CONFLICT (branch_id, user_id) DO UPDATE SET seen_at = excluded.seen_at,"
+            " on_roster = coalesce(?, memberships.on_roster)",
+            (branch_id, user_id, roster, to_epoch(now), to_epoch(now), roster),
+        )
+
+    async def get(self, branch_id: int, user_id: int) -> Member | None:
+        """Return the user's membership of the branch."""
+        row = await self._db.fetch_one(
+            f"SELECT {_USER_COLUMNS}, m.branch_id, m.role, m.on_roster"  # noqa: S608
+            " FROM memberships m JOIN users u ON u.id = m.user_id"
+            " WHERE m.branch_id = ? AND m.user_id = ?",
+            (branch_id, user_id),
+        )
+        return _member(row) if row else None
+
+    async def find_by_username(self, branch_id: int, username: str) -> Member | None:
+        """Return the branch's member with this @username (case-insensitive)."""
+        row = await self._db.fetch_one(
+            f"SELECT {_USER_COLUMNS}, m.branch_id, m.role, m.on_roster"  # noqa: S608
+            " FROM memberships m JOIN users u ON u.id = m.user_id"
+            " WHERE m.branch_id = ? AND u.username = ? COLLATE NOCASE",
+            (branch_id, username),
+        )
+        return _member(row) if row else None
+
+    async def set_role(self, branch_id: int, user_id: int, role: str) -> None:
+        """Set the member's role."""
+        await self._db.execute(
+            "UPDATE memberships SET role = ? WHERE branch_id = ? AND user_id = ?",
+            (role, branch_id, user_id),
+        )
+
+    async def set_roster(self, branch_id: int, user_id: int, *, on_roster: bool) -> None:
+        """Put an existing member on the roster or take them off it."""
+        await self._db.execute(
+            "UPDATE memberships SET on_roster = ? WHERE branch_id = ? AND user_id = ?",
+            (int(on_roster), branch_id, user_id),
+        )
+
+    async def leave(self, branch_id: int, user_id: int) -> None:
+        """Take someone who left the group off the roster and out of any granted role."""
+        await self._db.execute(
+            "UPDATE memberships SET on_roster = 0, role = 'member'"
+            " WHERE branch_id = ? AND user_id = ?",
+            (branch_id, user_id),
+        )
+
+    async def roster(self, branch_id: int) -> list[Member]:
+        """Return the branch's roster, ordered by name."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_USER_COLUMNS}, m.branch_id, m.role, m.on_roster"  # noqa: S608
+            " FROM memberships m JOIN users u ON u.id = m.user_id"
+            " WHERE m.branch_id = ? AND m.on_roster = 1"
+            " ORDER BY u.first_name, u.last_name, u.id",
+            (branch_id,),
+        )
+        return [_member(row) for row in rows]
+
+    async def granted_secretaries(self) -> list[tuple[int, int, str]]:
+        """Return ``(chat_id, user_id, language)`` for every granted secretary of an active branch."""
+        rows = await self._db.fetch_all(
+            "SELECT b.chat_id, m.user_id, b.language FROM memberships m"
+            " JOIN branches b ON b.id = m.branch_id"
+            " WHERE m.role = 'secretary' AND b.active = 1 ORDER BY b.id, m.user_id"
+        )
+        return [(row[0], row[1], row[2]) for row in rows]

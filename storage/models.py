@@ -1,0 +1,82 @@
+"""The dataclasses repositories return: plain values, the same for every storage backend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+def to_epoch(instant: datetime) -> int:
+    """Store an aware instant as whole UTC seconds."""
+    return int(instant.timestamp())
+
+
+def from_epoch(seconds: int | None) -> datetime | None:
+    """Read whole UTC seconds back as an aware instant."""
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A parent of several branches; its admin sees their roll-up."""
+
+    id: int
+    name: str
+    code: str
+    admin_user_id: int
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A registered group and its settings (times are local to ``timezone``)."""
+
+    id: int
+    chat_id: int
+    title: str
+    organisation_id: int | None
+    timezone: str
+    language: str
+    summary_weekday: int | None  # Monday = 0
+    summary_time: str | None
+    checkin_time: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class User:
+    """A Telegram user the bot has seen."""
+
+    id: int
+    first_name: str
+    last_name: str | None
+    username: str | None
+    language_code: str | None
+    started: bool
+    private_branch_id: int | None
+
+    @property
+    def display_name(self) -> str:
+        """First and last name as Telegram shows them."""
+        return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
+
+
+@dataclass(frozen=True)
+class Member:
+    """A user as a member of one branch."""
+
+    user: User
+    branch_id: int
+    role: str
+    on_roster: bool
+
+
+@dataclass(frozen=True)
+class PendingMessage:
+    """A private message waiting until its user starts the bot."""
+
+    id: int
+    user_id: int
+    branch_id: int
+    message_key: str
+    params: dict[str, object]
+    prompted: bool

@@ -1,0 +1,205 @@
+"""Fixtures: a loopback-only network, a clock the tests move, the fake Bot API and a harness
+that drives the real Application built by ``build_application``."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import BotConfig, Config, StorageConfig, TelegramConfig
+from tests import factories
+from tests.fakes.telegram_api import VISIBLE, Call, FakeTelegram
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+OPERATOR = factories.Person(900001, "运维", username="ops", language_code="en")
+ADMIN = factories.Person(100001, "王书记", username="wang", language_code="zh")
+MEMBER = factories.Person(100002, "李四", username="lisi", language_code="zh")
+OTHER = factories.Person(100003, "Zhang", username="zhang", language_code="en")
+GROUP = factories.Group(-4001, "城东第一支部")
+
+# -- the network: loopback only ------------------------------------------------------------
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+_real_getaddrinfo = socket.getaddrinfo
+blocked: list[str] = []
+
+
+def _loopback(host: object) -> bool:
+    if host in ("localhost", None, ""):
+        return True
+    try:
+        return ipaddress.ip_address(str(host)).is_loopback
+    except ValueError:
+        return False
+
+
+def _guard(address: Any) -> None:
+    if isinstance(address, tuple) and not _loopback(address[0]):
+        blocked.append(str(address[0]))
+        raise ConnectionRefusedError(f"tests may only reach loopback, not {address[0]}")
+
+
+def _connect(self: socket.socket, address: Any) -> None:
+    _guard(address)
+    return _real_connect(self, address)
+
+
+def _connect_ex(self: socket.socket, address: Any) -> int:
+    _guard(address)
+    return _real_connect_ex(self, address)
+
+
+def _getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    if not _loopback(host):
+        blocked.append(str(host))
+        raise socket.gaierror(f"tests may only resolve loopback names, not {host}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def loopback_only() -> Iterator[None]:
+    """Refuse any connection or name lookup beyond 127.0.0.0/8 and ::1 for the whole run."""
+    socket.socket.connect = _connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _connect_ex  # type: ignore[method-assign]
+    socket.getaddrinfo = _getaddrinfo  # type: ignore[assignment]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
+    socket.getaddrinfo = _real_getaddrinfo
+
+
+@pytest.fixture(autouse=True)
+def no_escape() -> Iterator[None]:
+    """Fail the test that tried to leave the machine."""
+    start = len(blocked)
+    yield
+    assert blocked[start:] == [], f"attempted non-loopback access: {blocked[start:]}"
+
+
+# -- clock and config -----------------------------------------------------------------------
+
+
+@dataclass
+class FakeClock:
+    """A clock that only moves when a test moves it."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def make_config(tmp_path: Path, **bot: Any) -> Config:
+    return Config(
+        telegram=TelegramConfig(token=TOKEN),
+        storage=StorageConfig(path=tmp_path / "branchbot.sqlite3", backup_dir=tmp_path / "bk"),
+        bot=replace(BotConfig(operators=frozenset({OPERATOR.id})), **bot),
+    )
+
+
+# -- the fake Bot API and the harness -------------------------------------------------------
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(TOKEN) as fake:
+        fake.admins[GROUP.id] = [ADMIN.id]
+        yield fake
+    assert fake.problems == [], f"requests the Bot API would reject: {fake.problems}"
+
+
+class Harness:
+    """Feeds updates to the real Application and reads what it sent, like a chat client."""
+
+    def __init__(self, app: Any, api: FakeTelegram, clock: FakeClock, config: Config) -> None:
+        self.app = app
+        self.api = api
+        self.clock = clock
+        self.config = config
+
+    @property
+    def services(self) -> Any:
+        return self.app.bot_data["services"]
+
+    async def feed(self, update: dict[str, Any]) -> list[Call]:
+        """Process one update to the end and return the visible calls it caused."""
+        before = len(self.api.calls)
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+        return [c for c in self.api.calls[before:] if c.method in VISIBLE]
+
+    async def say(self, text: str, *, chat: Any, user: Any, **kwargs: Any) -> list[Call]:
+        """Send a message and return (marking read) what the bot sent in reply."""
+        return self.read(await self.feed(factories.message(text, chat=chat, user=user, **kwargs)))
+
+    async def reply(self, text: str, *, chat: Any, user: Any, **kwargs: Any) -> str:
+        """Send a message and return the text of the one message the bot answered with."""
+        calls = await self.say(text, chat=chat, user=user, **kwargs)
+        assert [c.method for c in calls] == ["sendMessage"], calls
+        return calls[0].text
+
+    async def press(self, data: str, *, chat: Any, user: Any) -> list[Call]:
+        """Press an inline button and return (marking read) what the bot did."""
+        return self.read(await self.feed(factories.callback(data, chat=chat, user=user)))
+
+    @staticmethod
+    def read(calls: list[Call]) -> list[Call]:
+        for call in calls:
+            call.read = True
+        return calls
+
+    def unread(self) -> list[Call]:
+        return [c for c in self.api.calls if c.method in VISIBLE and not c.read]
+
+    async def setup_branch(self, chat: Any = GROUP, by: Any = ADMIN) -> Any:
+        """Register ``chat`` as a branch through /setup by an operator-approved admin."""
+        self.api.bot_status[chat.id] = "administrator"
+        self.api.admins.setdefault(chat.id, []).append(by.id)
+        await self.say("/setup", chat=chat, user=OPERATOR)
+        return await self.services.branches.for_chat(chat.id)
+
+
+async def start_app(config: Config, api: FakeTelegram, clock: FakeClock) -> Any:
+    """Build and start the Application as ``run_polling`` would, minus the polling."""
+    app = build_application(config, clock=clock, base_url=api.base_url)
+    await app.initialize()
+    await app.post_init(app)
+    await app.start()
+    return app
+
+
+async def stop_app(app: Any) -> None:
+    await app.stop()
+    await app.shutdown()
+    await app.post_shutdown(app)
+
+
+@pytest.fixture
+async def harness(
+    tmp_path: Path, api: FakeTelegram, clock: FakeClock
+) -> AsyncIterator[Harness]:
+    config = make_config(tmp_path)
+    app = await start_app(config, api, clock)
+    bench = Harness(app, api, clock, config)
+    try:
+        yield bench
+    finally:
+        await stop_app(app)
+    assert bench.unread() == [], f"replies the test did not read: {bench.unread()}"

@@ -1,0 +1,319 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for the real Application to talk to.
+
+It answers ``/bot<token>/<method>`` with Bot API response shapes, checks every request
+against the official method table (unknown, missing and mistyped parameters are recorded as
+problems, which fail the test), records every call, and plays queued failures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+# Method → parameter → {types, required}, extracted from the official Bot API 10.0 table.
+API_METHODS = Path(__file__).with_name("botapi_methods.json")
+BOT_ID = 5000000001
+BOT_USERNAME = "branch_test_bot"
+
+# Calls a user would see; each must be read by the test (see Harness.assert_all_read).
+VISIBLE = frozenset(
+    {
+        "sendMessage",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "answerCallbackQuery",
+        "setMessageReaction",
+        "sendDocument",
+        "sendPhoto",
+        "sendPoll",
+        "deleteMessage",
+    }
+)
+
+
+def _load_methods(path: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """Method name → parameter name → {types, required}."""
+    return json.loads(path.read_text(encoding="utf-8"))["methods"]
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    at: float
+    read: bool = False
+
+    @property
+    def chat_id(self) -> Any:
+        """The chat the call addressed, if any."""
+        return self.params.get("chat_id")
+
+    @property
+    def text(self) -> str:
+        """The text (or callback answer text) of the call."""
+        return str(self.params.get("text", ""))
+
+
+@dataclass
+class Failure:
+    """A queued error answer for a method."""
+
+    method: str
+    status: int
+    body: dict[str, Any]
+    match: Callable[[dict[str, Any]], bool] = field(default=lambda params: True)
+
+
+class FakeTelegram:
+    """The fake server; use as an async context manager."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.methods = _load_methods(API_METHODS)
+        self.calls: list[Call] = []
+        self.problems: list[str] = []
+        self.admins: dict[int, list[int]] = {}
+        self.bot_status: dict[int, str] = {}
+        self._failures: deque[Failure] = deque()
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    async def __aenter__(self) -> FakeTelegram:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # noqa: SLF001
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        """The URL to give PTB as ``base_url``."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    # -- scripting ---------------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        error_code: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+        match: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> None:
+        """Answer the next matching call of ``method`` with a Bot API error."""
+        parameters = {}
+        if retry_after is not None:
+            parameters["retry_after"] = retry_after
+        if migrate_to_chat_id is not None:
+            parameters["migrate_to_chat_id"] = migrate_to_chat_id
+        body: dict[str, Any] = {"ok": False, "error_code": error_code, "description": description}
+        if parameters:
+            body["parameters"] = parameters
+        self._failures.append(Failure(method, error_code, body, match or (lambda params: True)))
+
+    async def push_update(self, update: dict[str, Any]) -> None:
+        """Queue an update for the bot's next getUpdates."""
+        update = {**update, "update_id": next(self._update_ids)}
+        async with self._changed:
+            self._updates.append(update)
+            self._changed.notify_all()
+
+    async def wait_for(
+        self, method: str, predicate: Callable[[Call], bool] = lambda call: True,
+        timeout: float = 10.0,
+    ) -> Call:
+        """Wait (on an event, not a sleep) until the bot makes a matching call."""
+
+        def found() -> Call | None:
+            return next((c for c in self.calls if c.method == method and predicate(c)), None)
+
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: found() is not None)
+        call = found()
+        assert call is not None
+        return call
+
+    def of(self, method: str) -> list[Call]:
+        """Every call of a method."""
+        return [call for call in self.calls if call.method == method]
+
+    # -- serving -----------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        raw = dict(await request.post()) if request.can_read_body else {}
+        params = self._check(method, {k: v for k, v in raw.items() if isinstance(v, str)})
+        call = Call(method, params, time.monotonic())
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+        for failure in list(self._failures):
+            if failure.method == method and failure.match(params):
+                self._failures.remove(failure)
+                return web.json_response(failure.body, status=failure.status)
+        if method == "getUpdates":
+            return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        result = self._result(method, params)
+        if result is None:
+            self.problems.append(f"{method}: the fake does not implement it")
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+            )
+        return web.json_response({"ok": True, "result": result})
+
+    def _check(self, method: str, raw: dict[str, str]) -> dict[str, Any]:
+        """Decode parameters by their declared types, recording anything the API would reject."""
+        spec = self.methods.get(method)
+        if spec is None:
+            self.problems.append(f"{method}: not a Bot API method")
+            return dict(raw)
+        decoded: dict[str, Any] = {}
+        for name, value in raw.items():
+            if name not in spec:
+                self.problems.append(f"{method}: unknown parameter {name}")
+                continue
+            decoded[name] = self._decode(method, name, spec[name]["types"], value)
+        for name, field_spec in spec.items():
+            if field_spec.get("required") and name not in raw:
+                self.problems.append(f"{method}: missing required parameter {name}")
+        return decoded
+
+    def _decode(self, method: str, name: str, types: list[str], value: str) -> Any:
+        if "Integer" in types:
+            try:
+                return int(value)
+            except ValueError:
+                if "String" in types:
+                    return value
+        elif "Boolean" in types:
+            if value in ("true", "false"):
+                return value == "true"
+        elif "Float" in types:
+            try:
+                return float(value)
+            except ValueError:
+                pass
+        elif types == ["String"]:
+            return value
+        else:
+            try:
+                return json.loads(value)
+            except ValueError:
+                if any(t.startswith("InputFile") or t == "String" for t in types):
+                    return value
+        self.problems.append(f"{method}: {name}={value!r} is not {' or '.join(types)}")
+        return value
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+
+        def ready() -> list[dict[str, Any]]:
+            return [u for u in self._updates if u["update_id"] >= offset]
+
+        async with self._changed:
+            try:
+                async with asyncio.timeout(timeout):
+                    await self._changed.wait_for(lambda: bool(ready()))
+            except TimeoutError:
+                pass
+            return ready()
+
+    # -- results -----------------------------------------------------------------------------
+
+    def bot_user(self) -> dict[str, Any]:
+        """The bot as getMe describes it."""
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Branch Bot",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    @staticmethod
+    def chat(chat_id: int) -> dict[str, Any]:
+        """A chat object for an id (negative: group, -100…: supergroup, positive: private)."""
+        if chat_id > 0:
+            return {"id": chat_id, "type": "private", "first_name": f"user{chat_id}"}
+        kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+        return {"id": chat_id, "type": kind, "title": f"group {chat_id}"}
+
+    def _message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(int(params["chat_id"])),
+            "from": self.bot_user(),
+            **content,
+        }
+        if "reply_markup" in params:
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+    def _member(self, user_id: int, status: str) -> dict[str, Any]:
+        user = self.bot_user() if user_id == BOT_ID else {
+            "id": user_id, "is_bot": False, "first_name": f"user{user_id}"
+        }
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "administrator":
+            member.update(
+                can_be_edited=False, is_anonymous=False, can_manage_chat=True,
+                can_delete_messages=True, can_manage_video_chats=True,
+                can_restrict_members=True, can_promote_members=False, can_change_info=True,
+                can_invite_users=True, can_post_stories=False, can_edit_stories=False,
+                can_delete_stories=False,
+            )
+        return member
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return self.bot_user()
+        if method in ("sendMessage", "editMessageText"):
+            return self._message(params, text=params.get("text", ""))
+        if method == "getChatAdministrators":
+            chat_id = int(params["chat_id"])
+            return [self._member(uid, "administrator") for uid in self.admins.get(chat_id, [])]
+        if method == "getChatMember":
+            chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+            default = "administrator" if user_id in self.admins.get(chat_id, []) else "member"
+            status = self.bot_status.get(chat_id, "member") if user_id == BOT_ID else default
+            return self._member(user_id, status)
+        if method in (
+            "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "setMessageReaction",
+            "deleteWebhook", "setWebhook", "deleteMessage", "close", "logOut",
+        ):
+            return True
+        return None

@@ -1,0 +1,81 @@
+"""/start and /help, end to end through the fake Bot API."""
+
+from __future__ import annotations
+
+from tests import factories
+from tests.conftest import ADMIN, GROUP, MEMBER, OPERATOR, OTHER
+
+
+async def test_start_in_unregistered_group_explains_setup(harness):
+    text = await harness.reply("/start", chat=GROUP, user=MEMBER)
+    assert "/setup" in text and "尚未登记" in text
+
+
+async def test_start_in_registered_group_points_to_help(harness):
+    await harness.setup_branch()
+    text = await harness.reply("/start", chat=GROUP, user=MEMBER)
+    assert "/help" in text and "尚未登记" not in text
+
+
+async def test_start_in_private_greets_in_the_users_language(harness):
+    text = await harness.reply("/start", chat=OTHER, user=OTHER)
+    assert text.startswith("Hello, Zhang!")
+    text = await harness.reply("/start", chat=MEMBER, user=MEMBER)
+    assert text.startswith("李四，你好")
+
+
+async def test_start_link_chooses_the_branch_for_private_commands(harness):
+    branch = await harness.setup_branch()
+    text = await harness.reply(f"/start b{branch.id}", chat=MEMBER, user=MEMBER)
+    assert GROUP.title in text
+    user = await harness.services.storage.users.get(MEMBER.id)
+    assert user.private_branch_id == branch.id and user.started
+
+
+async def test_start_link_to_unknown_branch_says_so(harness):
+    text = await harness.reply("/start b999", chat=MEMBER, user=MEMBER)
+    assert "不存在" in text
+    user = await harness.services.storage.users.get(MEMBER.id)
+    assert user.private_branch_id is None
+
+
+async def test_module_link_chooses_the_branch_and_names_the_module(harness):
+    branch = await harness.setup_branch()
+    calls = await harness.say(f"/start m7b{branch.id}", chat=MEMBER, user=MEMBER)
+    assert [c.method for c in calls] == ["sendMessage", "sendMessage"]
+    assert GROUP.title in calls[0].text and "#7" in calls[1].text
+
+
+async def test_help_lists_only_what_a_member_may_use(harness):
+    await harness.setup_branch()
+    text = await harness.reply("/help", chat=GROUP, user=MEMBER)
+    assert "/start" in text and "/help" in text
+    for hidden in ("/setup", "/settings", "/role", "/roster", "/org_add"):
+        assert hidden not in text
+
+
+async def test_help_lists_secretary_commands_for_group_admins(harness):
+    await harness.setup_branch()
+    text = await harness.reply("/help", chat=GROUP, user=ADMIN)
+    for shown in ("/setup", "/settings", "/role", "/roster"):
+        assert shown in text
+    assert "/org_add" not in text
+
+
+async def test_help_in_unregistered_group_offers_setup_to_admins_only(harness):
+    text = await harness.reply("/help", chat=GROUP, user=ADMIN)
+    assert "/setup" in text and "/settings" not in text
+    text = await harness.reply("/help", chat=GROUP, user=MEMBER)
+    assert "/setup" not in text
+
+
+async def test_help_in_private_shows_operator_commands_to_operators(harness):
+    text = await harness.reply("/help", chat=OPERATOR, user=OPERATOR)
+    assert "/org_add" in text and text.startswith("Commands you can use here")
+    text = await harness.reply("/help", chat=MEMBER, user=MEMBER)
+    assert "/org_add" not in text and "/setup" not in text
+
+
+async def test_command_addressed_to_another_bot_is_ignored(harness):
+    calls = await harness.feed(factories.command("/help@OtherBot", chat=GROUP, user=MEMBER))
+    assert calls == []
