@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from typing import Any
 
@@ -50,6 +51,9 @@ def build_application(
         clock: the source of the current instant for every service.
         base_url: a Bot API base URL overriding the configured one (tests' fake API).
     """
+    # Durations from PTB (RetryAfter.retry_after among them) are timedeltas, as they will be
+    # in PTB 23; without this opt-in every RetryAfter raises a deprecation warning.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     api_url = base_url or config.telegram.api_base_url
     file_url = file_url_for(api_url) if base_url else config.telegram.api_base_file_url
     application = (

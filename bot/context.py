@@ -58,7 +58,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         """The injected clock."""
         return self.application.bot_data["clock"]
 
-    def text(self, key: str, **params: Any) -> str:
+    def text(self, key: str, /, **params: Any) -> str:
         """Render a catalog key in the language of where the update happened."""
         language = self.here.language if self.here else self.config.bot.language
         return self.services.translate(language, key, **params)

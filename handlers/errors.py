@@ -11,6 +11,7 @@ from telegram.error import ChatMigrated, Forbidden, TelegramError
 
 from bot.context import BotContext
 from bot.errors import UserError
+from handlers.observe import locate
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,8 @@ def describe(update: object) -> str:
 
 
 async def _tell_user(update: Update, context: BotContext, error: UserError) -> None:
+    # PTB hands error handlers a fresh context: the place is resolved again for the language.
+    context.here = await locate(update, context)
     text = context.text(error.key, **error.params)
     try:
         if update.callback_query:

@@ -14,31 +14,37 @@ from bot.i18n import language_of
 from handlers.common import actor_of, person_of
 
 
-async def observe(update: Update, context: BotContext) -> None:
-    """Record the sender and set ``context.here``; the user sees nothing."""
-    services, now = context.services, context.clock()
+async def locate(update: Update, context: BotContext) -> Here:
+    """Resolve the chat, branch, reply language and sender of an update."""
+    services = context.services
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
         # poll_answer and the like: no chat, so no branch and the default language.
-        context.here = Here(0, False, None, context.config.bot.language, None)
-        return
-    private = chat.type == Chat.PRIVATE
-    person = person_of(user) if user else None
-    if private:
-        stored = await services.storage.users.get(user.id) if user else None
-        branch_id = stored.private_branch_id if stored else None
-        branch = await services.branches.get(branch_id) if branch_id else None
-        language = (
-            language_of(user.language_code if user else None)
-            or language_of(stored.language_code if stored else None)
-            or (branch.language if branch else context.config.bot.language)
-        )
-    else:
+        return Here(0, False, None, context.config.bot.language, None)
+    if chat.type != Chat.PRIVATE:
         branch = await services.branches.for_chat(chat.id)
         language = branch.language if branch else context.config.bot.language
-    if person is not None and (private or (branch is not None and branch.active)):
-        await services.members.seen(person, None if private else branch, now)
-    context.here = Here(chat.id, private, branch, language, actor_of(update))
+        return Here(chat.id, False, branch, language, actor_of(update))
+    stored = await services.storage.users.get(user.id) if user else None
+    branch_id = stored.private_branch_id if stored else None
+    branch = await services.branches.get(branch_id) if branch_id else None
+    language = (
+        language_of(user.language_code if user else None)
+        or language_of(stored.language_code if stored else None)
+        or (branch.language if branch else context.config.bot.language)
+    )
+    return Here(chat.id, True, branch, language, actor_of(update))
+
+
+async def observe(update: Update, context: BotContext) -> None:
+    """Record the sender and set ``context.here``; the user sees nothing."""
+    place = await locate(update, context)
+    context.here = place
+    person = person_of(update.effective_user) if update.effective_user else None
+    if person is None or (not place.private and (place.branch is None or not place.branch.active)):
+        return
+    branch = None if place.private else place.branch
+    await context.services.members.seen(person, branch, context.clock())
 
 
 def handlers() -> list[TypeHandler[Update, BotContext]]:

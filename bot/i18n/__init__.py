@@ -49,7 +49,7 @@ class Translator:
         """Return the keys a language translates."""
         return set(self._catalogs[language])
 
-    def __call__(self, language: str, key: str, **params: Any) -> str:
+    def __call__(self, language: str, key: str, /, **params: Any) -> str:
         """Return the text of ``key`` in ``language`` with ``params`` filled in.
 
         Raises:

@@ -1,0 +1,73 @@
+-- The schema every migration together must produce (sqlite_master, in order).
+-- Regenerate it only together with a new migration.
+
+CREATE TABLE branches (
+    id INTEGER PRIMARY KEY,
+    chat_id INTEGER NOT NULL UNIQUE,  -- changes when a group becomes a supergroup; nothing refers to it
+    title TEXT NOT NULL,
+    organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+    timezone TEXT NOT NULL,
+    language TEXT NOT NULL CHECK (language IN ('zh', 'en')),
+    summary_weekday INTEGER CHECK (summary_weekday BETWEEN 0 AND 6),  -- Monday = 0; NULL = off
+    summary_time TEXT,  -- local HH:MM; NULL = off
+    checkin_time TEXT,  -- local HH:MM; NULL = off
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL,
+    last_activity_at INTEGER NOT NULL
+);
+
+CREATE TABLE command_menus (
+    scope TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    set_at INTEGER NOT NULL
+);
+
+CREATE TABLE memberships (
+    branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('member', 'committee', 'secretary')),
+    on_roster INTEGER NOT NULL DEFAULT 0,
+    joined_at INTEGER NOT NULL,
+    seen_at INTEGER NOT NULL,
+    PRIMARY KEY (branch_id, user_id)
+) WITHOUT ROWID;
+
+CREATE TABLE organisations (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    code TEXT NOT NULL UNIQUE,
+    admin_user_id INTEGER NOT NULL,
+    created_key TEXT NOT NULL UNIQUE,  -- the /org_add message (chat:message): a replay creates nothing
+    created_at INTEGER NOT NULL
+);
+
+CREATE TABLE pending_messages (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
+    message_key TEXT NOT NULL,  -- catalog key, rendered in the user's language on delivery
+    params TEXT NOT NULL,  -- JSON object of the key's parameters
+    dedupe_key TEXT NOT NULL UNIQUE,  -- what caused it: a replay queues nothing new
+    created_at INTEGER NOT NULL,
+    prompted_at INTEGER,  -- when the group was shown the start-link button for it
+    delivered_at INTEGER
+);
+
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,  -- the Telegram user id
+    first_name TEXT NOT NULL,
+    last_name TEXT,
+    username TEXT,
+    language_code TEXT,
+    started_at INTEGER,  -- last /start in private: the bot may write to them
+    private_branch_id INTEGER REFERENCES branches(id) ON DELETE SET NULL,
+    seen_at INTEGER NOT NULL
+);
+
+CREATE INDEX branches_organisation ON branches(organisation_id);
+
+CREATE INDEX memberships_user ON memberships(user_id);
+
+CREATE INDEX pending_messages_waiting ON pending_messages(user_id) WHERE delivered_at IS NULL;
+
+CREATE INDEX users_username ON users(username COLLATE NOCASE);

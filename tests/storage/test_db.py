@@ -1,0 +1,131 @@
+"""The connection's settings and the transaction helper under concurrency and cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+
+from storage.db import BUSY_TIMEOUT_MS, SYNCHRONOUS
+
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+async def _user(storage, user_id):
+    await storage.users.save(user_id=user_id, first_name=f"u{user_id}", last_name=None,
+                             username=None, language_code=None, now=NOW)
+
+
+async def _count(db, table="users"):
+    row = await db.fetch_one(f"SELECT count(*) FROM {table}")
+    return row[0]
+
+
+async def test_connection_pragmas(storage):
+    db = storage.db
+    assert await db.pragma("journal_mode") == "wal"
+    assert await db.pragma("foreign_keys") == 1
+    assert await db.pragma("busy_timeout") == BUSY_TIMEOUT_MS
+    assert await db.pragma("synchronous") == {"NORMAL": 1, "FULL": 2}[SYNCHRONOUS]
+
+
+async def test_a_failed_transaction_never_commits_another_coroutines_work(storage):
+    a_inside = asyncio.Event()
+    b_done = asyncio.Event()
+
+    async def a():
+        with pytest.raises(RuntimeError):
+            async with storage.transaction():
+                await _user(storage, 1)
+                a_inside.set()
+                await asyncio.sleep(0)  # let B run while A's transaction is open
+                raise RuntimeError("A fails")
+
+    async def b():
+        await a_inside.wait()
+        async with storage.transaction():
+            await _user(storage, 2)
+        b_done.set()
+
+    await asyncio.gather(a(), b())
+    ids = [row[0] for row in await storage.db.fetch_all("SELECT id FROM users")]
+    assert ids == [2]
+
+
+async def test_a_statement_outside_a_transaction_waits_for_it(storage):
+    order = []
+
+    async def writer():
+        with pytest.raises(RuntimeError):
+            async with storage.transaction():
+                await _user(storage, 1)
+                order.append("write")
+                await asyncio.sleep(0)
+                await asyncio.sleep(0)
+                raise RuntimeError("rolled back")
+
+    async def reader():
+        await asyncio.sleep(0)
+        order.append(("read", await _count(storage.db)))
+
+    await asyncio.gather(writer(), reader())
+    # The shared connection would show the open transaction's row; the lock makes the reader
+    # wait, and it sees the rolled-back state.
+    assert order == ["write", ("read", 0)]
+
+
+async def test_a_cancelled_transaction_leaves_nothing_open(storage, tmp_path):
+    started = asyncio.Event()
+
+    async def slow_handler():
+        async with storage.transaction():
+            await _user(storage, 1)
+            started.set()
+            await asyncio.Event().wait()  # never finishes: cancelled from outside
+
+    task = asyncio.create_task(slow_handler())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not storage.db._conn.in_transaction  # noqa: SLF001
+    assert await _count(storage.db) == 0
+    # Another connection (another process) can write: no write lock was left behind.
+    other = sqlite3.connect(tmp_path / "test.sqlite3", timeout=0.5)
+    other.execute("INSERT INTO users (id, first_name, seen_at) VALUES (9, 'x', 0)")
+    other.commit()
+    other.close()
+    assert await _count(storage.db) == 1
+
+
+async def test_nested_transactions_are_savepoints(storage):
+    async with storage.transaction():
+        await _user(storage, 1)
+        with pytest.raises(ValueError, match="inner"):
+            async with storage.transaction():
+                await _user(storage, 2)
+                raise ValueError("inner")
+        await _user(storage, 3)
+    ids = [row[0] for row in await storage.db.fetch_all("SELECT id FROM users ORDER BY id")]
+    assert ids == [1, 3]
+
+
+async def test_many_concurrent_transactions_all_commit(storage):
+    async def one(n):
+        async with storage.transaction():
+            await _user(storage, n)
+            await asyncio.sleep(0)
+
+    await asyncio.gather(*(one(n) for n in range(1, 101)))
+    assert await _count(storage.db) == 100
+
+
+async def test_foreign_keys_cascade(storage):
+    await _user(storage, 1)
+    branch, _ = await storage.branches.register(chat_id=-1, title="t", timezone="Asia/Shanghai",
+                                                language="zh", organisation_id=None, now=NOW)
+    await storage.memberships.touch(branch.id, 1, NOW, on_roster=True)
+    await storage.db.execute("DELETE FROM users WHERE id = 1")
+    assert await _count(storage.db, "memberships") == 0

@@ -1,0 +1,96 @@
+"""Numbered migrations: from empty to the reference schema, from every older version with
+its data kept, and a failing file leaves the database as it was."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storage.db import MIGRATIONS_DIR, Database, MigrationError, pending_migrations
+
+REFERENCE = Path(__file__).with_name("reference_schema.sql")
+LATEST = pending_migrations(MIGRATIONS_DIR, 0)[-1][0]
+
+# Rows a database at each version could hold; each later version must keep them.
+FIXTURES = {
+    1: [
+        "INSERT INTO organisations VALUES (1, '城东党委', 'ABCD2345', 900001, '900001:1', 0)",
+        "INSERT INTO branches VALUES (1, -4001, '第一支部', 1, 'Asia/Shanghai', 'zh', 6,"
+        " '20:00', '08:00', 1, 0, 0)",
+        "INSERT INTO users VALUES (100002, '李四', NULL, 'lisi', 'zh', NULL, 1, 0)",
+        "INSERT INTO memberships VALUES (1, 100002, 'committee', 1, 0, 0)",
+    ],
+}
+
+
+async def schema(db: Database) -> list[tuple[str, str, str]]:
+    rows = await db.fetch_all(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def test_migrating_an_empty_database_gives_the_reference_schema(tmp_path):
+    migrated = await Database.open(tmp_path / "migrated.sqlite3")
+    assert await migrated.migrate() == LATEST
+    reference = sqlite3.connect(tmp_path / "reference.sqlite3")
+    reference.executescript(REFERENCE.read_text(encoding="utf-8"))
+    reference.close()
+    expected = await Database.open(tmp_path / "reference.sqlite3")
+    assert await schema(migrated) == await schema(expected)
+    assert await migrated.pragma("user_version") == LATEST
+    await migrated.close()
+    await expected.close()
+
+
+@pytest.mark.parametrize("version", range(1, LATEST))
+async def test_an_old_database_upgrades_in_place_and_keeps_its_data(tmp_path, version):
+    path = tmp_path / "old.sqlite3"
+    db = await Database.open(path)
+    assert await db.migrate(target=version) == version
+    counts = {}
+    for v in range(1, version + 1):
+        for statement in FIXTURES.get(v, []):
+            await db.execute(statement)
+    for table in ("organisations", "branches", "users", "memberships"):
+        counts[table] = (await db.fetch_one(f"SELECT count(*) FROM {table}"))[0]
+    await db.close()
+
+    upgraded = await Database.open(path)
+    assert await upgraded.migrate() == LATEST
+    for table, count in counts.items():
+        assert (await upgraded.fetch_one(f"SELECT count(*) FROM {table}"))[0] == count
+    member = await upgraded.fetch_one("SELECT role, on_roster FROM memberships")
+    assert tuple(member) == ("committee", 1)
+    fresh = await Database.open(tmp_path / "fresh.sqlite3")
+    await fresh.migrate()
+    assert await schema(upgraded) == await schema(fresh)
+    await upgraded.close()
+    await fresh.close()
+
+
+async def test_reopening_applies_nothing_twice(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    for _ in range(3):
+        db = await Database.open(path)
+        assert await db.migrate() == LATEST
+        await db.close()
+
+
+async def test_a_failing_migration_rolls_back_with_its_version(tmp_path):
+    folder = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, folder)
+    (folder / f"{LATEST + 1:04d}_broken.sql").write_text(
+        "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n",
+        encoding="utf-8",
+    )
+    db = await Database.open(tmp_path / "db.sqlite3")
+    with pytest.raises(MigrationError, match="broken"):
+        await db.migrate(folder)
+    assert await db.pragma("user_version") == LATEST
+    assert await db.fetch_one("SELECT 1 FROM sqlite_master WHERE name = 'half_done'") is None
+    assert not db._conn.in_transaction  # noqa: SLF001
+    await db.close()
