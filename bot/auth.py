@@ -100,7 +100,9 @@ class Authorizer:
         fetched_at, admins = cached
         updated = admins | {user_id} if is_admin else admins - {user_id}
         self._admins[chat_id] = (fetched_at, updated)
-        logger.info("chat %s: admin list updated for user %s (admin=%s)", chat_id, user_id, is_admin)
+        logger.info(
+            "chat %s: admin list updated for user %s (admin=%s)", chat_id, user_id, is_admin
+        )
 
     def forget_chat(self, chat_id: int) -> None:
         """Drop a chat's cached list (the chat moved or the bot left)."""

@@ -241,7 +241,9 @@ def _telegram(source: str, table: Mapping[str, Any]) -> TelegramConfig:
             raise read.fail("webhook_url", "webhook mode needs an https:// URL")
         secret = read.get("secret_token", str, "")
         if not _SECRET_TOKEN.match(secret):
-            raise read.fail("secret_token", "webhook mode needs 1-256 characters of A-Z a-z 0-9 _ -")
+            raise read.fail(
+                "secret_token", "webhook mode needs 1-256 characters of A-Z a-z 0-9 _ -"
+            )
         port = read.get("port", int, 8443)
         if not 0 < port < 65536:
             raise read.fail("port", f"{port} is not a TCP port")
@@ -309,10 +311,7 @@ def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
         bot=_bot(source, data.get("bot", {})),
         summary=SummaryConfig(catch_up=summary.duration("catch_up", SummaryConfig.catch_up)),
         points=PointsConfig(
-            **{
-                key: points.count(key, getattr(PointsConfig, key))
-                for key in _SCHEMA["points"]
-            }
+            **{key: points.count(key, getattr(PointsConfig, key)) for key in _SCHEMA["points"]}
         ),
         cadence=_cadence(source, data.get("cadence", {})),
     )

@@ -37,7 +37,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     """Callback context with typed access to the services, config and clock."""
 
     def __init__(
-        self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int | None = None,
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
         user_id: int | None = None,
     ) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)

@@ -1,4 +1,4 @@
-"""``/start`` payloads: ``b<branch id>`` chooses a branch, ``m<module id>b<branch id>`` a module."""
+"""``/start`` payloads: ``b<branch id>`` picks a branch, ``m<module id>b<branch id>`` a module."""
 
 from __future__ import annotations
 

@@ -107,8 +107,9 @@ class MemberService:
         logger.info("branch %s: user %s role %s -> %s", branch.id, user_id, member.role, role)
         return member, member.role != role
 
-    async def resolve(self, branch: Branch, *, person: Person | None, word: str | None,
-                      now: datetime) -> Member:
+    async def resolve(
+        self, branch: Branch, *, person: Person | None, word: str | None, now: datetime
+    ) -> Member:
         """Find the member a command names.
 
         Args:

@@ -26,6 +26,7 @@ _WEEKDAY_NAMES = {
 }
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 OFF = "off"
+_SETTINGS = ("timezone", "language", "summary", "checkin")
 
 
 def normalize(text: str) -> str:
@@ -59,6 +60,12 @@ def _pairs(text: str) -> list[tuple[str, str]]:
     return [(key, value) for key, value in pairs]
 
 
+def _language(value: str) -> str:
+    if value.lower() not in LANGUAGES:
+        raise ValueError(value)
+    return value.lower()
+
+
 def _summary(value: str) -> dict[str, object]:
     if value.lower() == OFF:
         return {"summary_weekday": None, "summary_time": None}
@@ -78,20 +85,18 @@ def parse_settings(text: str) -> dict[str, object]:
     """
     changes: dict[str, object] = {}
     for key, value in _pairs(normalize(text)):
+        if key not in _SETTINGS:
+            raise UserError("settings.bad_value", setting=key, value=value)
         try:
             if key == "timezone":
                 ZoneInfo(value)
                 changes["timezone"] = value
             elif key == "language":
-                if value.lower() not in LANGUAGES:
-                    raise ValueError(value)
-                changes["language"] = value.lower()
+                changes["language"] = _language(value)
             elif key == "summary":
                 changes.update(_summary(value))
-            elif key == "checkin":
-                changes["checkin_time"] = None if value.lower() == OFF else parse_time(value)
             else:
-                raise UserError("settings.bad_value", setting=key, value=value)
+                changes["checkin_time"] = None if value.lower() == OFF else parse_time(value)
         except (ValueError, ZoneInfoNotFoundError):
             raise UserError("settings.bad_value", setting=key, value=value) from None
     return changes

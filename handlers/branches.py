@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 from bot import commands
 from bot.context import BotContext
 from bot.settings import describe_summary
-from handlers.common import access_of, arguments, command, here, reply
+from handlers.common import access_of, arguments, command, here
 from storage.models import Branch
 
 ADMIN_STATUSES = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
@@ -36,8 +36,11 @@ async def setup(update: Update, context: BotContext) -> None:
         )
     ]
     if result.organisation:
-        lines.append(services.translate(language, "setup.organisation",
-                                        organisation=result.organisation.name))
+        lines.append(
+            services.translate(
+                language, "setup.organisation", organisation=result.organisation.name
+            )
+        )
     me = await context.bot.get_chat_member(chat.id, context.bot.id)
     if me.status not in ADMIN_STATUSES:
         lines.append(services.translate(language, "setup.bot_not_admin"))
@@ -61,7 +64,9 @@ async def settings(update: Update, context: BotContext) -> None:
     branch = here(context).branch
     text = arguments(context)
     if not text:
-        await update.effective_message.reply_text(render_settings(context, branch, "settings.show"))
+        await update.effective_message.reply_text(
+            render_settings(context, branch, "settings.show")
+        )
         return
     updated = await context.services.branches.change_settings(branch, text)
     await update.effective_message.reply_text(render_settings(context, updated, "settings.saved"))
@@ -103,4 +108,3 @@ def handlers() -> list[BaseHandler]:
         ChatMemberHandler(bot_membership, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
     ]
-

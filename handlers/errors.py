@@ -1,5 +1,8 @@
-"""The one error handler: user errors become localized answers, Telegram refusals change the
-branch's state, anything else is logged (without the update's content) and operators told."""
+"""The one error handler.
+
+User errors become localized answers, Telegram refusals change the branch's state, and
+anything else is logged (without the update's content) and operators are told.
+"""
 
 from __future__ import annotations
 
@@ -51,8 +54,10 @@ async def _notify_operators(context: BotContext, error: Exception) -> None:
     for operator in context.config.bot.operators:
         try:
             await context.bot.send_message(
-                operator, context.services.translate(context.config.bot.language,
-                                                     "error.operator", kind=kind)
+                operator,
+                context.services.translate(
+                    context.config.bot.language, "error.operator", kind=kind
+                ),
             )
         except TelegramError as exc:
             logger.warning("could not notify operator %s: %s", operator, exc)

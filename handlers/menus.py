@@ -71,16 +71,40 @@ def all_menus(config: Config, secretaries: list[tuple[int, int, str]]) -> list[M
         language = code or config.bot.language
         suffix = code or "default"
         menus += [
-            Menu(f"private:{suffix}", BotCommandScopeAllPrivateChats(), code, language,
-                 Access.MEMBER, private=True),
-            Menu(f"groups:{suffix}", BotCommandScopeAllGroupChats(), code, language,
-                 Access.MEMBER, private=False),
-            Menu(f"admins:{suffix}", BotCommandScopeAllChatAdministrators(), code, language,
-                 Access.SECRETARY, private=False),
+            Menu(
+                f"private:{suffix}",
+                BotCommandScopeAllPrivateChats(),
+                code,
+                language,
+                Access.MEMBER,
+                private=True,
+            ),
+            Menu(
+                f"groups:{suffix}",
+                BotCommandScopeAllGroupChats(),
+                code,
+                language,
+                Access.MEMBER,
+                private=False,
+            ),
+            Menu(
+                f"admins:{suffix}",
+                BotCommandScopeAllChatAdministrators(),
+                code,
+                language,
+                Access.SECRETARY,
+                private=False,
+            ),
         ]
     menus += [
-        Menu(f"operator:{op}", BotCommandScopeChat(op), None, config.bot.language,
-             Access.OPERATOR, private=True)
+        Menu(
+            f"operator:{op}",
+            BotCommandScopeChat(op),
+            None,
+            config.bot.language,
+            Access.OPERATOR,
+            private=True,
+        )
         for op in sorted(config.bot.operators)
     ]
     menus += [secretary_menu(chat, user, language) for chat, user, language in secretaries]
@@ -92,8 +116,9 @@ def _fingerprint(menu: Menu, commands: list[BotCommand]) -> str:
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
-async def _apply(bot: Bot, services: Services, menu: Menu, known: dict[str, str],
-                 clock: Clock) -> None:
+async def _apply(
+    bot: Bot, services: Services, menu: Menu, known: dict[str, str], clock: Clock
+) -> None:
     commands = menu.commands(services)
     fingerprint = _fingerprint(menu, commands)
     if known.get(menu.key) == fingerprint:

@@ -63,7 +63,9 @@ async def send_private(
     if must_prompt:
         name = user.display_name if user else str(user_id)
         link = f"https://t.me/{context.bot.username}?start={branch_payload(branch.id)}"
-        button = InlineKeyboardButton(services.translate(branch.language, "private.open"), url=link)
+        button = InlineKeyboardButton(
+            services.translate(branch.language, "private.open"), url=link
+        )
         await context.bot.send_message(
             branch.chat_id,
             services.translate(branch.language, "private.waiting", name=name),

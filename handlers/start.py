@@ -39,8 +39,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     """Lists the commands this user may use in this chat."""
     place = here(context)
     registered = place.branch is not None and place.branch.active
-    specs = commands.available(await access_of(context), private=place.private,
-                               registered=registered)
+    specs = commands.available(
+        await access_of(context), private=place.private, registered=registered
+    )
     lines = [f"/{spec.name} — {context.text(spec.summary_key)}" for spec in specs]
     await reply(update, context, "help.header", commands="\n".join(lines))
 

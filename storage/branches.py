@@ -20,7 +20,7 @@ SETTING_COLUMNS = ("timezone", "language", "summary_weekday", "summary_time", "c
 def _branch(row: Row | None) -> Branch | None:
     if row is None:
         return None
-    return Branch(**{key: row[key] for key in row.keys()} | {"active": bool(row["active"])})
+    return Branch(**dict(row) | {"active": bool(row["active"])})
 
 
 class BranchRepo:
@@ -32,7 +32,8 @@ class BranchRepo:
     async def get(self, branch_id: int) -> Branch | None:
         """Return the branch with this id."""
         row = await self._db.fetch_one(
-            f"SELECT {_BRANCH_COLUMNS} FROM branches WHERE id = ?", (branch_id,)  # noqa: S608
+            f"SELECT {_BRANCH_COLUMNS} FROM branches WHERE id = ?",  # noqa: S608
+            (branch_id,),
         )
         return _branch(row)
 
@@ -131,12 +132,17 @@ class OrganisationRepo:
         """Create the organisation, or return the one this same request created before.
 
         Args:
+            name: the organisation's name.
             draw_code: returns a random code; drawn again if it is already taken.
+            admin_user_id: who created it and administers it.
+            created_key: identifies the creating request, so a replay creates nothing.
+            now: the creation instant.
         """
         for _ in range(_CODE_ATTEMPTS):
             try:
                 await self._db.execute(
-                    "INSERT INTO organisations (name, code, admin_user_id, created_key, created_at)"
+                    "INSERT INTO organisations"
+                    " (name, code, admin_user_id, created_key, created_at)"
                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (created_key) DO NOTHING",
                     (name, draw_code(), admin_user_id, created_key, to_epoch(now)),
                 )

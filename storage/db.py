@@ -154,17 +154,13 @@ class Database:
         async with self._access():
             await self._conn.executemany(sql, rows)
 
-    async def fetch_one(
-        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
-    ) -> Row | None:
+    async def fetch_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Row | None:
         """Return the first row of a query, or None."""
         async with self._access():
             cursor = await self._conn.execute(sql, params)
             return await cursor.fetchone()
 
-    async def fetch_all(
-        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
-    ) -> list[Row]:
+    async def fetch_all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
         """Return every row of a query."""
         async with self._access():
             return list(await self._conn.execute_fetchall(sql, params))

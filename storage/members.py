@@ -64,7 +64,8 @@ class UserRepo:
     async def get(self, user_id: int) -> User | None:
         """Return the user with this id."""
         row = await self._db.fetch_one(
-            f"SELECT {_USER_COLUMNS} FROM users u WHERE u.id = ?", (user_id,)  # noqa: S608
+            f"SELECT {_USER_COLUMNS} FROM users u WHERE u.id = ?",  # noqa: S608
+            (user_id,),
         )
         return _user(row) if row else None
 
@@ -154,7 +155,7 @@ class MembershipRepo:
         return [_member(row) for row in rows]
 
     async def granted_secretaries(self) -> list[tuple[int, int, str]]:
-        """Return ``(chat_id, user_id, language)`` for every granted secretary of an active branch."""
+        """Return ``(chat_id, user_id, language)`` of each granted secretary of active branches."""
         rows = await self._db.fetch_all(
             "SELECT b.chat_id, m.user_id, b.language FROM memberships m"
             " JOIN branches b ON b.id = m.branch_id"

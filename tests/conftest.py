@@ -34,7 +34,12 @@ _real_getaddrinfo = socket.getaddrinfo
 blocked: list[str] = []
 
 
+def _name(host: object) -> str:
+    return host.decode() if isinstance(host, bytes) else str(host)
+
+
 def _loopback(host: object) -> bool:
+    host = _name(host) if host is not None else None
     if host in ("localhost", None, ""):
         return True
     try:
@@ -45,7 +50,7 @@ def _loopback(host: object) -> bool:
 
 def _guard(address: Any) -> None:
     if isinstance(address, tuple) and not _loopback(address[0]):
-        blocked.append(str(address[0]))
+        blocked.append(_name(address[0]))
         raise ConnectionRefusedError(f"tests may only reach loopback, not {address[0]}")
 
 
@@ -61,7 +66,7 @@ def _connect_ex(self: socket.socket, address: Any) -> int:
 
 def _getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
     if not _loopback(host):
-        blocked.append(str(host))
+        blocked.append(_name(host))
         raise socket.gaierror(f"tests may only resolve loopback names, not {host}")
     return _real_getaddrinfo(host, *args, **kwargs)
 
@@ -192,9 +197,7 @@ async def stop_app(app: Any) -> None:
 
 
 @pytest.fixture
-async def harness(
-    tmp_path: Path, api: FakeTelegram, clock: FakeClock
-) -> AsyncIterator[Harness]:
+async def harness(tmp_path: Path, api: FakeTelegram, clock: FakeClock) -> AsyncIterator[Harness]:
     config = make_config(tmp_path)
     app = await start_app(config, api, clock)
     bench = Harness(app, api, clock, config)

@@ -85,7 +85,9 @@ def message(
     return {"update_id": next(_update_ids), "message": msg}
 
 
-def command(text: str, *, chat: Group | Person, user: Person | None, **kwargs: Any) -> dict[str, Any]:
+def command(
+    text: str, *, chat: Group | Person, user: Person | None, **kwargs: Any
+) -> dict[str, Any]:
     """A command message (``text`` starts with ``/``)."""
     assert text.startswith("/")
     return message(text, chat=chat, user=user, **kwargs)
@@ -119,8 +121,12 @@ def callback(
                 "message_id": message_id,
                 "date": int(time.time()),
                 "chat": _chat(chat),
-                "from": {"id": 5000000001, "is_bot": True, "first_name": "Branch Bot",
-                         "username": "branch_test_bot"},
+                "from": {
+                    "id": 5000000001,
+                    "is_bot": True,
+                    "first_name": "Branch Bot",
+                    "username": "branch_test_bot",
+                },
                 "text": "…",
             },
         },
@@ -131,10 +137,18 @@ def _member(person_or_bot: dict[str, Any], status: str) -> dict[str, Any]:
     member: dict[str, Any] = {"user": person_or_bot, "status": status}
     if status == "administrator":
         member.update(
-            can_be_edited=False, is_anonymous=False, can_manage_chat=True,
-            can_delete_messages=True, can_manage_video_chats=True, can_restrict_members=True,
-            can_promote_members=False, can_change_info=True, can_invite_users=True,
-            can_post_stories=False, can_edit_stories=False, can_delete_stories=False,
+            can_be_edited=False,
+            is_anonymous=False,
+            can_manage_chat=True,
+            can_delete_messages=True,
+            can_manage_video_chats=True,
+            can_restrict_members=True,
+            can_promote_members=False,
+            can_change_info=True,
+            can_invite_users=True,
+            can_post_stories=False,
+            can_edit_stories=False,
+            can_delete_stories=False,
         )
     if status == "kicked":
         member["until_date"] = 0
@@ -159,8 +173,12 @@ def chat_member(
 
 def bot_member(*, chat: Group, old: str, new: str, by: Person) -> dict[str, Any]:
     """The bot's own membership of the group changed."""
-    bot = {"id": 5000000001, "is_bot": True, "first_name": "Branch Bot",
-           "username": "branch_test_bot"}
+    bot = {
+        "id": 5000000001,
+        "is_bot": True,
+        "first_name": "Branch Bot",
+        "username": "branch_test_bot",
+    }
     return {
         "update_id": next(_update_ids),
         "my_chat_member": {

@@ -12,20 +12,26 @@ SUPERGROUP = factories.Group(-1004001, GROUP.title)
 
 
 async def test_bot_added_to_a_group_greets_and_explains_setup(harness):
-    calls = harness.read(await harness.feed(
-        factories.bot_member(chat=GROUP, old="left", new="member", by=ADMIN)))
-    assert len(calls) == 1 and "/setup" in calls[0].text and calls[0].chat_id == GROUP.id
+    calls = harness.read(
+        await harness.feed(factories.bot_member(chat=GROUP, old="left", new="member", by=ADMIN))
+    )
+    assert len(calls) == 1
+    assert "/setup" in calls[0].text
+    assert calls[0].chat_id == GROUP.id
 
 
 async def test_bot_removed_marks_the_branch_inactive_and_re_adding_restores_it(harness):
     branch = await harness.setup_branch()
-    calls = await harness.feed(factories.bot_member(chat=GROUP, old="member", new="kicked", by=ADMIN))
+    calls = await harness.feed(
+        factories.bot_member(chat=GROUP, old="member", new="kicked", by=ADMIN)
+    )
     assert calls == []
     assert not (await harness.services.branches.get(branch.id)).active
     # Inactive branches refuse secretary commands instead of writing to them.
     assert "/setup" in await harness.reply("/settings", chat=GROUP, user=ADMIN)
-    calls = harness.read(await harness.feed(
-        factories.bot_member(chat=GROUP, old="left", new="member", by=ADMIN)))
+    calls = harness.read(
+        await harness.feed(factories.bot_member(chat=GROUP, old="left", new="member", by=ADMIN))
+    )
     assert "恢复" in calls[0].text
     assert (await harness.services.branches.get(branch.id)).active
 
@@ -55,7 +61,8 @@ async def test_demoted_admin_loses_rights_at_once(harness):
     # Telegram's list changes, and so does the chat_member update: no wait for the cache.
     harness.api.admins[GROUP.id] = []
     await harness.feed(
-        factories.chat_member(chat=GROUP, user=OTHER, old="administrator", new="member"))
+        factories.chat_member(chat=GROUP, user=OTHER, old="administrator", new="member")
+    )
     assert "书记" in await harness.reply("/settings", chat=GROUP, user=OTHER)
 
 
@@ -80,47 +87,63 @@ async def _upgrade_keeps_everything(harness, updates):
     for update in updates:
         await harness.feed(update)
     moved = await harness.services.branches.for_chat(SUPERGROUP.id)
-    assert moved is not None and moved.id == branch.id
+    assert moved is not None
+    assert moved.id == branch.id
     assert await harness.services.branches.for_chat(GROUP.id) is None
     assert [m.user.id for m in await harness.services.members.roster(moved)] == [MEMBER.id]
 
 
 async def test_supergroup_upgrade_moves_the_branch(harness):
     await _upgrade_keeps_everything(
-        harness, [factories.migrate_to(GROUP, SUPERGROUP.id),
-                  factories.migrate_from(SUPERGROUP, GROUP.id)])
+        harness,
+        [factories.migrate_to(GROUP, SUPERGROUP.id), factories.migrate_from(SUPERGROUP, GROUP.id)],
+    )
 
 
 async def test_supergroup_upgrade_in_the_other_order_and_twice(harness):
     await _upgrade_keeps_everything(
-        harness, [factories.migrate_from(SUPERGROUP, GROUP.id),
-                  factories.migrate_to(GROUP, SUPERGROUP.id),
-                  factories.migrate_from(SUPERGROUP, GROUP.id)])
+        harness,
+        [
+            factories.migrate_from(SUPERGROUP, GROUP.id),
+            factories.migrate_to(GROUP, SUPERGROUP.id),
+            factories.migrate_from(SUPERGROUP, GROUP.id),
+        ],
+    )
 
 
 async def test_send_answered_with_migrate_moves_the_branch(harness):
     branch = await harness.setup_branch()
-    harness.api.fail_next("sendMessage", error_code=400, migrate_to_chat_id=SUPERGROUP.id,
-                          description="Bad Request: group chat was upgraded to a supergroup chat")
+    harness.api.fail_next(
+        "sendMessage",
+        error_code=400,
+        migrate_to_chat_id=SUPERGROUP.id,
+        description="Bad Request: group chat was upgraded to a supergroup chat",
+    )
     await harness.say("/help", chat=GROUP, user=MEMBER)
     assert (await harness.services.branches.get(branch.id)).chat_id == SUPERGROUP.id
 
 
 async def test_forbidden_in_a_group_marks_the_branch_inactive(harness):
     branch = await harness.setup_branch()
-    harness.api.fail_next("sendMessage", error_code=403,
-                          description="Forbidden: bot was kicked from the group chat")
+    harness.api.fail_next(
+        "sendMessage", error_code=403, description="Forbidden: bot was kicked from the group chat"
+    )
     await harness.say("/help", chat=GROUP, user=MEMBER)
     assert not (await harness.services.branches.get(branch.id)).active
 
 
 async def test_retry_after_is_honoured(harness):
-    harness.api.fail_next("sendMessage", error_code=429, retry_after=1,
-                          description="Too Many Requests: retry after 1")
+    harness.api.fail_next(
+        "sendMessage",
+        error_code=429,
+        retry_after=1,
+        description="Too Many Requests: retry after 1",
+    )
     started = time.monotonic()
     calls = await harness.say("/help", chat=GROUP, user=MEMBER)
     sends = harness.api.of("sendMessage")
-    assert len(sends) == 2 and calls[-1].text.startswith("你在这里可用的命令")
+    assert len(sends) == 2
+    assert calls[-1].text.startswith("你在这里可用的命令")
     # The retry waited for retry_after (measured on the fake's own clock of the calls).
     assert sends[1].at - sends[0].at >= 1.0
     assert time.monotonic() - started >= 1.0
@@ -128,10 +151,18 @@ async def test_retry_after_is_honoured(harness):
 
 async def test_unexpected_errors_are_logged_without_content_and_operators_told(harness, caplog):
     await harness.setup_branch()
-    harness.api.fail_next("sendMessage", error_code=500, description="Internal Server Error",
-                          match=lambda p: p.get("chat_id") == GROUP.id)
-    harness.api.fail_next("sendMessage", error_code=500, description="Internal Server Error",
-                          match=lambda p: p.get("chat_id") == GROUP.id)
+    harness.api.fail_next(
+        "sendMessage",
+        error_code=500,
+        description="Internal Server Error",
+        match=lambda p: p.get("chat_id") == GROUP.id,
+    )
+    harness.api.fail_next(
+        "sendMessage",
+        error_code=500,
+        description="Internal Server Error",
+        match=lambda p: p.get("chat_id") == GROUP.id,
+    )
     secret = "私人内容-7431"
     caplog.set_level("DEBUG")
     for _ in range(2):
@@ -140,4 +171,5 @@ async def test_unexpected_errors_are_logged_without_content_and_operators_told(h
     assert len(told) == 1  # once per kind of error per ten minutes
     harness.read(told)
     assert "error while handling update" in caplog.text
-    assert secret not in caplog.text and secret not in told[0].text
+    assert secret not in caplog.text
+    assert secret not in told[0].text

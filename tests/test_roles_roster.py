@@ -31,11 +31,14 @@ async def test_roster_list_and_remove_by_username(harness):
     await _join(harness, MEMBER)
     await _join(harness, OTHER)
     text = await harness.reply("/roster list", chat=GROUP, user=ADMIN)
-    assert "（2 人）" in text and "李四" in text and "Zhang" in text
+    assert "（2 人）" in text
+    assert "李四" in text
+    assert "Zhang" in text
     text = await harness.reply("/roster remove @LiSi", chat=GROUP, user=ADMIN)
     assert "李四" in text
     text = await harness.reply("/roster list", chat=GROUP, user=ADMIN)
-    assert "李四" not in text and "（1 人）" in text
+    assert "李四" not in text
+    assert "（1 人）" in text
 
 
 async def test_roster_remove_by_reply_and_errors(harness):
@@ -49,7 +52,8 @@ async def test_roster_remove_by_reply_and_errors(harness):
     text = await harness.reply("/roster remove @nobody", chat=GROUP, user=ADMIN)
     assert "无法确定" in text
     text = await harness.reply("/roster frobnicate", chat=GROUP, user=ADMIN)
-    assert text.startswith("用法：/roster") and "示例" in text
+    assert text.startswith("用法：/roster")
+    assert "示例" in text
 
 
 async def test_roster_list_when_empty(harness):
@@ -61,11 +65,10 @@ async def test_long_roster_is_split_at_line_boundaries(harness):
     branch = await harness.setup_branch()
     for n in range(400):
         person = factories.Person(300000 + n, f"成员{n:03d}" + "长" * 10)
-        await harness.services.members.joined(
-            _person(person), branch, harness.clock()
-        )
+        await harness.services.members.joined(_person(person), branch, harness.clock())
     calls = await harness.say("/roster list", chat=GROUP, user=ADMIN)
-    assert len(calls) >= 2 and all(len(c.text) <= 4096 for c in calls)
+    assert len(calls) >= 2
+    assert all(len(c.text) <= 4096 for c in calls)
     joined = "\n".join(c.text for c in calls)
     assert all(f"成员{n:03d}" in joined for n in range(400))
 
@@ -82,13 +85,16 @@ async def test_role_by_reply_grants_secretary_rights_and_menu(harness):
     replied = factories.message("hi", chat=GROUP, user=MEMBER)["message"]
     calls = await harness.say("/role secretary", chat=GROUP, user=ADMIN, reply_to=replied)
     assert [c.chat_id for c in calls] == [GROUP.id, MEMBER.id]
-    assert "李四 现在是书记" in calls[0].text and GROUP.title in calls[1].text
+    assert "李四 现在是书记" in calls[0].text
+    assert GROUP.title in calls[1].text
     member = await harness.services.storage.memberships.get(branch.id, MEMBER.id)
     assert member.role == "secretary"
     menus = harness.api.of("setMyCommands")
     scoped = [c for c in menus if c.params.get("scope", {}).get("type") == "chat_member"]
     assert scoped[-1].params["scope"] == {
-        "type": "chat_member", "chat_id": GROUP.id, "user_id": MEMBER.id
+        "type": "chat_member",
+        "chat_id": GROUP.id,
+        "user_id": MEMBER.id,
     }
     # The new secretary may now use secretary commands.
     assert "Asia/Shanghai" in await harness.reply("/settings", chat=GROUP, user=MEMBER)
@@ -121,7 +127,8 @@ async def test_role_by_text_mention(harness):
 async def test_role_usage_and_naming_errors(harness):
     await harness.setup_branch()
     text = await harness.reply("/role", chat=GROUP, user=ADMIN)
-    assert text.startswith("用法：/role") and "示例" in text
+    assert text.startswith("用法：/role")
+    assert "示例" in text
     assert text == await harness.reply("/role @lisi king", chat=GROUP, user=ADMIN)
     text = await harness.reply("/role @unknown committee", chat=GROUP, user=ADMIN)
     assert "无法确定" in text
@@ -143,8 +150,12 @@ async def test_notice_to_user_who_never_started_the_bot_waits_for_start(harness)
     await harness.say("hi", chat=GROUP, user=MEMBER)
     never_started = lambda params: params.get("chat_id") == MEMBER.id  # noqa: E731
     for _ in range(2):
-        harness.api.fail_next("sendMessage", error_code=403, match=never_started,
-                              description="Forbidden: bot can't initiate conversation with a user")
+        harness.api.fail_next(
+            "sendMessage",
+            error_code=403,
+            match=never_started,
+            description="Forbidden: bot can't initiate conversation with a user",
+        )
     calls = await harness.say(f"/role {MEMBER.id} committee", chat=GROUP, user=ADMIN)
     # The reply, the refused private message, and the start-link button in the group.
     assert [c.chat_id for c in calls] == [GROUP.id, MEMBER.id, GROUP.id]
@@ -156,6 +167,7 @@ async def test_notice_to_user_who_never_started_the_bot_waits_for_start(harness)
     # The member starts the bot through the button: both notices arrive, once.
     calls = await harness.say(f"/start b{branch.id}", chat=MEMBER, user=MEMBER)
     assert [c.chat_id for c in calls] == [MEMBER.id] * 3
-    assert "支委委员" in calls[1].text and "书记" in calls[2].text
+    assert "支委委员" in calls[1].text
+    assert "书记" in calls[2].text
     assert await harness.say("/start", chat=MEMBER, user=MEMBER) != []
     assert len(await harness.services.delivery.waiting(MEMBER.id)) == 0

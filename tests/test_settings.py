@@ -10,19 +10,26 @@ from tests.conftest import ADMIN, GROUP, MEMBER
 async def test_settings_shows_the_current_values(harness):
     await harness.setup_branch()
     text = await harness.reply("/settings", chat=GROUP, user=ADMIN)
-    assert "Asia/Shanghai" in text and "sun 20:00" in text and "08:00" in text
+    assert "Asia/Shanghai" in text
+    assert "sun 20:00" in text
+    assert "08:00" in text
 
 
 async def test_settings_change_all_at_once(harness):
     await harness.setup_branch()
     text = await harness.reply(
         "/settings timezone=Europe/Berlin language=en summary=fri@18:30 checkin=7:45",
-        chat=GROUP, user=ADMIN,
+        chat=GROUP,
+        user=ADMIN,
     )
     assert text.startswith("Saved.")  # answered in the new language
     branch = await harness.services.branches.for_chat(GROUP.id)
     assert (branch.timezone, branch.language) == ("Europe/Berlin", "en")
-    assert (branch.summary_weekday, branch.summary_time, branch.checkin_time) == (4, "18:30", "07:45")
+    assert (branch.summary_weekday, branch.summary_time, branch.checkin_time) == (
+        4,
+        "18:30",
+        "07:45",
+    )
 
 
 @pytest.mark.parametrize(
@@ -44,7 +51,8 @@ async def test_off_switches_posts_off(harness):
     await harness.setup_branch()
     text = await harness.reply("/settings summary=off checkin=off", chat=GROUP, user=ADMIN)
     branch = await harness.services.branches.for_chat(GROUP.id)
-    assert branch.summary_time is None and branch.checkin_time is None
+    assert branch.summary_time is None
+    assert branch.checkin_time is None
     assert "summary（周报）= off" in text
 
 

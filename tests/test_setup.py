@@ -10,10 +10,16 @@ async def test_operator_registers_a_group(harness):
     harness.api.bot_status[GROUP.id] = "administrator"
     text = await harness.reply("/setup", chat=GROUP, user=OPERATOR)
     branch = await harness.services.branches.for_chat(GROUP.id)
-    assert branch is not None and branch.title == GROUP.title
-    assert f"#{branch.id}" in text and "提醒" not in text
+    assert branch is not None
+    assert branch.title == GROUP.title
+    assert f"#{branch.id}" in text
+    assert "提醒" not in text
     assert (branch.timezone, branch.language) == ("Asia/Shanghai", "zh")
-    assert (branch.summary_weekday, branch.summary_time, branch.checkin_time) == (6, "20:00", "08:00")
+    assert (branch.summary_weekday, branch.summary_time, branch.checkin_time) == (
+        6,
+        "20:00",
+        "08:00",
+    )
 
 
 async def test_setup_is_idempotent(harness):
@@ -51,7 +57,8 @@ async def test_full_width_code_from_a_chinese_keyboard_works(harness):
 
 async def test_unknown_code_is_refused_and_changes_nothing(harness):
     text = await harness.reply("/setup NOPE2345", chat=GROUP, user=ADMIN)
-    assert "NOPE2345" in text and "示例" in text
+    assert "NOPE2345" in text
+    assert "示例" in text
     assert await harness.services.branches.for_chat(GROUP.id) is None
 
 
@@ -61,12 +68,14 @@ async def test_existing_branch_joins_an_organisation_with_its_code(harness):
     code = text.split("code is ")[1].split(":")[0]
     await harness.reply(f"/setup {code}", chat=GROUP, user=ADMIN)
     moved = await harness.services.branches.for_chat(GROUP.id)
-    assert moved.id == branch.id and moved.organisation_id is not None
+    assert moved.id == branch.id
+    assert moved.organisation_id is not None
 
 
 async def test_member_is_refused_with_the_reason(harness):
     text = await harness.reply("/setup", chat=GROUP, user=MEMBER)
-    assert "书记" in text and "/setup" in text
+    assert "书记" in text
+    assert "/setup" in text
     assert await harness.services.branches.for_chat(GROUP.id) is None
 
 
@@ -80,16 +89,15 @@ async def test_anonymous_admin_may_register_with_open_registration(tmp_path, api
         branch = await app.bot_data["services"].branches.for_chat(GROUP.id)
         assert branch is not None
         replies = api.of("sendMessage")
-        assert len(replies) == 1 and "提醒" in replies[0].text  # the bot is no admin here
+        assert len(replies) == 1
+        assert "提醒" in replies[0].text
         replies[0].read = True
     finally:
         await stop_app(app)
 
 
 async def test_channel_sender_is_never_an_admin(harness):
-    calls = harness.read(
-        await harness.feed(factories.channel_command("/setup", chat=GROUP))
-    )
+    calls = harness.read(await harness.feed(factories.channel_command("/setup", chat=GROUP)))
     assert "书记" in calls[0].text
     assert await harness.services.branches.for_chat(GROUP.id) is None
 
@@ -111,7 +119,8 @@ async def test_org_add_is_for_operators_in_private(harness):
     text = await harness.reply("/org_add 某组织", chat=GROUP, user=OPERATOR)
     assert "私聊" in text
     text = await harness.reply("/org_add", chat=OPERATOR, user=OPERATOR)
-    assert text.startswith("Usage: /org_add") and "Example" in text
+    assert text.startswith("Usage: /org_add")
+    assert "Example" in text
 
 
 async def test_org_add_replayed_update_creates_one_organisation(harness):
@@ -120,4 +129,5 @@ async def test_org_add_replayed_update_creates_one_organisation(harness):
     second = harness.read(await harness.feed(update))[0].text
     assert first == second
     rows = await harness.services.storage.db.fetch_all("SELECT * FROM organisations")
-    assert len(rows) == 1 and rows[0]["admin_user_id"] == OPERATOR.id
+    assert len(rows) == 1
+    assert rows[0]["admin_user_id"] == OPERATOR.id

@@ -8,13 +8,15 @@ from tests.conftest import ADMIN, GROUP, MEMBER, OPERATOR, OTHER
 
 async def test_start_in_unregistered_group_explains_setup(harness):
     text = await harness.reply("/start", chat=GROUP, user=MEMBER)
-    assert "/setup" in text and "尚未登记" in text
+    assert "/setup" in text
+    assert "尚未登记" in text
 
 
 async def test_start_in_registered_group_points_to_help(harness):
     await harness.setup_branch()
     text = await harness.reply("/start", chat=GROUP, user=MEMBER)
-    assert "/help" in text and "尚未登记" not in text
+    assert "/help" in text
+    assert "尚未登记" not in text
 
 
 async def test_start_in_private_greets_in_the_users_language(harness):
@@ -29,7 +31,8 @@ async def test_start_link_chooses_the_branch_for_private_commands(harness):
     text = await harness.reply(f"/start b{branch.id}", chat=MEMBER, user=MEMBER)
     assert GROUP.title in text
     user = await harness.services.storage.users.get(MEMBER.id)
-    assert user.private_branch_id == branch.id and user.started
+    assert user.private_branch_id == branch.id
+    assert user.started
 
 
 async def test_start_link_to_unknown_branch_says_so(harness):
@@ -43,13 +46,15 @@ async def test_module_link_chooses_the_branch_and_names_the_module(harness):
     branch = await harness.setup_branch()
     calls = await harness.say(f"/start m7b{branch.id}", chat=MEMBER, user=MEMBER)
     assert [c.method for c in calls] == ["sendMessage", "sendMessage"]
-    assert GROUP.title in calls[0].text and "#7" in calls[1].text
+    assert GROUP.title in calls[0].text
+    assert "#7" in calls[1].text
 
 
 async def test_help_lists_only_what_a_member_may_use(harness):
     await harness.setup_branch()
     text = await harness.reply("/help", chat=GROUP, user=MEMBER)
-    assert "/start" in text and "/help" in text
+    assert "/start" in text
+    assert "/help" in text
     for hidden in ("/setup", "/settings", "/role", "/roster", "/org_add"):
         assert hidden not in text
 
@@ -64,18 +69,44 @@ async def test_help_lists_secretary_commands_for_group_admins(harness):
 
 async def test_help_in_unregistered_group_offers_setup_to_admins_only(harness):
     text = await harness.reply("/help", chat=GROUP, user=ADMIN)
-    assert "/setup" in text and "/settings" not in text
+    assert "/setup" in text
+    assert "/settings" not in text
     text = await harness.reply("/help", chat=GROUP, user=MEMBER)
     assert "/setup" not in text
 
 
 async def test_help_in_private_shows_operator_commands_to_operators(harness):
     text = await harness.reply("/help", chat=OPERATOR, user=OPERATOR)
-    assert "/org_add" in text and text.startswith("Commands you can use here")
+    assert "/org_add" in text
+    assert text.startswith("Commands you can use here")
     text = await harness.reply("/help", chat=MEMBER, user=MEMBER)
-    assert "/org_add" not in text and "/setup" not in text
+    assert "/org_add" not in text
+    assert "/setup" not in text
 
 
 async def test_command_addressed_to_another_bot_is_ignored(harness):
     calls = await harness.feed(factories.command("/help@OtherBot", chat=GROUP, user=MEMBER))
     assert calls == []
+
+
+async def test_command_menus_are_set_per_scope_and_language_once(harness, tmp_path, clock):
+    from tests.conftest import start_app, stop_app
+
+    menus = harness.api.of("setMyCommands")
+    scopes = {(c.params["scope"]["type"], c.params.get("language_code")) for c in menus}
+    for scope in ("all_private_chats", "all_group_chats", "all_chat_administrators"):
+        assert {(scope, None), (scope, "zh"), (scope, "en")} <= scopes
+    assert ("chat", None) in scopes  # the operator's own private menu
+    admins = next(
+        c
+        for c in menus
+        if c.params["scope"]["type"] == "all_chat_administrators"
+        and c.params.get("language_code") == "en"
+    )
+    assert {"setup", "settings", "role", "roster"} <= {
+        c["command"] for c in admins.params["commands"]
+    }
+    # A restart on the same database sends no menu that did not change.
+    again = await start_app(harness.config, harness.api, clock)
+    await stop_app(again)
+    assert len(harness.api.of("setMyCommands")) == len(menus)

@@ -91,6 +91,7 @@ class FakeTelegram:
         self._message_ids = itertools.count(1000)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self.port = 0
 
     async def __aenter__(self) -> FakeTelegram:
@@ -105,6 +106,7 @@ class FakeTelegram:
 
     async def __aexit__(self, *exc: object) -> None:
         async with self._changed:
+            self._closing = True  # ends any long poll still waiting
             self._changed.notify_all()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -145,15 +147,17 @@ class FakeTelegram:
             self._changed.notify_all()
 
     async def wait_for(
-        self, method: str, predicate: Callable[[Call], bool] = lambda call: True,
-        timeout: float = 10.0,
+        self,
+        method: str,
+        predicate: Callable[[Call], bool] = lambda call: True,
+        within: float = 10.0,
     ) -> Call:
         """Wait (on an event, not a sleep) until the bot makes a matching call."""
 
         def found() -> Call | None:
             return next((c for c in self.calls if c.method == method and predicate(c)), None)
 
-        async with asyncio.timeout(timeout), self._changed:
+        async with asyncio.timeout(within), self._changed:
             await self._changed.wait_for(lambda: found() is not None)
         call = found()
         assert call is not None
@@ -244,7 +248,7 @@ class FakeTelegram:
         async with self._changed:
             try:
                 async with asyncio.timeout(timeout):
-                    await self._changed.wait_for(lambda: bool(ready()))
+                    await self._changed.wait_for(lambda: bool(ready()) or self._closing)
             except TimeoutError:
                 pass
             return ready()
@@ -284,16 +288,25 @@ class FakeTelegram:
         return message
 
     def _member(self, user_id: int, status: str) -> dict[str, Any]:
-        user = self.bot_user() if user_id == BOT_ID else {
-            "id": user_id, "is_bot": False, "first_name": f"user{user_id}"
-        }
+        user = (
+            self.bot_user()
+            if user_id == BOT_ID
+            else {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
+        )
         member: dict[str, Any] = {"status": status, "user": user}
         if status == "administrator":
             member.update(
-                can_be_edited=False, is_anonymous=False, can_manage_chat=True,
-                can_delete_messages=True, can_manage_video_chats=True,
-                can_restrict_members=True, can_promote_members=False, can_change_info=True,
-                can_invite_users=True, can_post_stories=False, can_edit_stories=False,
+                can_be_edited=False,
+                is_anonymous=False,
+                can_manage_chat=True,
+                can_delete_messages=True,
+                can_manage_video_chats=True,
+                can_restrict_members=True,
+                can_promote_members=False,
+                can_change_info=True,
+                can_invite_users=True,
+                can_post_stories=False,
+                can_edit_stories=False,
                 can_delete_stories=False,
             )
         return member
@@ -312,8 +325,15 @@ class FakeTelegram:
             status = self.bot_status.get(chat_id, "member") if user_id == BOT_ID else default
             return self._member(user_id, status)
         if method in (
-            "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "setMessageReaction",
-            "deleteWebhook", "setWebhook", "deleteMessage", "close", "logOut",
+            "answerCallbackQuery",
+            "setMyCommands",
+            "deleteMyCommands",
+            "setMessageReaction",
+            "deleteWebhook",
+            "setWebhook",
+            "deleteMessage",
+            "close",
+            "logOut",
         ):
             return True
         return None

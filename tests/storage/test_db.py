@@ -14,8 +14,14 @@ NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
 
 async def _user(storage, user_id):
-    await storage.users.save(user_id=user_id, first_name=f"u{user_id}", last_name=None,
-                             username=None, language_code=None, now=NOW)
+    await storage.users.save(
+        user_id=user_id,
+        first_name=f"u{user_id}",
+        last_name=None,
+        username=None,
+        language_code=None,
+        now=NOW,
+    )
 
 
 async def _count(db, table="users"):
@@ -124,8 +130,14 @@ async def test_many_concurrent_transactions_all_commit(storage):
 
 async def test_foreign_keys_cascade(storage):
     await _user(storage, 1)
-    branch, _ = await storage.branches.register(chat_id=-1, title="t", timezone="Asia/Shanghai",
-                                                language="zh", organisation_id=None, now=NOW)
+    branch, _ = await storage.branches.register(
+        chat_id=-1,
+        title="t",
+        timezone="Asia/Shanghai",
+        language="zh",
+        organisation_id=None,
+        now=NOW,
+    )
     await storage.memberships.touch(branch.id, 1, NOW, on_roster=True)
     await storage.db.execute("DELETE FROM users WHERE id = 1")
     assert await _count(storage.db, "memberships") == 0

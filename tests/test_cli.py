@@ -1,0 +1,116 @@
+"""The ``branchbot`` command: check-config, and ``run`` as a real process against the fake
+Bot API, answering a group's first commands, stopping on SIGTERM and never logging the token."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests import factories
+from tests.conftest import ADMIN, GROUP, MEMBER, OPERATOR, TOKEN
+from tests.fakes.telegram_api import FakeTelegram
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN_SHAPE = re.compile(r"\d{6,12}:[A-Za-z0-9_-]{30,}")
+
+
+def test_check_config_accepts_the_example(capsys):
+    assert main(["check-config", "--config", str(ROOT / "config.example.toml")]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_check_config_reports_one_line_and_exits_2(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text('[telegram]\ntoken = "x"\n[bot]\ntimezone = "Nowhere/City"\n')
+    assert main(["check-config", "--config", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "bot.timezone" in err
+    assert str(path) in err
+    assert "\n" not in err
+    assert "Traceback" not in err
+
+
+def test_missing_token_is_a_one_line_error(monkeypatch, capsys):
+    monkeypatch.delenv("BRANCHBOT_TOKEN", raising=False)
+    assert main(["check-config"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "branchbot: environment: telegram.token: missing: set it in the file or in BRANCHBOT_TOKEN"
+    )
+
+
+def test_help_lists_the_subcommands():
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert "run" in result.stdout
+    assert "check-config" in result.stdout
+
+
+@pytest.mark.slow
+async def test_branchbot_run_answers_a_group_and_never_logs_the_token(tmp_path):
+    config = tmp_path / "branchbot.toml"
+    config.write_text(f"[bot]\noperators = [{OPERATOR.id}]\n", encoding="utf-8")
+    async with FakeTelegram(TOKEN) as api:
+        api.admins[GROUP.id] = [ADMIN.id]
+        api.bot_status[GROUP.id] = "administrator"
+        env = {
+            **os.environ,
+            "BRANCHBOT_TOKEN": TOKEN,
+            "BRANCHBOT_API_BASE_URL": api.base_url,
+            "BRANCHBOT_DB": str(tmp_path / "db.sqlite3"),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            "--config",
+            str(config),
+            "--log-level",
+            "DEBUG",
+            env=env,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            script = [
+                (factories.command("/start", chat=GROUP, user=MEMBER), "尚未登记"),
+                (factories.command("/help", chat=GROUP, user=MEMBER), "/start"),
+                (factories.command("/setup", chat=GROUP, user=OPERATOR), "已登记为支部"),
+                (factories.command("/roster", chat=GROUP, user=ADMIN), "点名"),
+            ]
+            for update, expected in script:
+                await api.push_update(update)
+                await api.wait_for(
+                    "sendMessage",
+                    lambda c, e=expected: c.chat_id == GROUP.id and e in c.text,
+                    within=30,
+                )
+            polls = api.of("getUpdates")
+            assert "chat_member" in polls[0].params["allowed_updates"]
+            assert api.of("setMyCommands"), "command menus are set at start"
+        finally:
+            process.send_signal(signal.SIGTERM)
+            out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+        assert process.returncode == 0, err.decode()
+        roster = api.of("sendMessage")[-1]
+        assert roster.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    logs = (out + err).decode()
+    assert "DEBUG" in logs
+    assert "getUpdates" in logs
+    assert TOKEN not in logs
+    assert not TOKEN_SHAPE.search(logs)
+    assert api.problems == []

@@ -1,0 +1,130 @@
+"""Configuration loading: the example file, environment overrides and one-line errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_CADENCE, ConfigError, load_config, parse_duration
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "config.example.toml"
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+
+
+def write(tmp_path, text):
+    path = tmp_path / "branchbot.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_example_file_loads_with_its_documented_defaults():
+    config = load_config(EXAMPLE, {})
+    assert config.telegram.mode == "polling"
+    assert config.telegram.api_base_file_url == "https://api.telegram.org/file/bot"
+    assert str(config.storage.path) == "data/branchbot.sqlite3"
+    assert config.bot.timezone == "Asia/Shanghai"
+    assert config.bot.language == "zh"
+    assert config.bot.misfire_grace == timedelta(hours=1)
+    assert config.summary.catch_up == timedelta(hours=24)
+    assert config.points.daily_cap == 10
+    assert config.points.meeting_late == 2
+    assert dict(config.cadence) == DEFAULT_CADENCE
+
+
+def test_the_example_documents_every_key():
+    text = EXAMPLE.read_text(encoding="utf-8")
+    from bot.config import _SCHEMA
+
+    for section, keys in _SCHEMA.items():
+        assert f"[{section}]" in text
+        for key in keys:
+            assert f"{key} =" in text, f"{section}.{key} is not documented"
+
+
+def test_environment_alone_is_enough_and_overrides_the_file(tmp_path):
+    config = load_config(None, {"BRANCHBOT_TOKEN": TOKEN})
+    assert config.telegram.token == TOKEN
+    path = write(tmp_path, '[telegram]\ntoken = "1:file"\n[storage]\npath = "a.db"\n')
+    env = {
+        "BRANCHBOT_TOKEN": TOKEN,
+        "BRANCHBOT_DB": "/var/lib/branchbot/db.sqlite3",
+        "BRANCHBOT_API_BASE_URL": "http://127.0.0.1:8081/bot",
+    }
+    config = load_config(path, env)
+    assert config.telegram.token == TOKEN
+    assert str(config.storage.path) == "/var/lib/branchbot/db.sqlite3"
+    assert config.telegram.api_base_file_url == "http://127.0.0.1:8081/file/bot"
+
+
+def test_the_token_is_not_in_the_repr():
+    config = load_config(None, {"BRANCHBOT_TOKEN": TOKEN})
+    assert TOKEN not in repr(config)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "telegram.token: missing"),
+        ('[telegram]\ntoken = "x"\ncolour = 1\n', "unknown key telegram.colour"),
+        ('[telegram]\ntoken = "x"\n[extra]\n', "unknown section [extra]"),
+        (
+            '[telegram]\ntoken = "x"\n[bot]\ntimezone = "Mars/Base"\n',
+            "bot.timezone: unknown timezone",
+        ),
+        ('[telegram]\ntoken = "x"\n[bot]\nlanguage = "fr"\n', "bot.language"),
+        ('[telegram]\ntoken = "x"\n[bot]\nmisfire_grace = "soon"\n', "bot.misfire_grace"),
+        ('[telegram]\ntoken = "x"\n[bot]\noperators = ["a"]\n', "bot.operators"),
+        ('[telegram]\ntoken = "x"\n[bot]\nopen_registration = 1\n', "expected bool"),
+        ('[telegram]\ntoken = "x"\n[points]\ncheckin = -1\n', "points.checkin"),
+        ('[telegram]\ntoken = "x"\n[cadence]\ngeneral = "weekly"\n', "cadence.general"),
+        ('[telegram]\ntoken = "x"\nmode = "webhook"\n', "telegram.webhook_url"),
+        (
+            '[telegram]\ntoken = "x"\nmode = "webhook"\nwebhook_url = "https://a.b/t"\n',
+            "telegram.secret_token",
+        ),
+        ('[telegram]\ntoken = "x"\napi_base_url = "http://h/api"\n', "api_base_file_url"),
+        ('[telegram\ntoken = "x"\n', "line 1"),
+    ],
+)
+def test_errors_are_one_line_and_name_the_file_and_key(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, {})
+    assert message in str(caught.value)
+    assert str(path) in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "nope.toml", {})
+
+
+def test_webhook_mode(tmp_path):
+    path = write(
+        tmp_path,
+        '[telegram]\ntoken = "x"\nmode = "webhook"\n'
+        'webhook_url = "https://bot.example.org/tg"\nsecret_token = "s3cret_-"\nport = 8443\n',
+    )
+    webhook = load_config(path, {}).telegram.webhook
+    assert (webhook.url, webhook.port, webhook.secret_token) == (
+        "https://bot.example.org/tg",
+        8443,
+        "s3cret_-",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("90m", timedelta(minutes=90)), ("1h", timedelta(hours=1)), ("1d", timedelta(days=1))],
+)
+def test_durations(text, expected):
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "0m", "1w", "h", "1.5h", "-1h"])
+def test_bad_durations(text):
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration(text)

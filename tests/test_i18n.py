@@ -1,0 +1,61 @@
+"""Both catalogs translate every key the code uses, with the same fields."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+from bot.commands import COMMANDS, Access
+from bot.i18n import Translator, language_of
+from bot.members import ROLES
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY_LITERAL = re.compile(r"""["']([a-z_]+\.[a-z_]+)["']""")
+
+
+def fields(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def used_keys():
+    keys = set()
+    for folder in ("bot", "handlers"):
+        for path in (ROOT / folder).rglob("*.py"):
+            keys |= set(KEY_LITERAL.findall(path.read_text(encoding="utf-8")))
+    keys |= {spec.summary_key for spec in COMMANDS}
+    keys |= {f"role.{role}" for role in ROLES}
+    keys |= {f"access.{level.name.lower()}" for level in Access if level > Access.MEMBER}
+    return keys
+
+
+def test_both_languages_have_the_same_keys_and_fields():
+    translate = Translator.load()
+    assert translate.keys("zh") == translate.keys("en")
+    zh, en = translate._catalogs["zh"], translate._catalogs["en"]  # noqa: SLF001
+    for key in en:
+        assert fields(zh[key]) == fields(en[key]), key
+
+
+def test_every_key_the_code_uses_is_translated():
+    translate = Translator.load()
+    missing = {key for key in used_keys() if key not in translate.keys("en")}
+    # Literals shaped like keys that are not catalog keys (module paths and the like).
+    missing -= {"bot.app", "bot.cli"}
+    assert missing == set()
+
+
+def test_command_descriptions_fit_telegram_menus():
+    translate = Translator.load()
+    for language in ("zh", "en"):
+        for spec in COMMANDS:
+            assert 1 <= len(translate(language, spec.summary_key)) <= 256
+
+
+def test_language_codes_map_to_catalogs():
+    assert language_of("zh-hans") == "zh"
+    assert language_of("zh-TW") == "zh"
+    assert language_of("en") == "en"
+    assert language_of("ru") == "en"
+    assert language_of(None) is None
+    assert language_of("") is None
