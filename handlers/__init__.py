@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import BaseHandler
 
-from handlers import branches, members, observe, organisations, start
+from handlers import branches, buttons, members, observe, organisations, start
 
 OBSERVE_GROUP = -2
 FEATURE_GROUP = 0
@@ -15,7 +15,8 @@ def handler_groups() -> dict[int, list[BaseHandler]]:
 
     Order matters between groups only: group −2 sees every update first, records its sender
     and resolves the branch and language that the gate and all features read. Within group 0
-    each update matches one handler (a command name, a callback prefix or a member change).
+    each update matches one handler (a command name, a callback prefix or a member change);
+    the stale-button answer comes last because it matches any button press no one else took.
     """
     return {
         OBSERVE_GROUP: observe.handlers(),
@@ -24,5 +25,6 @@ def handler_groups() -> dict[int, list[BaseHandler]]:
             *branches.handlers(),
             *members.handlers(),
             *organisations.handlers(),
+            *buttons.handlers(),
         ],
     }

@@ -95,7 +95,7 @@ async def join_roster(update: Update, context: BotContext) -> None:
     """The roll-call button: the presser (whoever it is) joins the roster; a toast confirms."""
     query, place = update.callback_query, here(context)
     person = person_of(query.from_user)
-    if place.branch is None or not place.branch.active or person is None:
+    if place.private or place.branch is None or not place.branch.active or person is None:
         raise UserError("branch.not_registered")
     joined = await context.services.members.join_roster(person, place.branch, context.clock())
     await query.answer(context.text("roster.joined" if joined else "roster.already"))

@@ -60,3 +60,18 @@ async def test_a_replayed_setup_and_button_press_change_nothing(harness):
     assert (await db.fetch_one("SELECT count(*) FROM pending_messages"))[0] == 0
     member = await harness.services.storage.memberships.get(1, MEMBER.id)
     assert member.role == "committee"
+
+
+async def test_forged_or_stale_buttons_are_refused_and_change_nothing(harness):
+    await harness.setup_branch()
+    db = harness.services.storage.db
+    before = (await db.fetch_one("SELECT count(*) FROM memberships WHERE on_roster = 1"))[0]
+    for data in ("roster:join:99", "quiz:1:2", "x" * 64):
+        calls = await harness.press(data, chat=GROUP, user=MEMBER)
+        assert [c.method for c in calls] == ["answerCallbackQuery"]
+        assert calls[0].params["show_alert"] is True
+        assert "失效" in calls[0].text
+    calls = await harness.press("roster:join", chat=MEMBER, user=MEMBER)  # outside a group
+    assert calls[0].params["show_alert"] is True
+    after = (await db.fetch_one("SELECT count(*) FROM memberships WHERE on_roster = 1"))[0]
+    assert after == before
