@@ -133,8 +133,9 @@ def callback(
     }
 
 
-def _member(person_or_bot: dict[str, Any], status: str) -> dict[str, Any]:
-    member: dict[str, Any] = {"user": person_or_bot, "status": status}
+def member_object(user: dict[str, Any], status: str) -> dict[str, Any]:
+    """A ChatMember object: the user and their status, with an admin's rights if one."""
+    member: dict[str, Any] = {"user": user, "status": status}
     if status == "administrator":
         member.update(
             can_be_edited=False,
@@ -165,8 +166,8 @@ def chat_member(
             "chat": chat.as_chat(),
             "from": (by or user).as_user(),
             "date": int(time.time()),
-            "old_chat_member": _member(user.as_user(), old),
-            "new_chat_member": _member(user.as_user(), new),
+            "old_chat_member": member_object(user.as_user(), old),
+            "new_chat_member": member_object(user.as_user(), new),
         },
     }
 
@@ -185,8 +186,8 @@ def bot_member(*, chat: Group, old: str, new: str, by: Person) -> dict[str, Any]
             "chat": chat.as_chat(),
             "from": by.as_user(),
             "date": int(time.time()),
-            "old_chat_member": _member(bot, old),
-            "new_chat_member": _member(bot, new),
+            "old_chat_member": member_object(bot, old),
+            "new_chat_member": member_object(bot, new),
         },
     }
 

@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.factories import member_object
+
 # Method → parameter → {types, required}, extracted from the official Bot API 10.0 table.
 API_METHODS = Path(__file__).with_name("botapi_methods.json")
 BOT_ID = 5000000001
@@ -293,23 +295,7 @@ class FakeTelegram:
             if user_id == BOT_ID
             else {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
         )
-        member: dict[str, Any] = {"status": status, "user": user}
-        if status == "administrator":
-            member.update(
-                can_be_edited=False,
-                is_anonymous=False,
-                can_manage_chat=True,
-                can_delete_messages=True,
-                can_manage_video_chats=True,
-                can_restrict_members=True,
-                can_promote_members=False,
-                can_change_info=True,
-                can_invite_users=True,
-                can_post_stories=False,
-                can_edit_stories=False,
-                can_delete_stories=False,
-            )
-        return member
+        return member_object(user, status)
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
