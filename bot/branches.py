@@ -53,28 +53,31 @@ class BranchService:
             organisation = await self._storage.organisations.by_code(normalize(code).upper())
             if organisation is None:
                 raise UserError("setup.bad_code", code=code)
+        repo = self._storage.branches
         async with self._storage.transaction():
-            existing = await self._storage.branches.by_chat(chat_id)
-            if existing is None and not (
-                organisation or self._config.open_registration or access >= Access.OPERATOR
-            ):
-                raise UserError("setup.needs_code")
-            branch, created = await self._storage.branches.register(
-                chat_id=chat_id,
-                title=title,
-                timezone=self._config.timezone,
-                language=self._config.language,
-                organisation_id=organisation.id if organisation else None,
-                now=now,
-            )
-            if organisation and branch.organisation_id != organisation.id:
-                await self._storage.branches.set_organisation(branch.id, organisation.id)
-            if not branch.active:
-                await self._storage.branches.set_active(branch.id, True, title)
-            branch = await self._storage.branches.get(branch.id)
-        if organisation is None and branch and branch.organisation_id:
+            branch = await repo.by_chat(chat_id)
+            created = branch is None
+            if branch is None:
+                if not (
+                    organisation or self._config.open_registration or access >= Access.OPERATOR
+                ):
+                    raise UserError("setup.needs_code")
+                branch = await repo.register(
+                    chat_id=chat_id,
+                    title=title,
+                    timezone=self._config.timezone,
+                    language=self._config.language,
+                    organisation_id=organisation.id if organisation else None,
+                    now=now,
+                )
+            else:
+                joins = organisation is not None and branch.organisation_id != organisation.id
+                if joins or not branch.active:
+                    branch = await repo.revive(
+                        branch.id, title, organisation.id if joins else branch.organisation_id
+                    )
+        if organisation is None and branch.organisation_id:
             organisation = await self._storage.organisations.get(branch.organisation_id)
-        assert branch is not None  # noqa: S101 - registered above
         logger.info("branch %s for chat %s: setup (created=%s)", branch.id, chat_id, created)
         return SetupResult(branch, created, organisation)
 
@@ -87,24 +90,21 @@ class BranchService:
         changes = parse_settings(text)
         if not changes:
             raise UserError("settings.usage")
-        await self._storage.branches.update_settings(branch.id, changes)
-        updated = await self._storage.branches.get(branch.id)
-        assert updated is not None  # noqa: S101 - it existed a moment ago
-        return updated
+        return await self._storage.branches.update_settings(branch.id, changes)
 
     async def bot_added(self, chat_id: int, title: str) -> Branch | None:
         """The bot was added to a group: a registered branch becomes active again."""
         branch = await self._storage.branches.by_chat(chat_id)
-        if branch is not None:
-            await self._storage.branches.set_active(branch.id, True, title)
-            logger.info("branch %s: bot re-added, active again", branch.id)
-        return branch
+        if branch is None:
+            return None
+        logger.info("branch %s: bot re-added, active again", branch.id)
+        return await self._storage.branches.revive(branch.id, title, branch.organisation_id)
 
     async def deactivate_chat(self, chat_id: int, reason: str) -> None:
         """The bot was removed from the chat or refused there: stop writing to it."""
         branch = await self._storage.branches.by_chat(chat_id)
         if branch is not None and branch.active:
-            await self._storage.branches.set_active(branch.id, False)
+            await self._storage.branches.deactivate(branch.id)
             logger.warning("branch %s (chat %s) marked inactive: %s", branch.id, chat_id, reason)
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:

@@ -45,6 +45,12 @@ class BranchRepo:
         )
         return _branch(row)
 
+    async def _require(self, branch_id: int) -> Branch:
+        branch = await self.get(branch_id)
+        if branch is None:
+            raise LookupError(f"branch {branch_id} vanished")
+        return branch
+
     async def register(
         self,
         *,
@@ -54,13 +60,9 @@ class BranchRepo:
         language: str,
         organisation_id: int | None,
         now: datetime,
-    ) -> tuple[Branch, bool]:
-        """Register the chat as a branch unless it is one already.
-
-        Returns:
-            The branch and whether this call created it.
-        """
-        created = await self._db.execute(
+    ) -> Branch:
+        """Register the chat as a branch (an existing registration is kept as it is)."""
+        await self._db.execute(
             "INSERT INTO branches (chat_id, title, organisation_id, timezone, language,"
             " summary_weekday, summary_time, checkin_time, created_at, last_activity_at)"
             " VALUES (?, ?, ?, ?, ?, 6, '20:00', '08:00', ?, ?)"
@@ -68,34 +70,34 @@ class BranchRepo:
             (chat_id, title, organisation_id, timezone, language, to_epoch(now), to_epoch(now)),
         )
         branch = await self.by_chat(chat_id)
-        assert branch is not None  # noqa: S101 - inserted or already there
-        return branch, bool(created)
+        if branch is None:
+            raise LookupError(f"branch of chat {chat_id} vanished")
+        return branch
 
-    async def set_active(self, branch_id: int, active: bool, title: str | None = None) -> None:
-        """Mark the branch active or inactive (the bot was removed, or a send was refused)."""
+    async def revive(self, branch_id: int, title: str, organisation_id: int | None) -> Branch:
+        """Mark the branch active under its current title and organisation."""
         await self._db.execute(
-            "UPDATE branches SET active = ?, title = coalesce(?, title) WHERE id = ?",
-            (int(active), title, branch_id),
+            "UPDATE branches SET active = 1, title = ?, organisation_id = ? WHERE id = ?",
+            (title, organisation_id, branch_id),
         )
+        return await self._require(branch_id)
 
-    async def set_organisation(self, branch_id: int, organisation_id: int) -> None:
-        """Attach the branch to an organisation."""
-        await self._db.execute(
-            "UPDATE branches SET organisation_id = ? WHERE id = ?", (organisation_id, branch_id)
-        )
+    async def deactivate(self, branch_id: int) -> None:
+        """Mark the branch inactive (the bot was removed, or a send was refused)."""
+        await self._db.execute("UPDATE branches SET active = 0 WHERE id = ?", (branch_id,))
 
-    async def update_settings(self, branch_id: int, changes: dict[str, object]) -> None:
+    async def update_settings(self, branch_id: int, changes: dict[str, object]) -> Branch:
         """Write the given settings columns (names from SETTING_COLUMNS only)."""
         unknown = set(changes) - set(SETTING_COLUMNS)
         if unknown:
             raise ValueError(f"not settings: {sorted(unknown)}")
-        if not changes:
-            return
-        assignments = ", ".join(f"{column} = :{column}" for column in changes)
-        await self._db.execute(
-            f"UPDATE branches SET {assignments} WHERE id = :id",  # noqa: S608 - fixed names
-            {**changes, "id": branch_id},
-        )
+        if changes:
+            assignments = ", ".join(f"{column} = :{column}" for column in changes)
+            await self._db.execute(
+                f"UPDATE branches SET {assignments} WHERE id = :id",  # noqa: S608 - fixed names
+                {**changes, "id": branch_id},
+            )
+        return await self._require(branch_id)
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
         """Point the branch of ``old_chat_id`` at ``new_chat_id``; False if nothing moved."""

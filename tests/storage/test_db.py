@@ -131,7 +131,7 @@ async def test_many_concurrent_transactions_all_commit(storage):
 
 async def test_foreign_keys_cascade(storage):
     await _user(storage, 1)
-    branch, _ = await storage.branches.register(
+    branch = await storage.branches.register(
         chat_id=-1,
         title="t",
         timezone="Asia/Shanghai",
