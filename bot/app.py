@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from typing import Any
@@ -18,8 +17,6 @@ from handlers import handler_groups
 from handlers.errors import on_error
 from handlers.menus import set_command_menus
 from storage import open_storage
-
-logger = logging.getLogger(__name__)
 
 # chat_member is never delivered unless asked for by name; the rest are listed so that an
 # older deployment's setting (Telegram keeps the last one) cannot filter them out.
@@ -86,7 +83,6 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
 
     services = build_services(config, storage, clock, fetch_admins)
     application.bot_data["services"] = services
-    logger.info("storage ready at %s", config.storage.path)
     await set_command_menus(application.bot, services, config, clock)
 
 

@@ -6,6 +6,7 @@ connection, so another backend can be added beside the SQLite one.
 
 from __future__ import annotations
 
+import logging
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from storage.branches import BranchRepo, OrganisationRepo
 from storage.db import Database
 from storage.deliveries import CommandMenuRepo, PendingMessageRepo
 from storage.members import MembershipRepo, UserRepo
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,17 @@ async def open_storage(path: Path | str) -> Storage:
     """Open the database at ``path``, bring its schema up to date and build the repositories."""
     db = await Database.open(path)
     try:
-        await db.migrate()
+        version = await db.migrate()
     except BaseException:
         await db.close()
         raise
+    logger.info(
+        "database %s at schema version %s (journal_mode=%s, synchronous=%s)",
+        path,
+        version,
+        await db.pragma("journal_mode"),
+        await db.pragma("synchronous"),
+    )
     return Storage(
         db=db,
         branches=BranchRepo(db),

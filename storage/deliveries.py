@@ -62,7 +62,7 @@ class PendingMessageRepo:
     async def waiting(self, user_id: int) -> list[PendingMessage]:
         """Return the user's undelivered messages, oldest first."""
         rows = await self._db.fetch_all(
-            "SELECT id, user_id, branch_id, message_key, params, prompted_at FROM pending_messages"
+            "SELECT id, user_id, branch_id, message_key, params FROM pending_messages"
             " WHERE user_id = ? AND delivered_at IS NULL ORDER BY id",
             (user_id,),
         )
@@ -73,7 +73,6 @@ class PendingMessageRepo:
                 branch_id=row["branch_id"],
                 message_key=row["message_key"],
                 params=json.loads(row["params"]),
-                prompted=row["prompted_at"] is not None,
             )
             for row in rows
         ]

@@ -79,4 +79,3 @@ class PendingMessage:
     branch_id: int
     message_key: str
     params: dict[str, object]
-    prompted: bool
