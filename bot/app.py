@@ -16,6 +16,7 @@ from bot.services import build_services
 from handlers import handler_groups
 from handlers.errors import on_error
 from handlers.menus import set_command_menus
+from handlers.schedule import install_schedule
 from storage import open_storage
 
 # chat_member is never delivered unless asked for by name; the rest are listed so that an
@@ -72,7 +73,7 @@ def build_application(
 
 
 async def _post_init(application: Application[Any, BotContext, Any, Any, Any, Any]) -> None:
-    """Open storage (migrating it), build the services and set the command menus."""
+    """Open storage (migrating it), build the services, set the menus, rebuild the schedule."""
     config: Config = application.bot_data["config"]
     clock: Clock = application.bot_data["clock"]
     storage = await open_storage(config.storage.path)
@@ -84,6 +85,7 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
     services = build_services(config, storage, clock, fetch_admins)
     application.bot_data["services"] = services
     await set_command_menus(application.bot, services, config, clock)
+    await install_schedule(application)
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

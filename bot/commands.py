@@ -52,8 +52,24 @@ SETTINGS = CommandSpec("settings", Where.GROUP, Access.SECRETARY, needs_branch=T
 ROLE = CommandSpec("role", Where.GROUP, Access.SECRETARY, needs_branch=True)
 ROSTER = CommandSpec("roster", Where.GROUP, Access.SECRETARY, needs_branch=True)
 ORG_ADD = CommandSpec("org_add", Where.PRIVATE, Access.OPERATOR)
+MEETINGS = CommandSpec("meetings", Where.BOTH, Access.MEMBER)
+MEETING_ADD = CommandSpec("meeting_add", Where.GROUP, Access.SECRETARY, needs_branch=True)
+MEETING_CANCEL = CommandSpec("meeting_cancel", Where.GROUP, Access.SECRETARY, needs_branch=True)
+MEETING_NOTES = CommandSpec("meeting_notes", Where.GROUP, Access.SECRETARY, needs_branch=True)
 
-COMMANDS: tuple[CommandSpec, ...] = (START, HELP, SETUP, SETTINGS, ROLE, ROSTER, ORG_ADD)
+COMMANDS: tuple[CommandSpec, ...] = (
+    START,
+    HELP,
+    MEETINGS,
+    SETUP,
+    SETTINGS,
+    ROLE,
+    ROSTER,
+    MEETING_ADD,
+    MEETING_CANCEL,
+    MEETING_NOTES,
+    ORG_ADD,
+)
 
 
 def available(access: Access, *, private: bool, registered: bool) -> list[CommandSpec]:

@@ -10,6 +10,8 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.delivery import DeliveryService
 from bot.i18n import Translator
+from bot.jobs import ScheduleService
+from bot.meetings import MeetingService
 from bot.members import MemberService
 from bot.organisations import OrganisationService
 from storage import Storage
@@ -26,6 +28,8 @@ class Services:
     members: MemberService
     organisations: OrganisationService
     delivery: DeliveryService
+    meetings: MeetingService
+    schedule: ScheduleService
 
 
 def build_services(
@@ -45,4 +49,6 @@ def build_services(
         members=MemberService(storage),
         organisations=OrganisationService(storage),
         delivery=DeliveryService(storage),
+        meetings=MeetingService(storage),
+        schedule=ScheduleService(storage),
     )

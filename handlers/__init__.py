@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import BaseHandler
 
-from handlers import branches, buttons, members, observe, organisations, start
+from handlers import branches, buttons, meetings, members, observe, organisations, start
 
 OBSERVE_GROUP = -2
 FEATURE_GROUP = 0
@@ -24,6 +24,7 @@ def handler_groups() -> dict[int, list[BaseHandler]]:
             *start.handlers(),
             *branches.handlers(),
             *members.handlers(),
+            *meetings.handlers(),
             *organisations.handlers(),
             *buttons.handlers(),
         ],

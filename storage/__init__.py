@@ -14,6 +14,8 @@ from pathlib import Path
 from storage.branches import BranchRepo, OrganisationRepo
 from storage.db import Database
 from storage.deliveries import CommandMenuRepo, PendingMessageRepo
+from storage.jobs import ScheduledSendRepo
+from storage.meetings import MeetingRepo
 from storage.members import MembershipRepo, UserRepo
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,8 @@ class Storage:
     memberships: MembershipRepo
     pending: PendingMessageRepo
     menus: CommandMenuRepo
+    meetings: MeetingRepo
+    sends: ScheduledSendRepo
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Group several repository calls into one atomic, serialized unit."""
@@ -63,6 +67,8 @@ async def open_storage(path: Path | str) -> Storage:
         memberships=MembershipRepo(db),
         pending=PendingMessageRepo(db),
         menus=CommandMenuRepo(db),
+        meetings=MeetingRepo(db),
+        sends=ScheduledSendRepo(db),
     )
 
 

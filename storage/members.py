@@ -154,6 +154,23 @@ class MembershipRepo:
         )
         return [_member(row) for row in rows]
 
+    async def secretaries(self, branch_id: int) -> list[int]:
+        """Ids of the branch's members granted the secretary role."""
+        rows = await self._db.fetch_all(
+            "SELECT user_id FROM memberships WHERE branch_id = ? AND role = 'secretary'",
+            (branch_id,),
+        )
+        return [row[0] for row in rows]
+
+    async def branch_ids(self, user_id: int) -> list[int]:
+        """Ids of the active branches the user is a member of."""
+        rows = await self._db.fetch_all(
+            "SELECT m.branch_id FROM memberships m JOIN branches b ON b.id = m.branch_id"
+            " WHERE m.user_id = ? AND b.active = 1 ORDER BY m.branch_id",
+            (user_id,),
+        )
+        return [row[0] for row in rows]
+
     async def granted_secretaries(self) -> list[tuple[int, int, str]]:
         """Return ``(chat_id, user_id, language)`` of each granted secretary of active branches."""
         rows = await self._db.fetch_all(

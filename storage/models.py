@@ -79,3 +79,59 @@ class PendingMessage:
     branch_id: int
     message_key: str
     params: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A one-off meeting or a series, in the local time of its zone."""
+
+    id: int
+    branch_id: int
+    type: str
+    title: str
+    first_local: str
+    timezone: str
+    rule: str | None
+    duration_min: int
+    remind_min: tuple[int, ...]
+    materialised_until: datetime
+
+
+@dataclass(frozen=True)
+class OccurrenceView:
+    """An occurrence with what is needed to show it and to post about it."""
+
+    id: int
+    meeting_id: int
+    branch_id: int
+    chat_id: int
+    branch_language: str
+    branch_timezone: str
+    type: str
+    title: str
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    cancelled: bool
+    held_offline: bool
+    notes: str | None
+    closed: bool
+
+
+@dataclass(frozen=True)
+class ScheduledSend:
+    """A post the schedule owes: a reminder, a check-in post or a close."""
+
+    key: str
+    kind: str
+    occurrence_id: int
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class RollEntry:
+    """One expected member's frozen attendance."""
+
+    user_id: int
+    name: str
+    status: str

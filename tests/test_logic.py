@@ -81,7 +81,11 @@ def test_split_message_breaks_at_lines():
 
 def test_available_commands_follow_access_and_chat():
     names = lambda specs: {s.name for s in specs}  # noqa: E731
-    assert names(available(Access.MEMBER, private=False, registered=True)) == {"start", "help"}
+    assert names(available(Access.MEMBER, private=False, registered=True)) == {
+        "start",
+        "help",
+        "meetings",
+    }
     assert "setup" in names(available(Access.SECRETARY, private=False, registered=False))
     assert "settings" not in names(available(Access.SECRETARY, private=False, registered=False))
     assert "org_add" in names(available(Access.OPERATOR, private=True, registered=False))

@@ -1,6 +1,13 @@
 -- The schema every migration together must produce (sqlite_master, in order).
 -- Regenerate it only together with a new migration.
 
+CREATE TABLE attendance (
+    occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('present', 'late', 'excused', 'absent')),
+    PRIMARY KEY (occurrence_id, user_id)
+) WITHOUT ROWID;
+
 CREATE TABLE branches (
     id INTEGER PRIMARY KEY,
     chat_id INTEGER NOT NULL UNIQUE,  -- changes when a group becomes a supergroup; nothing refers to it
@@ -22,6 +29,31 @@ CREATE TABLE command_menus (
     set_at INTEGER NOT NULL
 );
 
+CREATE TABLE meeting_checkins (
+    occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    checked_at INTEGER NOT NULL,
+    late INTEGER NOT NULL,
+    PRIMARY KEY (occurrence_id, user_id)
+) WITHOUT ROWID;
+
+CREATE TABLE meetings (
+    id INTEGER PRIMARY KEY,
+    branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    title TEXT NOT NULL,  -- empty: shown as the type's name
+    first_local TEXT NOT NULL,  -- the first occurrence's local wall time, YYYY-MM-DDTHH:MM
+    timezone TEXT NOT NULL,  -- the branch's zone at creation; a later change does not move it
+    rule TEXT,  -- RFC 5545 rule; NULL for a one-off meeting
+    duration_min INTEGER NOT NULL,
+    remind_min TEXT NOT NULL,  -- reminder offsets in minutes before start, comma-separated
+    materialised_until INTEGER NOT NULL,  -- occurrences exist for starts before this instant
+    ended_at INTEGER,  -- the series was cancelled from this instant on
+    created_key TEXT NOT NULL UNIQUE,  -- the /meeting_add message (chat:message)
+    created_by INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);
+
 CREATE TABLE memberships (
     branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -31,6 +63,18 @@ CREATE TABLE memberships (
     seen_at INTEGER NOT NULL,
     PRIMARY KEY (branch_id, user_id)
 ) WITHOUT ROWID;
+
+CREATE TABLE occurrences (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    starts_at INTEGER NOT NULL,
+    ends_at INTEGER NOT NULL,
+    cancelled INTEGER NOT NULL DEFAULT 0,
+    held_offline INTEGER NOT NULL DEFAULT 0,
+    notes TEXT,
+    closed_at INTEGER,  -- attendance frozen
+    UNIQUE (meeting_id, starts_at)
+);
 
 CREATE TABLE organisations (
     id INTEGER PRIMARY KEY,
@@ -53,6 +97,19 @@ CREATE TABLE pending_messages (
     delivered_at INTEGER
 );
 
+CREATE TABLE scheduled_sends (
+    key TEXT PRIMARY KEY,  -- kind:occurrence[:offset], also the job's id
+    kind TEXT NOT NULL CHECK (kind IN ('remind', 'open', 'close')),
+    occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
+    due_at INTEGER NOT NULL,
+    -- pending → claimed (before the send) → sent (after it); a claim found at start was
+    -- interrupted: it becomes unconfirmed and is never sent again.
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'claimed', 'sent', 'skipped', 'unconfirmed', 'cancelled')),
+    changed_at INTEGER,
+    message_id INTEGER
+);
+
 CREATE TABLE users (
     id INTEGER PRIMARY KEY,  -- the Telegram user id
     first_name TEXT NOT NULL,
@@ -66,8 +123,16 @@ CREATE TABLE users (
 
 CREATE INDEX branches_organisation ON branches(organisation_id);
 
+CREATE INDEX meetings_branch ON meetings(branch_id);
+
 CREATE INDEX memberships_user ON memberships(user_id);
 
+CREATE INDEX occurrences_start ON occurrences(starts_at);
+
 CREATE INDEX pending_messages_waiting ON pending_messages(user_id) WHERE delivered_at IS NULL;
+
+CREATE INDEX scheduled_sends_occurrence ON scheduled_sends(occurrence_id);
+
+CREATE INDEX scheduled_sends_pending ON scheduled_sends(due_at) WHERE state = 'pending';
 
 CREATE INDEX users_username ON users(username COLLATE NOCASE);

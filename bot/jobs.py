@@ -1,0 +1,79 @@
+"""The schedule's bookkeeping.
+
+Every scheduled send is claimed before it goes out and confirmed after, so a crash can lose
+at most that one send and never repeat it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from storage import Storage
+from storage.models import ScheduledSend
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """What the schedule holds at start."""
+
+    due_now: list[ScheduledSend]  # missed while down, within grace: run once, now
+    future: list[ScheduledSend]
+
+
+class ScheduleService:
+    """Claims, confirmations and recovery of scheduled sends."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def recover(self, now: datetime, grace: timedelta) -> Recovery:
+        """Sort the owed sends at start; log what an earlier run lost or missed for good."""
+        sends = self._storage.sends
+        for key in await sends.interrupted():
+            await sends.move(key, from_state="claimed", to_state="unconfirmed", now=now)
+            logger.warning("scheduled send %s was interrupted by a stop: it may be lost", key)
+        due_now, future = [], []
+        for send in await sends.pending():
+            if send.due_at > now:
+                future.append(send)
+            elif now - send.due_at <= grace:
+                due_now.append(send)
+            else:
+                await sends.move(send.key, from_state="pending", to_state="skipped", now=now)
+                logger.warning(
+                    "scheduled send %s skipped: due %s, beyond the grace of %s",
+                    send.key,
+                    send.due_at.isoformat(),
+                    grace,
+                )
+        return Recovery(due_now, future)
+
+    async def claim(self, key: str, now: datetime) -> ScheduledSend | None:
+        """Claim a send before it goes out; None if it is not owed (sent, cancelled, …)."""
+        found = await self._storage.sends.get(key)
+        if found is None or found[1] != "pending":
+            return None
+        if not await self._storage.sends.move(
+            key, from_state="pending", to_state="claimed", now=now
+        ):
+            return None
+        return found[0]
+
+    async def confirm(self, key: str, now: datetime, message_id: int | None) -> None:
+        """Record that a claimed send went out."""
+        await self._storage.sends.move(
+            key, from_state="claimed", to_state="sent", now=now, message_id=message_id
+        )
+
+    async def abandon(self, key: str, now: datetime, reason: str) -> None:
+        """A claimed send failed in a way that may or may not have delivered: never resent."""
+        await self._storage.sends.move(key, from_state="claimed", to_state="unconfirmed", now=now)
+        logger.warning("scheduled send %s not confirmed: %s", key, reason)
+
+    async def message_of(self, key: str) -> int | None:
+        """The message id a send posted (to edit it later)."""
+        return await self._storage.sends.message_of(key)

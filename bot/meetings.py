@@ -1,0 +1,323 @@
+"""Meetings: scheduling them, their occurrences, check-in at an occurrence, and its close."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import Enum
+
+from bot.config import MEETING_TYPES
+from bot.errors import UserError
+from bot.schedule import (
+    HORIZON,
+    RepeatError,
+    occurrences,
+    parse_minutes,
+    parse_offsets,
+    repeat_rule,
+    to_utc,
+)
+from bot.settings import normalize, parse_time
+from storage import Storage
+from storage.models import Branch, Meeting, OccurrenceView, RollEntry, ScheduledSend
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_REMIND = (1440, 60)
+DEFAULT_DURATION = 90
+CHECKIN_OPENS = timedelta(minutes=15)  # before start
+LATE_AFTER = timedelta(minutes=10)  # after start
+QUORUM_TYPES = ("general", "committee")
+
+
+@dataclass(frozen=True)
+class MeetingRequest:
+    """A parsed ``/meeting_add`` line."""
+
+    type: str
+    first_local: datetime  # naive: wall time in the branch's zone
+    title: str
+    repeat: str | None
+    remind: tuple[int, ...]
+    duration: int
+    held: bool
+
+
+def parse_meeting_add(text: str) -> MeetingRequest:
+    """Parse ``<type> <YYYY-MM-DD> <HH:MM> [title…] [repeat=…] [remind=…] [duration=…] [held]``.
+
+    Raises:
+        UserError: ``meeting_add.usage`` for a malformed line, ``meeting_add.bad_type`` for an
+            unknown type, ``meeting_add.bad_option`` for a bad ``remind``/``duration``.
+    """
+    words = normalize(text).split()
+    if len(words) < 3:
+        raise UserError("meeting_add.usage")
+    kind = words[0].lower()
+    if kind not in MEETING_TYPES:
+        raise UserError("meeting_add.bad_type", types=", ".join(MEETING_TYPES))
+    try:
+        first = datetime.combine(
+            date.fromisoformat(words[1]), time.fromisoformat(parse_time(words[2]))
+        )
+    except ValueError:
+        raise UserError("meeting_add.usage") from None
+    options: dict[str, str] = {}
+    title: list[str] = []
+    held = False
+    for word in words[3:]:
+        key, sep, value = word.partition("=")
+        if sep and key.lower() in ("repeat", "remind", "duration") and value:
+            options[key.lower()] = value
+        elif word.lower() == "held":
+            held = True
+        else:
+            title.append(word)
+    try:
+        remind = parse_offsets(options["remind"]) if "remind" in options else DEFAULT_REMIND
+        duration = (
+            parse_minutes(options["duration"]) if "duration" in options else DEFAULT_DURATION
+        )
+    except ValueError:
+        raise UserError("meeting_add.bad_option") from None
+    return MeetingRequest(
+        kind, first, " ".join(title), options.get("repeat"), remind, duration, held
+    )
+
+
+def send_key(kind: str, occurrence_id: int, offset: int | None = None) -> str:
+    """The id of a scheduled send, also used as its job's id."""
+    return f"{kind}:{occurrence_id}" if offset is None else f"{kind}:{occurrence_id}:{offset}"
+
+
+def owed_sends(
+    occurrence_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    remind: tuple[int, ...],
+    now: datetime,
+) -> list[ScheduledSend]:
+    """What the schedule owes an occurrence created at ``now``.
+
+    Reminders already in the past when the occurrence is created are not owed (they never
+    were); the check-in post goes out at once if the window is already open.
+    """
+    sends = [
+        ScheduledSend(
+            send_key("remind", occurrence_id, offset),
+            "remind",
+            occurrence_id,
+            starts_at - timedelta(minutes=offset),
+        )
+        for offset in remind
+        if starts_at - timedelta(minutes=offset) > now
+    ]
+    if ends_at > now:
+        opens = max(starts_at - CHECKIN_OPENS, now)
+        sends.append(ScheduledSend(send_key("open", occurrence_id), "open", occurrence_id, opens))
+        sends.append(
+            ScheduledSend(send_key("close", occurrence_id), "close", occurrence_id, ends_at)
+        )
+    return sends
+
+
+class CheckinResult(Enum):
+    """What a press of a meeting's check-in button did."""
+
+    PRESENT = "present"
+    LATE = "late"
+    ALREADY = "already"
+    NOT_OPEN = "not_open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Roll:
+    """An occurrence's frozen attendance and, for general and committee meetings, quorum."""
+
+    occurrence: OccurrenceView
+    entries: list[RollEntry]
+
+    def of(self, status: str) -> list[RollEntry]:
+        """The entries with one status."""
+        return [entry for entry in self.entries if entry.status == status]
+
+    @property
+    def quorum(self) -> bool | None:
+        """More than half the expected list present; None if not applicable or nobody expected."""
+        if self.occurrence.type not in QUORUM_TYPES or not self.entries:
+            return None
+        present = len(self.of("present")) + len(self.of("late"))
+        return present * 2 > len(self.entries)
+
+
+class MeetingService:
+    """Scheduling meetings and running their occurrences."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def add(
+        self, branch: Branch, request: MeetingRequest, *, key: str, by: int, now: datetime
+    ) -> tuple[Meeting, list[ScheduledSend]]:
+        """Schedule a meeting; a replay of the same request schedules nothing new.
+
+        Returns:
+            The meeting and the sends it newly owes (for the caller to put on the job queue).
+
+        Raises:
+            UserError: a bad repeat rule, a time in the past without ``held``, or ``held``
+                for a future or repeating meeting.
+        """
+        try:
+            rule = repeat_rule(request.repeat, request.first_local)
+        except RepeatError:
+            raise UserError("meeting_add.bad_repeat", repeat=request.repeat) from None
+        starts_at = to_utc(request.first_local, branch.timezone)
+        if request.held and (rule is not None or starts_at > now):
+            raise UserError("meeting_add.held_future")
+        if not request.held and starts_at <= now:
+            raise UserError("meeting_add.past")
+        async with self._storage.transaction():
+            meeting, created = await self._storage.meetings.create(
+                branch_id=branch.id,
+                type=request.type,
+                title=request.title,
+                first_local=request.first_local.isoformat(timespec="minutes"),
+                timezone=branch.timezone,
+                rule=rule,
+                duration_min=request.duration,
+                remind_min=request.remind,
+                created_key=key,
+                created_by=by,
+                now=now,
+            )
+            if not created:
+                return meeting, []
+            if request.held:
+                ends_at = starts_at + timedelta(minutes=request.duration)
+                await self._storage.meetings.add_occurrences(
+                    meeting.id, [(starts_at, ends_at)], held=True
+                )
+                return meeting, []
+            sends = await self._materialise(meeting, now)
+        logger.info("branch %s: meeting %s scheduled (%s)", branch.id, meeting.id, rule or "once")
+        return meeting, sends
+
+    async def _materialise(self, meeting: Meeting, now: datetime) -> list[ScheduledSend]:
+        """Create the meeting's occurrences up to the horizon, with the sends each owes."""
+        until = now + HORIZON
+        after = max(meeting.materialised_until, now)
+        found = occurrences(
+            datetime.fromisoformat(meeting.first_local),
+            meeting.timezone,
+            meeting.rule,
+            after=after,
+            until=until,
+        )
+        duration = timedelta(minutes=meeting.duration_min)
+        spans = [(o.starts_at, o.starts_at + duration) for o in found]
+        ids = await self._storage.meetings.add_occurrences(meeting.id, spans)
+        sends = []
+        for occurrence_id, (starts_at, ends_at) in zip(ids, spans, strict=True):
+            for send in owed_sends(occurrence_id, starts_at, ends_at, meeting.remind_min, now):
+                await self._storage.sends.add(send.key, send.kind, occurrence_id, send.due_at)
+                sends.append(send)
+        await self._storage.meetings.set_materialised(meeting.id, until)
+        return sends
+
+    async def extend(self, now: datetime) -> list[ScheduledSend]:
+        """Keep every running series materialised up to the horizon."""
+        sends: list[ScheduledSend] = []
+        for meeting in await self._storage.meetings.series_to_extend(now + HORIZON):
+            async with self._storage.transaction():
+                sends += await self._materialise(meeting, now)
+        return sends
+
+    async def occurrence_of(self, branch: Branch, occurrence_id: int) -> OccurrenceView:
+        """An occurrence of this branch.
+
+        Raises:
+            UserError: no such occurrence in this branch.
+        """
+        found = await self._storage.meetings.occurrence(occurrence_id)
+        if found is None or found.branch_id != branch.id:
+            raise UserError("meeting.unknown", id=occurrence_id)
+        return found
+
+    async def upcoming(
+        self, branch_ids: list[int], now: datetime, limit: int = 10
+    ) -> list[OccurrenceView]:
+        """The next occurrences of these branches."""
+        if not branch_ids:
+            return []
+        return await self._storage.meetings.upcoming(branch_ids, now, limit)
+
+    async def cancel(
+        self, branch: Branch, occurrence_id: int, *, series: bool, now: datetime
+    ) -> tuple[list[int], list[str]]:
+        """Cancel an occurrence, or the rest of its series.
+
+        Returns:
+            The cancelled occurrence ids and the keys of the sends no longer owed.
+        """
+        await self.occurrence_of(branch, occurrence_id)
+        async with self._storage.transaction():
+            cancelled = await self._storage.meetings.cancel(occurrence_id, series=series)
+            keys = await self._storage.sends.of_occurrences(cancelled) if cancelled else []
+            for key in keys:
+                await self._storage.sends.move(
+                    key, from_state="pending", to_state="cancelled", now=now
+                )
+        return cancelled, keys
+
+    async def set_notes(self, branch: Branch, occurrence_id: int, notes: str) -> OccurrenceView:
+        """Record minutes for an occurrence of this branch."""
+        occurrence = await self.occurrence_of(branch, occurrence_id)
+        await self._storage.meetings.set_notes(occurrence_id, notes)
+        return occurrence
+
+    async def check_in(
+        self, branch: Branch, occurrence_id: int, user_id: int, now: datetime
+    ) -> tuple[CheckinResult, OccurrenceView]:
+        """Record the presser at an occurrence, if its check-in window is open.
+
+        Raises:
+            UserError: the occurrence is not this branch's.
+        """
+        occurrence = await self.occurrence_of(branch, occurrence_id)
+        if occurrence.cancelled or occurrence.closed or now >= occurrence.ends_at:
+            return CheckinResult.CLOSED, occurrence
+        if now < occurrence.starts_at - CHECKIN_OPENS:
+            return CheckinResult.NOT_OPEN, occurrence
+        late = now > occurrence.starts_at + LATE_AFTER
+        if not await self._storage.meetings.record_checkin(occurrence_id, user_id, now, late=late):
+            return CheckinResult.ALREADY, occurrence
+        return (CheckinResult.LATE if late else CheckinResult.PRESENT), occurrence
+
+    async def checkin_count(self, occurrence_id: int) -> int:
+        """How many have checked in to an occurrence so far."""
+        return await self._storage.meetings.checkin_count(occurrence_id)
+
+    async def close(
+        self, occurrence: OccurrenceView, now: datetime, secretaries: Collection[int]
+    ) -> Roll | None:
+        """Freeze the occurrence's attendance; None if it was closed already.
+
+        Args:
+            occurrence: the occurrence to close.
+            now: the closing instant.
+            secretaries: the branch's secretaries now (its group administrators included).
+        """
+        async with self._storage.transaction():
+            closed = await self._storage.meetings.close(
+                occurrence.id,
+                now,
+                committee_only=occurrence.type == "committee",
+                secretaries=secretaries,
+            )
+        if not closed:
+            return None
+        return Roll(occurrence, await self._storage.meetings.roll(occurrence.id))

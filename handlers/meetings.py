@@ -1,0 +1,119 @@
+"""Meeting commands and the meeting check-in button.
+
+``/meeting_add``, ``/meetings``, ``/meeting_cancel`` and ``/meeting_notes``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot import commands
+from bot.context import BotContext
+from bot.errors import UserError
+from bot.meetings import CheckinResult, parse_meeting_add
+from handlers.common import arguments, command, here, person_of, reply
+from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line
+from handlers.schedule import request_count_refresh, schedule_sends, unschedule
+
+_ID = re.compile(r"^#?([1-9]\d{0,17})$")
+
+
+def occurrence_id(word: str, usage: str) -> int:
+    """``12`` or ``#12`` as an occurrence id, else the command's usage."""
+    match = _ID.match(word)
+    if not match:
+        raise UserError(usage)
+    return int(match.group(1))
+
+
+async def meeting_add(update: Update, context: BotContext) -> None:
+    """Schedules a meeting from one line and says when it first takes place."""
+    message, branch, services = update.effective_message, here(context).branch, context.services
+    request = parse_meeting_add(arguments(context))
+    meeting, sends = await services.meetings.add(
+        branch,
+        request,
+        key=f"{message.chat_id}:{message.message_id}",
+        by=update.effective_user.id,
+        now=context.clock(),
+    )
+    schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
+    upcoming = [
+        o
+        for o in await services.meetings.upcoming([branch.id], context.clock(), 200)
+        if o.meeting_id == meeting.id
+    ]
+    first = upcoming[0] if upcoming else None
+    line = occurrence_line(services.translate, here(context).language, first) if first else ""
+    key = "meeting_add.held" if request.held else "meeting_add.done"
+    await reply(update, context, key, meeting=line, count=len(upcoming))
+
+
+async def meetings(update: Update, context: BotContext) -> None:
+    """Lists the next occurrences: of this branch, or in private of all the user's branches."""
+    place, services = here(context), context.services
+    if place.private:
+        branch_ids = await services.storage.memberships.branch_ids(update.effective_user.id)
+    else:
+        if place.branch is None or not place.branch.active:
+            raise UserError("branch.not_registered")
+        branch_ids = [place.branch.id]
+    upcoming = await services.meetings.upcoming(branch_ids, context.clock())
+    if not upcoming:
+        await reply(update, context, "meetings.none")
+        return
+    lines = "\n".join(occurrence_line(services.translate, place.language, o) for o in upcoming)
+    await reply(update, context, "meetings.list", meetings=lines)
+
+
+async def meeting_cancel(update: Update, context: BotContext) -> None:
+    """Cancels an occurrence, or with ``series`` it and the rest of its series."""
+    words = arguments(context).split()
+    if not 1 <= len(words) <= 2 or (len(words) == 2 and words[1].lower() != "series"):
+        raise UserError("meeting_cancel.usage")
+    target = occurrence_id(words[0], "meeting_cancel.usage")
+    cancelled, keys = await context.services.meetings.cancel(
+        here(context).branch, target, series=len(words) == 2, now=context.clock()
+    )
+    unschedule(context.job_queue, keys)
+    await reply(update, context, "meeting_cancel.done", count=len(cancelled))
+
+
+async def meeting_notes(update: Update, context: BotContext) -> None:
+    """Records the minutes of an occurrence."""
+    words = arguments(context).split(maxsplit=1)
+    if len(words) != 2:
+        raise UserError("meeting_notes.usage")
+    target = occurrence_id(words[0], "meeting_notes.usage")
+    occurrence = await context.services.meetings.set_notes(here(context).branch, target, words[1])
+    line = occurrence_line(context.services.translate, here(context).language, occurrence)
+    await reply(update, context, "meeting_notes.done", meeting=line)
+
+
+async def meeting_checkin(update: Update, context: BotContext) -> None:
+    """The check-in post's button: records whoever pressed it; a toast says how it went."""
+    query, place = update.callback_query, here(context)
+    person = person_of(query.from_user)
+    match = _ID.match(query.data.removeprefix(CHECKIN_PREFIX))
+    if place.private or place.branch is None or person is None or match is None:
+        raise UserError("button.stale")
+    result, occurrence = await context.services.meetings.check_in(
+        place.branch, int(match.group(1)), person.id, context.clock()
+    )
+    await query.answer(context.text(f"checkin.{result.value}"))
+    if result in (CheckinResult.PRESENT, CheckinResult.LATE):
+        request_count_refresh(context.job_queue, occurrence.id)
+
+
+def handlers() -> list[BaseHandler]:
+    """Handlers of this module."""
+    return [
+        command(commands.MEETINGS, meetings),
+        command(commands.MEETING_ADD, meeting_add),
+        command(commands.MEETING_CANCEL, meeting_cancel),
+        command(commands.MEETING_NOTES, meeting_notes),
+        CallbackQueryHandler(meeting_checkin, pattern=f"^{CHECKIN_PREFIX}"),
+    ]

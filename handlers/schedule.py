@@ -1,0 +1,220 @@
+"""The JobQueue side of the schedule: the database holds what is owed, jobs only trigger.
+
+At start every owed send is put back on the queue under its own key (``replace_existing``,
+so restarts never duplicate a job); sends missed while the bot was down run once if younger
+than ``bot.misfire_grace``. Each job claims its send in the database before posting and
+confirms it after.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, JobQueue
+
+from bot.context import BotContext
+from bot.meetings import Roll
+from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line, roll_text
+from handlers.private import send_private
+from storage.models import OccurrenceView, ScheduledSend
+
+logger = logging.getLogger(__name__)
+
+EXTEND_EVERY = timedelta(hours=6)
+# A check-in post's count is edited at most this often, however many press.
+COUNT_EDIT_EVERY = timedelta(seconds=3)
+
+
+def _grace(application: Application[Any, Any, Any, Any, Any, Any]) -> timedelta:
+    return application.bot_data["config"].bot.misfire_grace
+
+
+def schedule_sends(
+    job_queue: JobQueue[Any], sends: list[ScheduledSend], grace: timedelta, *, now: bool = False
+) -> None:
+    """Put sends on the job queue under their keys (at once if ``now``)."""
+    for send in sends:
+        job_queue.run_once(
+            run_send,
+            when=0 if now else send.due_at,
+            data=send.key,
+            name=send.key,
+            job_kwargs={
+                "id": send.key,
+                "replace_existing": True,
+                # APScheduler's default of one second drops a job whenever the loop is busy.
+                "misfire_grace_time": int(grace.total_seconds()),
+            },
+        )
+
+
+def unschedule(job_queue: JobQueue[Any], keys: list[str]) -> None:
+    """Remove the jobs of sends no longer owed."""
+    for key in keys:
+        for job in job_queue.get_jobs_by_name(key):
+            job.schedule_removal()
+
+
+async def install_schedule(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Rebuild every job from the database (called once at start)."""
+    services, clock = application.bot_data["services"], application.bot_data["clock"]
+    job_queue, grace = application.job_queue, _grace(application)
+    await services.meetings.extend(clock())
+    recovery = await services.schedule.recover(clock(), grace)
+    schedule_sends(job_queue, recovery.due_now, grace, now=True)
+    schedule_sends(job_queue, recovery.future, grace)
+    job_queue.run_repeating(
+        extend_series,
+        interval=EXTEND_EVERY,
+        first=EXTEND_EVERY,
+        name="extend",
+        job_kwargs={"id": "extend", "replace_existing": True},
+    )
+    logger.info(
+        "schedule rebuilt: %d due now, %d ahead", len(recovery.due_now), len(recovery.future)
+    )
+
+
+async def extend_series(context: BotContext) -> None:
+    """Keep every series materialised to the horizon and schedule what that adds."""
+    sends = await context.services.meetings.extend(context.clock())
+    schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
+
+
+async def run_send(context: BotContext) -> None:
+    """Claim a scheduled send, post it, confirm it."""
+    services, key, now = context.services, context.job.data, context.clock()
+    send = await services.schedule.claim(key, now)
+    if send is None:
+        return
+    occurrence = await services.storage.meetings.occurrence(send.occurrence_id)
+    if occurrence is None or occurrence.cancelled:
+        await services.schedule.confirm(key, now, None)
+        return
+    try:
+        message_id = await POSTS[send.kind](context, occurrence)
+    except TelegramError as exc:
+        await services.schedule.abandon(key, context.clock(), f"{type(exc).__name__}: {exc}")
+        raise
+    await services.schedule.confirm(key, context.clock(), message_id)
+
+
+def _text(context: BotContext, occurrence: OccurrenceView, key: str, **params: Any) -> str:
+    return context.services.translate(occurrence.branch_language, key, **params)
+
+
+async def post_reminder(context: BotContext, occurrence: OccurrenceView) -> int:
+    """The reminder in the group."""
+    line = occurrence_line(context.services.translate, occurrence.branch_language, occurrence)
+    message = await context.bot.send_message(
+        occurrence.chat_id, _text(context, occurrence, "meeting.reminder", meeting=line)
+    )
+    return message.message_id
+
+
+def checkin_markup(context: BotContext, occurrence: OccurrenceView) -> InlineKeyboardMarkup:
+    """The check-in post's button."""
+    button = InlineKeyboardButton(
+        _text(context, occurrence, "meeting.checkin_button"),
+        callback_data=f"{CHECKIN_PREFIX}{occurrence.id}",
+    )
+    return InlineKeyboardMarkup([[button]])
+
+
+def checkin_post_text(context: BotContext, occurrence: OccurrenceView, count: int) -> str:
+    """The check-in post, with the running count."""
+    line = occurrence_line(context.services.translate, occurrence.branch_language, occurrence)
+    return _text(context, occurrence, "meeting.checkin_post", meeting=line, count=count)
+
+
+async def post_checkin(context: BotContext, occurrence: OccurrenceView) -> int:
+    """The check-in post with its button."""
+    count = await context.services.meetings.checkin_count(occurrence.id)
+    message = await context.bot.send_message(
+        occurrence.chat_id,
+        checkin_post_text(context, occurrence, count),
+        reply_markup=checkin_markup(context, occurrence),
+    )
+    return message.message_id
+
+
+async def post_close(context: BotContext, occurrence: OccurrenceView) -> int | None:
+    """Freeze attendance; counts to the group, the roll to each secretary privately."""
+    services = context.services
+    secretaries = await _secretaries(context, occurrence)
+    roll = await services.meetings.close(occurrence, context.clock(), secretaries)
+    if roll is None:
+        return None
+    message = await context.bot.send_message(occurrence.chat_id, _group_counts(context, roll))
+    branch = await services.branches.get(occurrence.branch_id)
+    for user_id in secretaries:
+        await send_private(
+            context,
+            user_id=user_id,
+            branch=branch,
+            key="meeting.roll",
+            dedupe_key=f"roll:{occurrence.id}:{user_id}",
+            roll=roll_text(services.translate, branch.language, roll),
+        )
+    return message.message_id
+
+
+def _group_counts(context: BotContext, roll: Roll) -> str:
+    occurrence = roll.occurrence
+    line = occurrence_line(context.services.translate, occurrence.branch_language, occurrence)
+    return _text(
+        context,
+        occurrence,
+        "meeting.closed_counts",
+        meeting=line,
+        present=len(roll.of("present")),
+        late=len(roll.of("late")),
+        absent=len(roll.of("absent")),
+        expected=len(roll.entries),
+    )
+
+
+async def _secretaries(context: BotContext, occurrence: OccurrenceView) -> list[int]:
+    """Granted secretaries and the group's administrators (people only)."""
+    granted = await context.services.storage.memberships.secretaries(occurrence.branch_id)
+    try:
+        admins = await context.services.auth.admins(occurrence.chat_id)
+    except TelegramError as exc:
+        logger.warning("chat %s: administrators unavailable: %s", occurrence.chat_id, exc)
+        admins = frozenset()
+    return sorted((set(granted) | set(admins)) - {context.bot.id})
+
+
+async def refresh_count(context: BotContext) -> None:
+    """Edit a check-in post to show the current count (the throttled edit's job)."""
+    occurrence_id = context.job.data
+    services = context.services
+    occurrence = await services.storage.meetings.occurrence(occurrence_id)
+    message_id = await services.schedule.message_of(f"open:{occurrence_id}")
+    if occurrence is None or message_id is None:
+        return
+    count = await services.meetings.checkin_count(occurrence_id)
+    try:
+        await context.bot.edit_message_text(
+            checkin_post_text(context, occurrence, count),
+            chat_id=occurrence.chat_id,
+            message_id=message_id,
+            reply_markup=checkin_markup(context, occurrence),
+        )
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+def request_count_refresh(job_queue: JobQueue[Any], occurrence_id: int) -> None:
+    """Schedule one count edit for the post unless one is already waiting."""
+    name = f"count:{occurrence_id}"
+    if not job_queue.get_jobs_by_name(name):
+        job_queue.run_once(refresh_count, when=COUNT_EDIT_EVERY, data=occurrence_id, name=name)
+
+
+POSTS = {"remind": post_reminder, "open": post_checkin, "close": post_close}

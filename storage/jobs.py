@@ -1,0 +1,85 @@
+"""SQL for the scheduled sends: claimed before they go out, confirmed after."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.db import Database
+from storage.models import ScheduledSend, from_epoch, to_epoch
+
+
+class ScheduledSendRepo:
+    """The sends the schedule owes, and their state."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(self, key: str, kind: str, occurrence_id: int, due_at: datetime) -> None:
+        """Owe a send (an existing one with this key is kept as it is)."""
+        await self._db.execute(
+            "INSERT INTO scheduled_sends (key, kind, occurrence_id, due_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (key) DO NOTHING",
+            (key, kind, occurrence_id, to_epoch(due_at)),
+        )
+
+    async def pending(self) -> list[ScheduledSend]:
+        """Every send still owed, earliest first."""
+        rows = await self._db.fetch_all(
+            "SELECT key, kind, occurrence_id, due_at FROM scheduled_sends"
+            " WHERE state = 'pending' ORDER BY due_at, key"
+        )
+        return [
+            ScheduledSend(row[0], row[1], row[2], from_epoch(row[3]))  # type: ignore[arg-type]
+            for row in rows
+        ]
+
+    async def of_occurrences(self, occurrence_ids: list[int]) -> list[str]:
+        """Keys of the sends still owed for these occurrences."""
+        marks = ",".join("?" * len(occurrence_ids))
+        rows = await self._db.fetch_all(
+            f"SELECT key FROM scheduled_sends WHERE state = 'pending'"  # noqa: S608
+            f" AND occurrence_id IN ({marks})",
+            occurrence_ids,
+        )
+        return [row[0] for row in rows]
+
+    async def get(self, key: str) -> tuple[ScheduledSend, str] | None:
+        """A send and its state."""
+        row = await self._db.fetch_one(
+            "SELECT key, kind, occurrence_id, due_at, state FROM scheduled_sends WHERE key = ?",
+            (key,),
+        )
+        if row is None:
+            return None
+        send = ScheduledSend(row[0], row[1], row[2], from_epoch(row[3]))  # type: ignore[arg-type]
+        return send, row[4]
+
+    async def move(
+        self,
+        key: str,
+        *,
+        from_state: str,
+        to_state: str,
+        now: datetime,
+        message_id: int | None = None,
+    ) -> bool:
+        """Change a send's state if it is in ``from_state``; False if it was not."""
+        return bool(
+            await self._db.execute(
+                "UPDATE scheduled_sends SET state = ?, changed_at = ?,"
+                " message_id = coalesce(?, message_id) WHERE key = ? AND state = ?",
+                (to_state, to_epoch(now), message_id, key, from_state),
+            )
+        )
+
+    async def interrupted(self) -> list[str]:
+        """Keys claimed but never confirmed: the process stopped in the middle of the send."""
+        rows = await self._db.fetch_all("SELECT key FROM scheduled_sends WHERE state = 'claimed'")
+        return [row[0] for row in rows]
+
+    async def message_of(self, key: str) -> int | None:
+        """The message a confirmed send posted."""
+        row = await self._db.fetch_one(
+            "SELECT message_id FROM scheduled_sends WHERE key = ?", (key,)
+        )
+        return row[0] if row else None

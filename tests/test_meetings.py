@@ -1,0 +1,312 @@
+"""Meetings end to end: scheduling, reminders, check-in, close and the roll, across restarts.
+
+Time moves only when a test moves the clock; a job is fired by running the job the queue
+holds, as the scheduler would at its time.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests import factories
+from tests.conftest import ADMIN, GROUP, MEMBER, OTHER, start_app, stop_app
+
+# The fake clock starts at 2031-03-02 01:00 UTC (09:00 in Shanghai).
+T0 = datetime(2031, 3, 2, 1, 0, tzinfo=UTC)
+
+
+async def fire(harness, key, app=None):
+    """Run the job the queue holds for ``key``, at the clock's current time."""
+    app = app or harness.app
+    jobs = app.job_queue.get_jobs_by_name(key)
+    assert len(jobs) == 1, (key, jobs)
+    await jobs[0].run(app)
+
+
+def keys(app):
+    return sorted(job.name for job in app.job_queue.jobs() if ":" in job.name)
+
+
+async def roster_of(harness, *people):
+    for person in people:
+        await harness.press("roster:join", chat=GROUP, user=person)
+
+
+async def add_meeting(harness, line):
+    text = await harness.reply(f"/meeting_add {line}", chat=GROUP, user=ADMIN)
+    occurrence = int(text.split("#")[1].split()[0])
+    return text, occurrence
+
+
+async def test_monthly_committee_meeting_is_scheduled_with_its_jobs(harness):
+    await harness.setup_branch()
+    text, first = await add_meeting(
+        harness, "committee 2031-03-05 19:30 支委会 repeat=monthly remind=1d,1h"
+    )
+    assert "2031-03-05 19:30 支部委员会 · 支委会" in text
+    assert "共 3 次" in text  # 5 March, 5 April, 5 May within 90 days
+    for key in (f"remind:{first}:1440", f"remind:{first}:60", f"open:{first}", f"close:{first}"):
+        job = harness.app.job_queue.get_jobs_by_name(key)[0]
+        assert job.job.misfire_grace_time == 3600
+        assert job.job.id == key
+    start = datetime(2031, 3, 5, 11, 30, tzinfo=UTC)
+    job = harness.app.job_queue.get_jobs_by_name(f"open:{first}")[0]
+    assert job.next_t == start - timedelta(minutes=15)
+    assert harness.app.job_queue.get_jobs_by_name(f"close:{first}")[0].next_t == start + timedelta(
+        minutes=90
+    )
+    assert len(keys(harness.app)) == 12
+
+
+async def test_a_meeting_runs_by_itself_reminders_checkin_close_and_roll(harness, clock):
+    await harness.setup_branch()
+    await harness.say("/start", chat=ADMIN, user=ADMIN)  # the secretary can be written to
+    await roster_of(harness, ADMIN, MEMBER, OTHER)
+    _, occ = await add_meeting(harness, "committee 2031-03-05 19:30 remind=1d,1h")
+    await harness.say(f"/role {MEMBER.id} committee", chat=GROUP, user=ADMIN)
+    start = datetime(2031, 3, 5, 11, 30, tzinfo=UTC)
+
+    clock.now = start - timedelta(days=1)
+    await fire(harness, f"remind:{occ}:1440")
+    reminder = harness.read(harness.unread())
+    assert [c.chat_id for c in reminder] == [GROUP.id]
+    assert "会议提醒" in reminder[0].text
+    assert f"#{occ} 2031-03-05 19:30" in reminder[0].text
+
+    clock.now = start - timedelta(minutes=15)
+    await fire(harness, f"open:{occ}")
+    (post,) = harness.read(harness.unread())
+    assert post.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == f"mc:{occ}"
+    assert "已签到：0 人" in post.text
+
+    clock.now = start - timedelta(minutes=5)
+    assert (await harness.press(f"mc:{occ}", chat=GROUP, user=MEMBER))[0].text == "签到成功。"
+    assert (await harness.press(f"mc:{occ}", chat=GROUP, user=MEMBER))[0].text == "你已签到。"
+    clock.now = start + timedelta(minutes=11)
+    assert "迟到" in (await harness.press(f"mc:{occ}", chat=GROUP, user=ADMIN))[0].text
+    # However many press, one count edit is pending; running it shows the count.
+    assert len(harness.app.job_queue.get_jobs_by_name(f"count:{occ}")) == 1
+    await fire(harness, f"count:{occ}")
+    (edit,) = harness.read(harness.unread())
+    assert edit.method == "editMessageText"
+    assert "已签到：2 人" in edit.text
+
+    clock.now = start + timedelta(minutes=90)
+    await fire(harness, f"close:{occ}")
+    calls = harness.read(harness.unread())
+    group = [c for c in calls if c.chat_id == GROUP.id]
+    private = [c for c in calls if c.chat_id == ADMIN.id]
+    # Committee meeting: the expected list is committee members and secretaries on the roster.
+    assert "应到 2 人，出席 1 人，迟到 1 人，缺席 0 人" in group[0].text
+    assert "李四" in private[0].text
+    assert "王书记" in private[0].text
+    assert "法定人数：已达到" in private[0].text
+    assert "Zhang" not in private[0].text  # not a committee member
+    # Pressing after the close records nothing.
+    assert (await harness.press(f"mc:{occ}", chat=GROUP, user=OTHER))[0].text == (
+        "本次会议签到已结束。"
+    )
+    # Each send goes out once: firing its job again sends nothing.
+    before = len(harness.api.of("sendMessage"))
+    await fire(harness, f"close:{occ}")
+    await fire(harness, f"remind:{occ}:1440")
+    assert len(harness.api.of("sendMessage")) == before
+
+
+async def test_checkin_before_the_window_opens_is_refused(harness, clock):
+    await harness.setup_branch()
+    _, occ = await add_meeting(harness, "group 2031-03-05 19:30")
+    clock.now = datetime(2031, 3, 5, 11, 0, tzinfo=UTC)  # 30 minutes before the start
+    calls = await harness.press(f"mc:{occ}", chat=GROUP, user=MEMBER)
+    assert calls[0].text == "签到将于开始前 15 分钟开放。"
+    assert await harness.services.meetings.checkin_count(occ) == 0
+
+
+async def test_a_press_from_another_branchs_group_is_refused(harness, clock):
+    await harness.setup_branch()
+    other = factories.Group(-4777, "另一个支部")
+    await harness.setup_branch(other)
+    _, occ = await add_meeting(harness, "group 2031-03-05 19:30")
+    clock.now = datetime(2031, 3, 5, 11, 30, tzinfo=UTC)
+    calls = await harness.press(f"mc:{occ}", chat=other, user=MEMBER)
+    assert calls[0].params["show_alert"] is True
+    assert await harness.services.meetings.checkin_count(occ) == 0
+
+
+async def test_quarterly_general_meeting_and_an_empty_roster_gives_unknown_quorum(harness, clock):
+    await harness.setup_branch()
+    await harness.say("/start", chat=ADMIN, user=ADMIN)
+    text, occ = await add_meeting(harness, "general 2031-03-31 15:00 repeat=quarterly")
+    assert "共 1 次" in text  # 31 March; 30 June is beyond 90 days
+    clock.now = datetime(2031, 3, 31, 8, 30, tzinfo=UTC)
+    await fire(harness, f"close:{occ}")
+    calls = harness.read(harness.unread())
+    assert "应到 0 人" in calls[0].text
+    assert "法定人数：未知" in calls[1].text
+
+
+async def test_meetings_lists_occurrences_with_their_ids(harness):
+    await harness.setup_branch()
+    await add_meeting(harness, "lecture 2031-03-10 19:00 党课一")
+    await add_meeting(harness, "theme_day 2031-03-06 09:00")
+    text = await harness.reply("/meetings", chat=GROUP, user=MEMBER)
+    lines = text.splitlines()[1:]
+    assert all(line.startswith("#") for line in lines)
+    assert "2031-03-06 09:00 主题党日" in lines[0]
+    assert "党课一" in lines[1]
+    await harness.say("hi", chat=GROUP, user=OTHER)
+    text = await harness.reply("/meetings", chat=OTHER, user=OTHER)
+    assert text.startswith("Next meetings:")
+    assert "lecture" in text
+
+
+async def test_cancel_one_occurrence_and_then_the_series(harness):
+    await harness.setup_branch()
+    _, first = await add_meeting(harness, "committee 2031-03-05 19:30 repeat=monthly")
+    text = await harness.reply(f"/meeting_cancel #{first}", chat=GROUP, user=ADMIN)
+    assert "1 次" in text
+    assert not harness.app.job_queue.get_jobs_by_name(f"open:{first}")
+    listed = await harness.reply("/meetings", chat=GROUP, user=ADMIN)
+    second = int(listed.splitlines()[1].split()[0][1:])
+    text = await harness.reply(f"/meeting_cancel {second} series", chat=GROUP, user=ADMIN)
+    assert "2 次" in text
+    assert keys(harness.app) == []
+    assert "暂无" in await harness.reply("/meetings", chat=GROUP, user=ADMIN)
+
+
+async def test_notes_are_recorded(harness):
+    branch = await harness.setup_branch()
+    _, occ = await add_meeting(harness, "group 2031-03-05 19:30")
+    text = await harness.reply(f"/meeting_notes {occ} 学习了年度计划", chat=GROUP, user=ADMIN)
+    assert f"#{occ}" in text
+    occurrence = await harness.services.meetings.occurrence_of(branch, occ)
+    assert occurrence.notes == "学习了年度计划"
+
+
+async def test_held_records_a_past_meeting_without_any_posts(harness):
+    await harness.setup_branch()
+    text = await harness.reply(
+        "/meeting_add lecture 2031-02-20 19:00 held", chat=GROUP, user=ADMIN
+    )
+    assert "线下" in text
+    assert keys(harness.app) == []
+    rows = await harness.services.storage.db.fetch_all("SELECT held_offline FROM occurrences")
+    assert [row[0] for row in rows] == [1]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("", "用法：/meeting_add"),
+        ("committee", "用法：/meeting_add"),
+        ("committee 2031-13-01 19:30", "用法：/meeting_add"),
+        ("committee 2031-03-05 25:00", "用法：/meeting_add"),
+        ("party 2031-03-05 19:30", "general, committee, group"),
+        ("committee 2031-03-01 19:30", "已过"),
+        ("committee 2031-03-05 19:30 repeat=hourly", "repeat=hourly"),
+        ("committee 2031-03-05 19:30 repeat=FREQ=HOURLY", "FREQ=MONTHLY;BYDAY=1FR"),
+        ("committee 2031-03-05 19:30 remind=soon", "remind=1d,1h"),
+        ("committee 2031-03-05 19:30 duration=0m", "duration=90m"),
+        ("committee 2031-04-05 19:30 held", "held"),
+    ],
+)
+async def test_bad_input_is_explained_and_schedules_nothing(harness, line, expected):
+    await harness.setup_branch()
+    text = await harness.reply(f"/meeting_add {line}", chat=GROUP, user=ADMIN)
+    assert expected in text
+    assert (await harness.services.storage.db.fetch_one("SELECT count(*) FROM meetings"))[0] == 0
+    assert keys(harness.app) == []
+
+
+async def test_full_width_input_works(harness):
+    await harness.setup_branch()
+    text = await harness.reply(
+        "/meeting_add group ２０３１-０３-０５ １９：３０", chat=GROUP, user=ADMIN
+    )
+    assert "2031-03-05 19:30" in text
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["/meeting_add group 2031-03-05 19:30", "/meeting_cancel 1", "/meeting_notes 1 text"],
+)
+async def test_members_are_refused_and_nothing_changes(harness, line):
+    await harness.setup_branch()
+    if not line.startswith("/meeting_add"):
+        await add_meeting(harness, "group 2031-03-05 19:30")
+    before = keys(harness.app)
+    text = await harness.reply(line, chat=GROUP, user=MEMBER)
+    assert "书记" in text
+    assert keys(harness.app) == before
+    rows = await harness.services.storage.db.fetch_all(
+        "SELECT count(*), sum(cancelled), max(notes) FROM occurrences"
+    )
+    assert tuple(rows[0])[1:] in ((None, None), (0, None))
+
+
+async def test_a_replayed_meeting_add_schedules_once(harness):
+    await harness.setup_branch()
+    update = factories.command("/meeting_add group 2031-03-05 19:30", chat=GROUP, user=ADMIN)
+    harness.read(await harness.feed(update))
+    harness.read(await harness.feed(update))
+    assert (await harness.services.storage.db.fetch_one("SELECT count(*) FROM meetings"))[0] == 1
+
+
+async def test_restart_between_reminders_sends_the_missed_one_once(harness, clock, caplog):
+    await harness.setup_branch()
+    _, occ = await add_meeting(harness, "committee 2031-03-05 19:30 remind=1d,1h")
+    start = datetime(2031, 3, 5, 11, 30, tzinfo=UTC)
+    clock.now = start - timedelta(days=1)
+    await fire(harness, f"remind:{occ}:1440")
+    harness.read(harness.unread())
+    await stop_app(harness.app)
+
+    # Down through the 1h reminder; back 20 minutes later, within the one-hour grace.
+    clock.now = start - timedelta(minutes=40)
+    app = await start_app(harness.config, harness.api, clock)
+    harness.app = app
+    reminder = await harness.api.wait_for(
+        "sendMessage", lambda c: "会议提醒" in c.text and not c.read
+    )
+    reminder.read = True
+    assert len([c for c in harness.api.of("sendMessage") if "会议提醒" in c.text]) == 2
+    assert app.job_queue.get_jobs_by_name(f"open:{occ}")[0].next_t == start - timedelta(minutes=15)
+
+    # Three more restarts: every job exists once, nothing is sent again.
+    for _ in range(3):
+        await stop_app(app)
+        app = await start_app(harness.config, harness.api, clock)
+        harness.app = app
+    for key in (f"open:{occ}", f"close:{occ}"):
+        assert len(app.job_queue.get_jobs_by_name(key)) == 1
+    assert not app.job_queue.get_jobs_by_name(f"remind:{occ}:60")
+    assert len([c for c in harness.api.of("sendMessage") if "会议提醒" in c.text]) == 2
+
+
+async def test_a_send_missed_beyond_the_grace_is_skipped_and_logged(harness, clock, caplog):
+    await harness.setup_branch()
+    _, occ = await add_meeting(harness, "committee 2031-03-05 19:30 remind=1d")
+    await stop_app(harness.app)
+    clock.now = datetime(2031, 3, 4, 13, 0, tzinfo=UTC)  # the 1d reminder is 90 minutes late
+    caplog.set_level(logging.WARNING)
+    harness.app = await start_app(harness.config, harness.api, clock)
+    assert f"remind:{occ}:1440 skipped" in caplog.text
+    assert not harness.app.job_queue.get_jobs_by_name(f"remind:{occ}:1440")
+    assert harness.app.job_queue.get_jobs_by_name(f"open:{occ}")
+
+
+async def test_a_send_interrupted_by_a_crash_is_never_repeated(harness, clock, caplog):
+    await harness.setup_branch()
+    _, occ = await add_meeting(harness, "committee 2031-03-05 19:30 remind=1d")
+    clock.now = datetime(2031, 3, 4, 11, 30, tzinfo=UTC)
+    # The process claimed the reminder and died before confirming it.
+    assert await harness.services.schedule.claim(f"remind:{occ}:1440", clock())
+    await stop_app(harness.app)
+    caplog.set_level(logging.WARNING)
+    harness.app = await start_app(harness.config, harness.api, clock)
+    assert f"remind:{occ}:1440 was interrupted" in caplog.text
+    assert not harness.app.job_queue.get_jobs_by_name(f"remind:{occ}:1440")
+    assert not [c for c in harness.api.of("sendMessage") if "会议提醒" in c.text]
