@@ -31,16 +31,27 @@ class ScheduleService:
         self._storage = storage
 
     async def recover(self, now: datetime, grace: timedelta) -> Recovery:
-        """Sort the owed sends at start; log what an earlier run lost or missed for good."""
+        """Sort the owed sends at start; log what an earlier run lost or missed for good.
+
+        A missed reminder runs if younger than ``grace``; a missed check-in post runs while
+        its check-in window is still open; a missed close always runs, since it freezes the
+        attendance.
+        """
         sends = self._storage.sends
         for key in await sends.interrupted():
             await sends.move(key, from_state="claimed", to_state="unconfirmed", now=now)
             logger.warning("scheduled send %s was interrupted by a stop: it may be lost", key)
         due_now, future = [], []
-        for send in await sends.pending():
+        pending = await sends.pending()
+        open_windows = {s.occurrence_id for s in pending if s.kind == "close" and s.due_at > now}
+        for send in pending:
             if send.due_at > now:
                 future.append(send)
-            elif now - send.due_at <= grace:
+            elif (
+                now - send.due_at <= grace
+                or send.kind == "close"
+                or (send.kind == "open" and send.occurrence_id in open_windows)
+            ):
                 due_now.append(send)
             else:
                 await sends.move(send.key, from_state="pending", to_state="skipped", now=now)

@@ -310,3 +310,23 @@ async def test_a_send_interrupted_by_a_crash_is_never_repeated(harness, clock, c
     assert f"remind:{occ}:1440 was interrupted" in caplog.text
     assert not harness.app.job_queue.get_jobs_by_name(f"remind:{occ}:1440")
     assert not [c for c in harness.api.of("sendMessage") if "会议提醒" in c.text]
+
+
+async def test_after_a_long_stop_the_open_window_gets_its_post_and_the_close_still_runs(
+    harness, clock
+):
+    await harness.setup_branch()
+    _, first = await add_meeting(harness, "group 2031-03-05 19:30 remind=1d duration=3h")
+    _, second = await add_meeting(harness, "group 2031-03-05 08:00 remind=1d")
+    await stop_app(harness.app)
+    # Back at 21:00 local: the first meeting's window opened 105 minutes ago (beyond the
+    # grace) and is still open; the second one ended 11 hours ago and was never closed.
+    clock.now = datetime(2031, 3, 5, 13, 0, tzinfo=UTC)
+    harness.app = await start_app(harness.config, harness.api, clock)
+    post = await harness.api.wait_for("sendMessage", lambda c: f"mc:{first}" in str(c.params))
+    closed = await harness.api.wait_for("sendMessage", lambda c: "签到已结束" in c.text)
+    roll = await harness.api.wait_for("sendMessage", lambda c: c.chat_id == ADMIN.id)
+    harness.read([post, closed, roll])
+    assert f"#{second}" in closed.text
+    reminders = [c for c in harness.api.of("sendMessage") if "会议提醒" in c.text]
+    assert reminders == []  # a day late: skipped
