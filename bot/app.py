@@ -14,6 +14,7 @@ from bot.config import Config
 from bot.context import BotContext
 from bot.services import build_services
 from handlers import handler_groups
+from handlers.checkin import install_daily_posts
 from handlers.errors import on_error
 from handlers.menus import set_command_menus
 from handlers.schedule import install_schedule
@@ -86,6 +87,7 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
     application.bot_data["services"] = services
     await set_command_menus(application.bot, services, config, clock)
     await install_schedule(application)
+    await install_daily_posts(application)
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -52,6 +52,8 @@ SETTINGS = CommandSpec("settings", Where.GROUP, Access.SECRETARY, needs_branch=T
 ROLE = CommandSpec("role", Where.GROUP, Access.SECRETARY, needs_branch=True)
 ROSTER = CommandSpec("roster", Where.GROUP, Access.SECRETARY, needs_branch=True)
 ORG_ADD = CommandSpec("org_add", Where.PRIVATE, Access.OPERATOR)
+CHECKIN = CommandSpec("checkin", Where.GROUP, Access.MEMBER, needs_branch=True)
+ME = CommandSpec("me", Where.BOTH, Access.MEMBER)
 MEETINGS = CommandSpec("meetings", Where.BOTH, Access.MEMBER)
 MEETING_ADD = CommandSpec("meeting_add", Where.GROUP, Access.SECRETARY, needs_branch=True)
 MEETING_CANCEL = CommandSpec("meeting_cancel", Where.GROUP, Access.SECRETARY, needs_branch=True)
@@ -60,6 +62,8 @@ MEETING_NOTES = CommandSpec("meeting_notes", Where.GROUP, Access.SECRETARY, need
 COMMANDS: tuple[CommandSpec, ...] = (
     START,
     HELP,
+    CHECKIN,
+    ME,
     MEETINGS,
     SETUP,
     SETTINGS,

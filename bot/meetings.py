@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 
+from bot.checkin import local_date
 from bot.config import MEETING_TYPES
 from bot.errors import UserError
 from bot.schedule import (
@@ -293,9 +294,23 @@ class MeetingService:
         if now < occurrence.starts_at - CHECKIN_OPENS:
             return CheckinResult.NOT_OPEN, occurrence
         late = now > occurrence.starts_at + LATE_AFTER
-        if not await self._storage.meetings.record_checkin(occurrence_id, user_id, now, late=late):
+        # A meeting check-in is also the day's check-in.
+        today = local_date(now, branch.timezone).isoformat()
+        async with self._storage.transaction():
+            recorded = await self._storage.meetings.record_checkin(
+                occurrence_id, user_id, now, late=late
+            )
+            if recorded:
+                await self._storage.checkins.record(branch.id, user_id, today, now)
+        if not recorded:
             return CheckinResult.ALREADY, occurrence
         return (CheckinResult.LATE if late else CheckinResult.PRESENT), occurrence
+
+    async def open_for_checkin(self, branch: Branch, now: datetime) -> list[OccurrenceView]:
+        """The branch's occurrences whose check-in window is open now."""
+        return await self._storage.meetings.open_for_checkin(
+            branch.id, now, int(CHECKIN_OPENS.total_seconds())
+        )
 
     async def checkin_count(self, occurrence_id: int) -> int:
         """How many have checked in to an occurrence so far."""

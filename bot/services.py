@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.auth import AdminFetcher, Authorizer
 from bot.branches import BranchService
+from bot.checkin import CheckinService
 from bot.clock import Clock
 from bot.config import Config
 from bot.delivery import DeliveryService
@@ -30,6 +31,7 @@ class Services:
     delivery: DeliveryService
     meetings: MeetingService
     schedule: ScheduleService
+    checkins: CheckinService
 
 
 def build_services(
@@ -51,4 +53,5 @@ def build_services(
         delivery=DeliveryService(storage),
         meetings=MeetingService(storage),
         schedule=ScheduleService(storage),
+        checkins=CheckinService(storage),
     )

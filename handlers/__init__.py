@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from telegram.ext import BaseHandler
 
-from handlers import branches, buttons, meetings, members, observe, organisations, start
+from handlers import (
+    branches,
+    buttons,
+    checkin,
+    meetings,
+    members,
+    observe,
+    organisations,
+    start,
+)
 
 OBSERVE_GROUP = -2
 FEATURE_GROUP = 0
@@ -25,6 +34,7 @@ def handler_groups() -> dict[int, list[BaseHandler]]:
             *branches.handlers(),
             *members.handlers(),
             *meetings.handlers(),
+            *checkin.handlers(),
             *organisations.handlers(),
             *buttons.handlers(),
         ],

@@ -8,6 +8,7 @@ from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 from bot import commands
 from bot.context import BotContext
 from bot.settings import describe_summary
+from handlers.checkin import schedule_daily
 from handlers.common import access_of, arguments, command, here
 from storage.models import Branch
 
@@ -25,6 +26,9 @@ async def setup(update: Update, context: BotContext) -> None:
         code=code,
         access=await access_of(context),
         now=context.clock(),
+    )
+    schedule_daily(
+        context.job_queue, result.branch, context.config.bot.misfire_grace, context.clock()
     )
     language = result.branch.language
     lines = [
@@ -69,6 +73,7 @@ async def settings(update: Update, context: BotContext) -> None:
         )
         return
     updated = await context.services.branches.change_settings(branch, text)
+    schedule_daily(context.job_queue, updated, context.config.bot.misfire_grace, context.clock())
     await update.effective_message.reply_text(render_settings(context, updated, "settings.saved"))
 
 
@@ -84,6 +89,9 @@ async def bot_membership(update: Update, context: BotContext) -> None:
         services.auth.forget_chat(chat.id)
     elif old in GONE_STATUSES:
         branch = await services.branches.bot_added(chat.id, chat.title or str(chat.id))
+        if branch is not None:
+            grace = context.config.bot.misfire_grace
+            schedule_daily(context.job_queue, branch, grace, context.clock())
         key = "bot.welcome_back" if branch else "bot.added"
         language = branch.language if branch else context.config.bot.language
         await context.bot.send_message(chat.id, services.translate(language, key))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage.branches import BranchRepo, OrganisationRepo
+from storage.checkins import CheckinRepo
 from storage.db import Database
 from storage.deliveries import CommandMenuRepo, PendingMessageRepo
 from storage.jobs import ScheduledSendRepo
@@ -34,6 +35,7 @@ class Storage:
     menus: CommandMenuRepo
     meetings: MeetingRepo
     sends: ScheduledSendRepo
+    checkins: CheckinRepo
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Group several repository calls into one atomic, serialized unit."""
@@ -69,6 +71,7 @@ async def open_storage(path: Path | str) -> Storage:
         menus=CommandMenuRepo(db),
         meetings=MeetingRepo(db),
         sends=ScheduledSendRepo(db),
+        checkins=CheckinRepo(db),
     )
 
 

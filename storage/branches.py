@@ -99,6 +99,14 @@ class BranchRepo:
             )
         return await self._require(branch_id)
 
+    async def with_daily_post(self) -> list[Branch]:
+        """Active branches whose daily check-in post is on."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_BRANCH_COLUMNS} FROM branches"  # noqa: S608
+            " WHERE active = 1 AND checkin_time IS NOT NULL ORDER BY id"
+        )
+        return [branch for row in rows if (branch := _branch(row)) is not None]
+
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
         """Point the branch of ``old_chat_id`` at ``new_chat_id``; False if nothing moved."""
         moved = await self._db.execute(

@@ -158,6 +158,34 @@ class MeetingRepo:
         )
         return [_occurrence(row) for row in rows]
 
+    async def open_for_checkin(
+        self, branch_id: int, now: datetime, opens_before: int
+    ) -> list[OccurrenceView]:
+        """Occurrences of the branch whose check-in window is open at ``now``.
+
+        Args:
+            branch_id: the branch.
+            now: the instant.
+            opens_before: seconds before the start at which the window opens.
+        """
+        rows = await self._db.fetch_all(
+            f"{_OCCURRENCE_SELECT} WHERE m.branch_id = ? AND o.cancelled = 0"  # noqa: S608
+            " AND o.closed_at IS NULL AND o.starts_at - ? <= ? AND o.ends_at > ?"
+            " ORDER BY o.starts_at, o.id",
+            (branch_id, opens_before, to_epoch(now), to_epoch(now)),
+        )
+        return [_occurrence(row) for row in rows]
+
+    async def attendance_of(self, branch_id: int, user_id: int) -> tuple[int, int]:
+        """(attended, expected) over the branch's closed occurrences for one member."""
+        row = await self._db.fetch_one(
+            "SELECT count(*) FILTER (WHERE a.status IN ('present', 'late')), count(*)"
+            " FROM attendance a JOIN occurrences o ON o.id = a.occurrence_id"
+            " JOIN meetings m ON m.id = o.meeting_id WHERE m.branch_id = ? AND a.user_id = ?",
+            (branch_id, user_id),
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
     async def cancel(self, occurrence_id: int, *, series: bool) -> list[int]:
         """Cancel an occurrence, or it and every later one of its series (which then ends).
 

@@ -84,6 +84,8 @@ def test_available_commands_follow_access_and_chat():
     assert names(available(Access.MEMBER, private=False, registered=True)) == {
         "start",
         "help",
+        "checkin",
+        "me",
         "meetings",
     }
     assert "setup" in names(available(Access.SECRETARY, private=False, registered=False))

@@ -27,7 +27,9 @@ async def fire(harness, key, app=None):
 
 
 def keys(app):
-    return sorted(job.name for job in app.job_queue.jobs() if ":" in job.name)
+    """Names of the meeting sends on the job queue."""
+    kinds = ("remind:", "open:", "close:")
+    return sorted(job.name for job in app.job_queue.jobs() if job.name.startswith(kinds))
 
 
 async def roster_of(harness, *people):

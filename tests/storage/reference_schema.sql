@@ -29,6 +29,35 @@ CREATE TABLE command_menus (
     set_at INTEGER NOT NULL
 );
 
+CREATE TABLE daily_checkins (
+    branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    local_date TEXT NOT NULL,  -- YYYY-MM-DD in the branch's timezone when checking in
+    checked_at INTEGER NOT NULL,
+    PRIMARY KEY (branch_id, user_id, local_date)
+) WITHOUT ROWID;
+
+CREATE TABLE daily_posts (
+    branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
+    local_date TEXT NOT NULL,
+    -- claimed before the post goes out, sent after: one post per branch and day at most
+    state TEXT NOT NULL CHECK (state IN ('claimed', 'sent')),
+    message_id INTEGER,
+    PRIMARY KEY (branch_id, local_date)
+) WITHOUT ROWID;
+
+CREATE TABLE leaves (
+    id INTEGER PRIMARY KEY,
+    occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    reason TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'declined')),
+    requested_at INTEGER NOT NULL,
+    decided_by INTEGER,
+    decided_at INTEGER,
+    UNIQUE (occurrence_id, user_id)
+);
+
 CREATE TABLE meeting_checkins (
     occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -96,6 +125,14 @@ CREATE TABLE pending_messages (
     prompted_at INTEGER,  -- when the group was shown the start-link button for it
     delivered_at INTEGER
 );
+
+CREATE TABLE rsvps (
+    occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    answer TEXT NOT NULL CHECK (answer IN ('going', 'not_going')),
+    answered_at INTEGER NOT NULL,
+    PRIMARY KEY (occurrence_id, user_id)
+) WITHOUT ROWID;
 
 CREATE TABLE scheduled_sends (
     key TEXT PRIMARY KEY,  -- kind:occurrence[:offset], also the job's id

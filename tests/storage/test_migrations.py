@@ -28,8 +28,28 @@ FIXTURES = {
         " 0, 0, NULL)",
         "INSERT INTO command_menus VALUES ('private:zh', 'abc', 0)",
     ],
+    3: [
+        "INSERT INTO meetings VALUES (1, 1, 'committee', '', '2031-03-05T19:30', 'Asia/Shanghai',"
+        " 'FREQ=MONTHLY;INTERVAL=1;BYMONTHDAY=5', 90, '1440,60', 0, NULL, '-4001:7', 100001, 0)",
+        "INSERT INTO occurrences VALUES (1, 1, 1962106200, 1962111600, 0, 0, NULL, NULL)",
+        "INSERT INTO scheduled_sends VALUES ('open:1', 'open', 1, 1962105300, 'sent', 0, 55)",
+        "INSERT INTO meeting_checkins VALUES (1, 100002, 1962106000, 0)",
+        "INSERT INTO attendance VALUES (1, 100002, 'present')",
+    ],
 }
-TABLES = ("organisations", "branches", "users", "memberships", "pending_messages", "command_menus")
+TABLES = (
+    "organisations",
+    "branches",
+    "users",
+    "memberships",
+    "pending_messages",
+    "command_menus",
+    "meetings",
+    "occurrences",
+    "scheduled_sends",
+    "meeting_checkins",
+    "attendance",
+)
 
 
 async def schema(db: Database) -> list[tuple[str, str, str]]:

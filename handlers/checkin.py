@@ -1,0 +1,179 @@
+"""``/checkin``, the daily check-in post and its button, and ``/me``."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler, JobQueue
+
+from bot import commands
+from bot.context import BotContext
+from bot.errors import UserError
+from bot.meetings import CheckinResult
+from handlers.common import command, here, person_of, reply
+from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line
+from handlers.schedule import request_count_refresh
+from storage.models import Branch
+
+logger = logging.getLogger(__name__)
+
+DAILY_BUTTON = "ci"
+RECORDED, ALREADY = "👍", "👌"
+
+
+async def checkin(update: Update, context: BotContext) -> None:
+    """Checks in for today, or to the meeting whose window is open; answered with a reaction."""
+    message, branch, services = update.effective_message, here(context).branch, context.services
+    person = person_of(update.effective_user)
+    if person is None:
+        raise UserError("checkin.person_only")
+    now = context.clock()
+    open_now = await services.meetings.open_for_checkin(branch, now)
+    if len(open_now) > 1:
+        buttons = [
+            [
+                InlineKeyboardButton(
+                    occurrence_line(services.translate, branch.language, o),
+                    callback_data=f"{CHECKIN_PREFIX}{o.id}",
+                )
+            ]
+            for o in open_now
+        ]
+        await message.reply_text(
+            context.text("checkin.choose"), reply_markup=InlineKeyboardMarkup(buttons)
+        )
+        return
+    if open_now:
+        result, occurrence = await services.meetings.check_in(
+            branch, open_now[0].id, person.id, now
+        )
+        recorded = result in (CheckinResult.PRESENT, CheckinResult.LATE)
+        if recorded:
+            request_count_refresh(context.job_queue, occurrence.id)
+    else:
+        recorded = await services.checkins.check_in(branch, person.id, now)
+    # A reaction instead of a message: a group allows the bot about 20 messages a minute.
+    await message.set_reaction(RECORDED if recorded else ALREADY)
+
+
+async def daily_button(update: Update, context: BotContext) -> None:
+    """The daily post's button: today's check-in for the presser; the toast shows the streak."""
+    query, place = update.callback_query, here(context)
+    person = person_of(query.from_user)
+    if place.private or place.branch is None or not place.branch.active or person is None:
+        raise UserError("button.stale")
+    services, now = context.services, context.clock()
+    recorded = await services.checkins.check_in(place.branch, person.id, now)
+    streak = await services.checkins.streak(place.branch, person.id, now)
+    key = "checkin.daily_recorded" if recorded else "checkin.daily_already"
+    await query.answer(context.text(key, streak=streak))
+
+
+async def me(update: Update, context: BotContext) -> None:
+    """The member's own participation in the branch (in private: the chosen branch)."""
+    place, services = here(context), context.services
+    if place.branch is None or not place.branch.active:
+        raise UserError("me.no_branch")
+    stats = await services.checkins.participation(
+        place.branch, update.effective_user.id, context.clock()
+    )
+    rate = "—" if stats.rate is None else f"{stats.rate:.0%}"
+    await reply(
+        update,
+        context,
+        "me.summary",
+        branch=place.branch.title,
+        checkins=stats.checkins,
+        streak=stats.streak,
+        attended=stats.attended,
+        expected=stats.expected,
+        rate=rate,
+    )
+
+
+async def post_daily(context: BotContext) -> None:
+    """The daily check-in post, claimed per branch and day so it never goes out twice."""
+    services, now = context.services, context.clock()
+    branch = await services.branches.get(context.job.data)
+    if branch is None or not branch.active or branch.checkin_time is None:
+        return
+    day = await services.checkins.claim_daily_post(branch, now)
+    if day is None:
+        return
+    button = InlineKeyboardButton(
+        services.translate(branch.language, "checkin.daily_button"), callback_data=DAILY_BUTTON
+    )
+    try:
+        message = await context.bot.send_message(
+            branch.chat_id,
+            services.translate(branch.language, "checkin.daily_post", date=day),
+            reply_markup=InlineKeyboardMarkup([[button]]),
+        )
+    except TelegramError:
+        logger.warning("branch %s: daily check-in post of %s not confirmed", branch.id, day)
+        raise
+    await services.checkins.confirm_daily_post(branch, day, message.message_id)
+
+
+def daily_job_name(branch_id: int) -> str:
+    """The id of a branch's daily-post job."""
+    return f"daily:{branch_id}"
+
+
+def schedule_daily(
+    job_queue: JobQueue[Any],
+    branch: Branch,
+    grace: timedelta,
+    now: datetime,
+    *,
+    catch_up: bool = False,
+) -> None:
+    """(Re)schedule a branch's daily post at its local check-in time.
+
+    With ``catch_up`` (at start), today's post also runs now if its time passed less than
+    ``grace`` ago; it is claimed per day, so if today's was sent already nothing happens.
+    """
+    name = daily_job_name(branch.id)
+    for job in job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
+    if not branch.active or branch.checkin_time is None:
+        return
+    zone = ZoneInfo(branch.timezone)
+    at = time.fromisoformat(branch.checkin_time).replace(tzinfo=zone)
+    job_queue.run_daily(
+        post_daily,
+        time=at,
+        data=branch.id,
+        name=name,
+        job_kwargs={
+            "id": name,
+            "replace_existing": True,
+            "misfire_grace_time": int(grace.total_seconds()),
+        },
+    )
+    local_now = now.astimezone(zone)
+    today_at = datetime.combine(local_now.date(), at)
+    if catch_up and timedelta(0) <= local_now - today_at <= grace:
+        job_queue.run_once(post_daily, when=0, data=branch.id, name=f"{name}:catch-up")
+
+
+async def install_daily_posts(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Schedule every branch's daily post (at start)."""
+    services, clock = application.bot_data["services"], application.bot_data["clock"]
+    grace = application.bot_data["config"].bot.misfire_grace
+    for branch in await services.storage.branches.with_daily_post():
+        schedule_daily(application.job_queue, branch, grace, clock(), catch_up=True)
+
+
+def handlers() -> list[BaseHandler]:
+    """Handlers of this module."""
+    return [
+        command(commands.CHECKIN, checkin),
+        command(commands.ME, me),
+        CallbackQueryHandler(daily_button, pattern=f"^{DAILY_BUTTON}$"),
+    ]

@@ -1,0 +1,153 @@
+"""Daily check-ins: /checkin answered with a reaction, the daily post and its button, streaks,
+meeting windows, restarts, and /me."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from bot.checkin import streak_of
+from tests import factories
+from tests.conftest import ADMIN, GROUP, MEMBER, OTHER, start_app, stop_app
+from tests.test_meetings import add_meeting, fire, roster_of
+
+
+def reaction(call):
+    assert call.method == "setMessageReaction"
+    return call.params["reaction"][0]["emoji"]
+
+
+async def checkin(harness, person=MEMBER):
+    calls = await harness.say("/checkin", chat=GROUP, user=person)
+    assert len(calls) == 1
+    return reaction(calls[0])
+
+
+async def daily_rows(harness):
+    rows = await harness.services.storage.db.fetch_all(
+        "SELECT user_id, local_date FROM daily_checkins ORDER BY local_date"
+    )
+    return [tuple(row) for row in rows]
+
+
+async def test_checkin_once_per_local_day_answered_with_reactions(harness, clock):
+    await harness.setup_branch()
+    clock.now = datetime(2031, 3, 2, 15, 59, tzinfo=UTC)  # 23:59 in Shanghai
+    assert await checkin(harness) == "👍"
+    assert await checkin(harness) == "👌"
+    clock.now = datetime(2031, 3, 2, 16, 1, tzinfo=UTC)  # 00:01 the next local day
+    assert await checkin(harness) == "👍"
+    assert await daily_rows(harness) == [(MEMBER.id, "2031-03-02"), (MEMBER.id, "2031-03-03")]
+
+
+async def test_a_replayed_checkin_records_once(harness):
+    await harness.setup_branch()
+    update = factories.command("/checkin", chat=GROUP, user=MEMBER)
+    harness.read(await harness.feed(update))
+    harness.read(await harness.feed(update))
+    assert len(await daily_rows(harness)) == 1
+
+
+async def test_checkin_goes_to_the_open_meeting_and_counts_for_the_day(harness, clock):
+    await harness.setup_branch()
+    _, occ = await add_meeting(harness, "group 2031-03-05 19:30")
+    clock.now = datetime(2031, 3, 5, 11, 20, tzinfo=UTC)  # window open since 11:15
+    assert await checkin(harness) == "👍"
+    assert await checkin(harness) == "👌"
+    assert await harness.services.meetings.checkin_count(occ) == 1
+    assert await daily_rows(harness) == [(MEMBER.id, "2031-03-05")]
+
+
+async def test_with_several_meetings_open_the_member_chooses(harness, clock):
+    await harness.setup_branch()
+    _, first = await add_meeting(harness, "group 2031-03-05 19:30")
+    _, second = await add_meeting(harness, "lecture 2031-03-05 19:40")
+    clock.now = datetime(2031, 3, 5, 11, 30, tzinfo=UTC)
+    (choice,) = await harness.say("/checkin", chat=GROUP, user=MEMBER)
+    data = [row[0]["callback_data"] for row in choice.params["reply_markup"]["inline_keyboard"]]
+    assert data == [f"mc:{first}", f"mc:{second}"]
+    await harness.press(f"mc:{second}", chat=GROUP, user=MEMBER)
+    assert await harness.services.meetings.checkin_count(second) == 1
+    assert await harness.services.meetings.checkin_count(first) == 0
+
+
+async def test_the_daily_post_goes_out_once_and_its_button_shows_the_streak(harness, clock):
+    branch = await harness.setup_branch()
+    job = harness.app.job_queue.get_jobs_by_name(f"daily:{branch.id}")[0]
+    assert job.job.misfire_grace_time == 3600
+    assert (job.job.trigger.fields[5].expressions[0].first, str(job.job.trigger.timezone)) == (
+        8,
+        "Asia/Shanghai",
+    )
+    for day in range(3):
+        clock.now = datetime(2031, 3, 3 + day, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
+        await fire(harness, f"daily:{branch.id}")
+        await fire(harness, f"daily:{branch.id}")  # a second run the same day posts nothing
+        (post,) = harness.read(harness.unread())
+        assert post.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "ci"
+        (toast,) = await harness.press("ci", chat=GROUP, user=MEMBER)
+        assert toast.text == f"签到成功，已连续 {day + 1} 天。"
+    (toast,) = await harness.press("ci", chat=GROUP, user=MEMBER)
+    assert toast.text == "你今天已签到，已连续 3 天。"
+
+
+async def test_a_missed_daily_post_is_sent_once_on_start_within_the_grace(harness, clock):
+    branch = await harness.setup_branch()
+    await stop_app(harness.app)
+    clock.now = datetime(2031, 3, 3, 0, 30, tzinfo=UTC)  # 08:30 local, 30 minutes late
+    harness.app = await start_app(harness.config, harness.api, clock)
+    post = await harness.api.wait_for("sendMessage", lambda c: "每日签到" in c.text)
+    post.read = True
+    await fire(harness, f"daily:{branch.id}")  # the day's post is claimed: nothing more
+    await stop_app(harness.app)
+    clock.now = datetime(2031, 3, 4, 2, 0, tzinfo=UTC)  # 10:00 local: beyond the grace
+    harness.app = await start_app(harness.config, harness.api, clock)
+    assert len([c for c in harness.api.of("sendMessage") if "每日签到" in c.text]) == 1
+
+
+async def test_settings_move_or_stop_the_daily_post(harness):
+    branch = await harness.setup_branch()
+    await harness.reply("/settings checkin=07:30", chat=GROUP, user=ADMIN)
+    (job,) = harness.app.job_queue.get_jobs_by_name(f"daily:{branch.id}")
+    assert str(job.job.trigger.fields[6]) == "30"  # minute field
+    await harness.reply("/settings checkin=off", chat=GROUP, user=ADMIN)
+    assert harness.app.job_queue.get_jobs_by_name(f"daily:{branch.id}") == ()
+
+
+async def test_checkin_needs_a_branch_and_a_person(harness):
+    assert "/setup" in await harness.reply("/checkin", chat=GROUP, user=MEMBER)
+    await harness.setup_branch()
+    calls = harness.read(await harness.feed(factories.channel_command("/checkin", chat=GROUP)))
+    assert "个人身份" in calls[0].text
+    assert await daily_rows(harness) == []
+
+
+async def test_me_shows_checkins_streak_and_attendance(harness, clock):
+    await harness.setup_branch()
+    await roster_of(harness, MEMBER, OTHER)
+    assert "（—）" in await harness.reply("/me", chat=GROUP, user=MEMBER)
+    _, occ = await add_meeting(harness, "group 2031-03-05 19:30")
+    clock.now = datetime(2031, 3, 5, 11, 20, tzinfo=UTC)
+    await checkin(harness)
+    clock.now = datetime(2031, 3, 5, 13, 0, tzinfo=UTC)
+    await fire(harness, f"close:{occ}")
+    harness.read(harness.unread())
+    clock.now += timedelta(days=1)
+    await checkin(harness)
+    text = await harness.reply("/me", chat=GROUP, user=MEMBER)
+    assert "签到：2 天，当前连续 2 天" in text
+    assert "参加会议：1/1（100%）" in text
+    assert "参加会议：0/1（0%）" in await harness.reply("/me", chat=GROUP, user=OTHER)
+    # In private, /me reads the branch chosen through the start link.
+    branch = await harness.services.branches.for_chat(GROUP.id)
+    await harness.say(f"/start b{branch.id}", chat=MEMBER, user=MEMBER)
+    assert "签到：2 天" in await harness.reply("/me", chat=MEMBER, user=MEMBER)
+    assert "/me" in await harness.reply("/me", chat=ADMIN, user=ADMIN)  # no branch chosen
+
+
+def test_streaks():
+    today = date(2031, 3, 10)
+    days = [today - timedelta(days=n) for n in (0, 1, 2, 4)]
+    assert streak_of(days, today) == 3
+    assert streak_of(days[1:], today) == 2  # not yet today: yesterday's streak still counts
+    assert streak_of(days[2:], today) == 0
+    assert streak_of([], today) == 0
