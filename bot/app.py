@@ -81,7 +81,7 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
 
     async def fetch_admins(chat_id: int) -> frozenset[int]:
         members = await application.bot.get_chat_administrators(chat_id)
-        return frozenset(member.user.id for member in members)
+        return frozenset(member.user.id for member in members if not member.user.is_bot)
 
     services = build_services(config, storage, clock, fetch_admins)
     application.bot_data["services"] = services

@@ -82,6 +82,20 @@ class Authorizer:
             return Access.SECRETARY
         return Access.MEMBER
 
+    async def is_secretary_of(self, branch: Branch, user_id: int) -> bool:
+        """Whether a user (acting anywhere, e.g. in private) is a secretary of the branch."""
+        if self.is_operator(user_id):
+            return True
+        member = await self._storage.memberships.get(branch.id, user_id)
+        if member is not None and member.role == "secretary":
+            return True
+        return user_id in await self.admins(branch.chat_id)
+
+    async def secretaries(self, branch: Branch) -> list[int]:
+        """The branch's granted secretaries and its group's administrators."""
+        granted = await self._storage.memberships.secretaries(branch.id)
+        return sorted(set(granted) | await self.admins(branch.chat_id))
+
     async def admins(self, chat_id: int) -> frozenset[int]:
         """Return the chat's administrators, from the cache while it is fresh."""
         now = self._clock()

@@ -55,6 +55,7 @@ ORG_ADD = CommandSpec("org_add", Where.PRIVATE, Access.OPERATOR)
 CHECKIN = CommandSpec("checkin", Where.GROUP, Access.MEMBER, needs_branch=True)
 ME = CommandSpec("me", Where.BOTH, Access.MEMBER)
 MEETINGS = CommandSpec("meetings", Where.BOTH, Access.MEMBER)
+LEAVE = CommandSpec("leave", Where.BOTH, Access.MEMBER)
 MEETING_ADD = CommandSpec("meeting_add", Where.GROUP, Access.SECRETARY, needs_branch=True)
 MEETING_CANCEL = CommandSpec("meeting_cancel", Where.GROUP, Access.SECRETARY, needs_branch=True)
 MEETING_NOTES = CommandSpec("meeting_notes", Where.GROUP, Access.SECRETARY, needs_branch=True)
@@ -65,6 +66,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CHECKIN,
     ME,
     MEETINGS,
+    LEAVE,
     SETUP,
     SETTINGS,
     ROLE,

@@ -23,6 +23,7 @@ class DeliveryService:
         params: dict[str, object],
         dedupe_key: str,
         now: datetime,
+        buttons: list[tuple[str, str]],
     ) -> bool:
         """Keep a message that could not be delivered.
 
@@ -37,6 +38,7 @@ class DeliveryService:
                 params=params,
                 dedupe_key=dedupe_key,
                 now=now,
+                buttons=buttons,
             )
             return await self._storage.pending.claim_prompt(user_id, branch_id, now)
 

@@ -12,6 +12,7 @@ from bot.config import Config
 from bot.delivery import DeliveryService
 from bot.i18n import Translator
 from bot.jobs import ScheduleService
+from bot.leave import LeaveService
 from bot.meetings import MeetingService
 from bot.members import MemberService
 from bot.organisations import OrganisationService
@@ -32,6 +33,7 @@ class Services:
     meetings: MeetingService
     schedule: ScheduleService
     checkins: CheckinService
+    leaves: LeaveService
 
 
 def build_services(
@@ -54,4 +56,5 @@ def build_services(
         meetings=MeetingService(storage),
         schedule=ScheduleService(storage),
         checkins=CheckinService(storage),
+        leaves=LeaveService(storage),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -46,6 +47,17 @@ def actor_of(update: Update) -> Actor | None:
     elif user.id in NOT_PEOPLE:
         kind = ActorKind.CHANNEL
     return Actor(user.id, chat.id, private, kind)
+
+
+_ID = re.compile(r"^#?([1-9]\d{0,17})$")
+
+
+def parse_id(word: str, usage: str) -> int:
+    """``12`` or ``#12`` as an id, else the command's usage (``usage`` is its catalog key)."""
+    match = _ID.match(word)
+    if not match:
+        raise UserError(usage)
+    return int(match.group(1))
 
 
 def here(context: BotContext) -> Here:

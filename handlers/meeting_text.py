@@ -1,4 +1,4 @@
-"""How occurrences and rolls read in messages, in the branch's timezone."""
+"""How occurrences, rolls and the buttons under meeting posts read (in the branch's timezone)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,15 @@ from bot.meetings import Roll
 from storage.models import OccurrenceView
 
 CHECKIN_PREFIX = "mc:"
+RSVP_PREFIX = "rsvp:"
+
+
+def rsvp_buttons(occurrence_id: int) -> list[tuple[str, str]]:
+    """A reminder's buttons: (label key, callback data)."""
+    return [
+        ("rsvp.going_button", f"{RSVP_PREFIX}{occurrence_id}:y"),
+        ("rsvp.not_going_button", f"{RSVP_PREFIX}{occurrence_id}:n"),
+    ]
 
 
 def occurrence_line(translate: Translator, language: str, occurrence: OccurrenceView) -> str:
@@ -22,10 +31,14 @@ def occurrence_line(translate: Translator, language: str, occurrence: Occurrence
 def roll_text(translate: Translator, language: str, roll: Roll) -> str:
     """The roll for secretaries: who was present, late and absent, and the quorum."""
     lines = [occurrence_line(translate, language, roll.occurrence)]
-    for status in ("present", "late", "excused", "absent"):
-        entries = roll.of(status)
-        names = ", ".join(entry.name for entry in entries) or "—"
-        lines.append(translate(language, f"roll.{status}", count=len(entries), names=names))
+    groups = {status: roll.of(status) for status in ("present", "late", "excused", "absent")}
+    groups["pending"] = [e for e in roll.entries if e.leave_status == "pending"]
+    for status, entries in groups.items():
+        names = ", ".join(
+            f"{e.name} ({e.leave_reason})" if status in ("excused", "pending") else e.name
+            for e in entries
+        )
+        lines.append(translate(language, f"roll.{status}", count=len(entries), names=names or "—"))
     quorum = roll.quorum
     if roll.occurrence.type in ("general", "committee"):
         state = "unknown" if quorum is None else ("met" if quorum else "not_met")

@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
@@ -14,19 +12,9 @@ from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
 from bot.meetings import CheckinResult, parse_meeting_add
-from handlers.common import arguments, command, here, person_of, reply
+from handlers.common import arguments, command, here, parse_id, person_of, reply
 from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line
 from handlers.schedule import request_count_refresh, schedule_sends, unschedule
-
-_ID = re.compile(r"^#?([1-9]\d{0,17})$")
-
-
-def occurrence_id(word: str, usage: str) -> int:
-    """``12`` or ``#12`` as an occurrence id, else the command's usage."""
-    match = _ID.match(word)
-    if not match:
-        raise UserError(usage)
-    return int(match.group(1))
 
 
 async def meeting_add(update: Update, context: BotContext) -> None:
@@ -74,7 +62,7 @@ async def meeting_cancel(update: Update, context: BotContext) -> None:
     words = arguments(context).split()
     if not 1 <= len(words) <= 2 or (len(words) == 2 and words[1].lower() != "series"):
         raise UserError("meeting_cancel.usage")
-    target = occurrence_id(words[0], "meeting_cancel.usage")
+    target = parse_id(words[0], "meeting_cancel.usage")
     cancelled, keys = await context.services.meetings.cancel(
         here(context).branch, target, series=len(words) == 2, now=context.clock()
     )
@@ -87,7 +75,7 @@ async def meeting_notes(update: Update, context: BotContext) -> None:
     words = arguments(context).split(maxsplit=1)
     if len(words) != 2:
         raise UserError("meeting_notes.usage")
-    target = occurrence_id(words[0], "meeting_notes.usage")
+    target = parse_id(words[0], "meeting_notes.usage")
     occurrence = await context.services.meetings.set_notes(here(context).branch, target, words[1])
     line = occurrence_line(context.services.translate, here(context).language, occurrence)
     await reply(update, context, "meeting_notes.done", meeting=line)
@@ -97,11 +85,11 @@ async def meeting_checkin(update: Update, context: BotContext) -> None:
     """The check-in post's button: records whoever pressed it; a toast says how it went."""
     query, place = update.callback_query, here(context)
     person = person_of(query.from_user)
-    match = _ID.match(query.data.removeprefix(CHECKIN_PREFIX))
-    if place.private or place.branch is None or person is None or match is None:
+    data = query.data.removeprefix(CHECKIN_PREFIX)
+    if place.private or place.branch is None or person is None or not data.isdigit():
         raise UserError("button.stale")
     result, occurrence = await context.services.meetings.check_in(
-        place.branch, int(match.group(1)), person.id, context.clock()
+        place.branch, int(data), person.id, context.clock()
     )
     await query.answer(context.text(f"checkin.{result.value}"))
     if result in (CheckinResult.PRESENT, CheckinResult.LATE):

@@ -8,6 +8,7 @@ delivered when the user starts the bot.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -21,6 +22,21 @@ from storage.models import Branch
 logger = logging.getLogger(__name__)
 
 
+def keyboard(
+    context: BotContext, language: str, buttons: Sequence[tuple[str, str]]
+) -> InlineKeyboardMarkup | None:
+    """One button per row: (catalog key of the label, callback data)."""
+    if not buttons:
+        return None
+    translate = context.services.translate
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(translate(language, label), callback_data=data)]
+            for label, data in buttons
+        ]
+    )
+
+
 async def send_private(
     context: BotContext,
     *,
@@ -28,6 +44,8 @@ async def send_private(
     branch: Branch,
     key: str,
     dedupe_key: str,
+    buttons: Sequence[tuple[str, str]] = (),
+    fallback: bool = True,
     **params: Any,
 ) -> bool:
     """Send a catalog message to a user privately; keep it for later if Telegram refuses.
@@ -38,18 +56,27 @@ async def send_private(
         branch: the branch the message is about (its group gets the fallback button).
         key: the catalog key; rendered in the user's language, else the branch's.
         dedupe_key: identifies the act behind the message, so a replay keeps nothing twice.
+        buttons: (label key, callback data) pairs shown under the message.
+        fallback: if False, a refused message is dropped instead of kept (a nudge).
         **params: the key's parameters.
 
     Returns:
-        True if delivered now, False if it waits for the user to start the bot.
+        True if delivered now, False if it waits for the user to start the bot (or, without
+        fallback, was dropped).
     """
     services = context.services
     user = await services.storage.users.get(user_id)
     language = language_of(user.language_code if user else None) or branch.language
     try:
-        await context.bot.send_message(user_id, services.translate(language, key, **params))
+        await context.bot.send_message(
+            user_id,
+            services.translate(language, key, **params),
+            reply_markup=keyboard(context, language, buttons),
+        )
     except Forbidden as exc:
-        logger.info("user %s cannot be written to privately (%s): kept for later", user_id, exc)
+        logger.info("user %s cannot be written to privately (%s)", user_id, exc)
+        if not fallback:
+            return False
     else:
         return True
     must_prompt = await services.delivery.hold(
@@ -59,6 +86,7 @@ async def send_private(
         params=params,
         dedupe_key=dedupe_key,
         now=context.clock(),
+        buttons=list(buttons),
     )
     if must_prompt:
         name = user.display_name if user else str(user_id)
@@ -80,7 +108,9 @@ async def deliver_waiting(context: BotContext, user_id: int, language: str) -> i
     delivered = 0
     for message in await services.delivery.waiting(user_id):
         text = services.translate(language, message.message_key, **message.params)
-        await context.bot.send_message(user_id, text)
+        await context.bot.send_message(
+            user_id, text, reply_markup=keyboard(context, language, message.buttons)
+        )
         await services.delivery.delivered(message, context.clock())
         delivered += 1
     return delivered

@@ -18,8 +18,8 @@ from telegram.ext import Application, JobQueue
 
 from bot.context import BotContext
 from bot.meetings import Roll
-from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line, roll_text
-from handlers.private import send_private
+from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line, roll_text, rsvp_buttons
+from handlers.private import keyboard, send_private
 from storage.models import OccurrenceView, ScheduledSend
 
 logger = logging.getLogger(__name__)
@@ -108,12 +108,39 @@ def _text(context: BotContext, occurrence: OccurrenceView, key: str, **params: A
 
 
 async def post_reminder(context: BotContext, occurrence: OccurrenceView) -> int:
-    """The reminder in the group."""
-    line = occurrence_line(context.services.translate, occurrence.branch_language, occurrence)
+    """The reminder in the group with RSVP buttons; with the last one, private nudges."""
+    services = context.services
+    line = occurrence_line(services.translate, occurrence.branch_language, occurrence)
     message = await context.bot.send_message(
-        occurrence.chat_id, _text(context, occurrence, "meeting.reminder", meeting=line)
+        occurrence.chat_id,
+        _text(context, occurrence, "meeting.reminder", meeting=line),
+        reply_markup=keyboard(context, occurrence.branch_language, rsvp_buttons(occurrence.id)),
     )
+    meeting = await services.storage.meetings.meeting_of(occurrence.id)
+    offset = int(context.job.data.rsplit(":", 1)[1])
+    if meeting is not None and offset == min(meeting.remind_min):
+        await _nudge(context, occurrence, line)
     return message.message_id
+
+
+async def _nudge(context: BotContext, occurrence: OccurrenceView, line: str) -> None:
+    """Privately remind roster members who have not answered.
+
+    Those who never started the bot cannot be written to: expected, and not announced.
+    """
+    services = context.services
+    branch = await services.branches.get(occurrence.branch_id)
+    for user_id in await services.leaves.unanswered(occurrence):
+        await send_private(
+            context,
+            user_id=user_id,
+            branch=branch,
+            key="meeting.nudge",
+            dedupe_key=f"nudge:{occurrence.id}:{user_id}",
+            buttons=rsvp_buttons(occurrence.id),
+            fallback=False,
+            meeting=line,
+        )
 
 
 def checkin_markup(context: BotContext, occurrence: OccurrenceView) -> InlineKeyboardMarkup:
@@ -179,14 +206,13 @@ def _group_counts(context: BotContext, roll: Roll) -> str:
 
 
 async def _secretaries(context: BotContext, occurrence: OccurrenceView) -> list[int]:
-    """Granted secretaries and the group's administrators (people only)."""
-    granted = await context.services.storage.memberships.secretaries(occurrence.branch_id)
+    """Who gets the roll; if Telegram cannot list the admins, the granted secretaries."""
+    branch = await context.services.branches.get(occurrence.branch_id)
     try:
-        admins = await context.services.auth.admins(occurrence.chat_id)
+        return await context.services.auth.secretaries(branch)
     except TelegramError as exc:
         logger.warning("chat %s: administrators unavailable: %s", occurrence.chat_id, exc)
-        admins = frozenset()
-    return sorted((set(granted) | set(admins)) - {context.bot.id})
+        return await context.services.storage.memberships.secretaries(occurrence.branch_id)
 
 
 async def refresh_count(context: BotContext) -> None:

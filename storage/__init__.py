@@ -16,6 +16,7 @@ from storage.checkins import CheckinRepo
 from storage.db import Database
 from storage.deliveries import CommandMenuRepo, PendingMessageRepo
 from storage.jobs import ScheduledSendRepo
+from storage.leaves import LeaveRepo
 from storage.meetings import MeetingRepo
 from storage.members import MembershipRepo, UserRepo
 
@@ -36,6 +37,7 @@ class Storage:
     meetings: MeetingRepo
     sends: ScheduledSendRepo
     checkins: CheckinRepo
+    leaves: LeaveRepo
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Group several repository calls into one atomic, serialized unit."""
@@ -72,6 +74,7 @@ async def open_storage(path: Path | str) -> Storage:
         meetings=MeetingRepo(db),
         sends=ScheduledSendRepo(db),
         checkins=CheckinRepo(db),
+        leaves=LeaveRepo(db),
     )
 
 

@@ -24,12 +24,13 @@ class PendingMessageRepo:
         params: dict[str, object],
         dedupe_key: str,
         now: datetime,
+        buttons: list[tuple[str, str]],
     ) -> None:
         """Queue a message unless the act that caused it queued one already."""
         await self._db.execute(
             "INSERT INTO pending_messages"
-            " (user_id, branch_id, message_key, params, dedupe_key, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+            " (user_id, branch_id, message_key, params, dedupe_key, created_at, buttons)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
             (
                 user_id,
                 branch_id,
@@ -37,6 +38,7 @@ class PendingMessageRepo:
                 json.dumps(params, ensure_ascii=False),
                 dedupe_key,
                 to_epoch(now),
+                json.dumps(buttons),
             ),
         )
 
@@ -62,7 +64,7 @@ class PendingMessageRepo:
     async def waiting(self, user_id: int) -> list[PendingMessage]:
         """Return the user's undelivered messages, oldest first."""
         rows = await self._db.fetch_all(
-            "SELECT id, user_id, branch_id, message_key, params FROM pending_messages"
+            "SELECT id, user_id, branch_id, message_key, params, buttons FROM pending_messages"
             " WHERE user_id = ? AND delivered_at IS NULL ORDER BY id",
             (user_id,),
         )
@@ -73,6 +75,7 @@ class PendingMessageRepo:
                 branch_id=row["branch_id"],
                 message_key=row["message_key"],
                 params=json.loads(row["params"]),
+                buttons=[tuple(pair) for pair in json.loads(row["buttons"] or "[]")],
             )
             for row in rows
         ]

@@ -132,6 +132,15 @@ class MeetingRepo:
             (to_epoch(until), meeting_id),
         )
 
+    async def meeting_of(self, occurrence_id: int) -> Meeting | None:
+        """The meeting an occurrence belongs to."""
+        row = await self._db.fetch_one(
+            f"SELECT {_MEETING_COLUMNS} FROM meetings"  # noqa: S608
+            " WHERE id = (SELECT meeting_id FROM occurrences WHERE id = ?)",
+            (occurrence_id,),
+        )
+        return _meeting(row) if row else None
+
     async def series_to_extend(self, before: datetime) -> list[Meeting]:
         """Running series whose occurrences stop short of ``before``."""
         rows = await self._db.fetch_all(
@@ -267,10 +276,13 @@ class MeetingRepo:
         await self._db.execute(
             "INSERT INTO attendance (occurrence_id, user_id, status)"
             " SELECT o.id, ms.user_id,"
-            " CASE WHEN c.user_id IS NULL THEN 'absent' WHEN c.late THEN 'late' ELSE 'present' END"
+            " CASE WHEN c.user_id IS NOT NULL"
+            " THEN (CASE WHEN c.late THEN 'late' ELSE 'present' END)"
+            " WHEN l.status = 'approved' THEN 'excused' ELSE 'absent' END"
             " FROM occurrences o JOIN meetings m ON m.id = o.meeting_id"
             " JOIN memberships ms ON ms.branch_id = m.branch_id AND ms.on_roster = 1"
             " LEFT JOIN meeting_checkins c ON c.occurrence_id = o.id AND c.user_id = ms.user_id"
+            " LEFT JOIN leaves l ON l.occurrence_id = o.id AND l.user_id = ms.user_id"
             " WHERE o.id = ? AND (? = 0 OR ms.role IN ('committee', 'secretary')"
             " OR ms.user_id IN (SELECT value FROM json_each(?)))",
             (occurrence_id, int(committee_only), json.dumps(sorted(secretaries))),
@@ -280,9 +292,16 @@ class MeetingRepo:
     async def roll(self, occurrence_id: int) -> list[RollEntry]:
         """The frozen attendance of an occurrence, by name."""
         rows = await self._db.fetch_all(
-            "SELECT a.user_id, u.first_name || coalesce(' ' || u.last_name, '') AS name, a.status"
-            " FROM attendance a JOIN users u ON u.id = a.user_id WHERE a.occurrence_id = ?"
-            " ORDER BY u.first_name, u.id",
+            "SELECT a.user_id, u.first_name || coalesce(' ' || u.last_name, '') AS name, a.status,"
+            " l.reason, l.status AS leave_status FROM attendance a"
+            " JOIN users u ON u.id = a.user_id"
+            " LEFT JOIN leaves l ON l.occurrence_id = a.occurrence_id AND l.user_id = a.user_id"
+            " WHERE a.occurrence_id = ? ORDER BY u.first_name, u.id",
             (occurrence_id,),
         )
-        return [RollEntry(row["user_id"], row["name"], row["status"]) for row in rows]
+        return [
+            RollEntry(
+                row["user_id"], row["name"], row["status"], row["reason"], row["leave_status"]
+            )
+            for row in rows
+        ]

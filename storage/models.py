@@ -79,6 +79,7 @@ class PendingMessage:
     branch_id: int
     message_key: str
     params: dict[str, object]
+    buttons: list[tuple[str, str]]  # (catalog key of the label, callback data)
 
 
 @dataclass(frozen=True)
@@ -135,3 +136,5 @@ class RollEntry:
     user_id: int
     name: str
     status: str
+    leave_reason: str | None = None
+    leave_status: str | None = None

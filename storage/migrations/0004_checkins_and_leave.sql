@@ -37,3 +37,6 @@ CREATE TABLE leaves (
     decided_at INTEGER,
     UNIQUE (occurrence_id, user_id)
 );
+
+-- A held private message may carry buttons (a leave request's approve / decline).
+ALTER TABLE pending_messages ADD COLUMN buttons TEXT;  -- JSON [[text key, callback data], …]

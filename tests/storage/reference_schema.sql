@@ -124,7 +124,7 @@ CREATE TABLE pending_messages (
     created_at INTEGER NOT NULL,
     prompted_at INTEGER,  -- when the group was shown the start-link button for it
     delivered_at INTEGER
-);
+, buttons TEXT);
 
 CREATE TABLE rsvps (
     occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,

@@ -1,0 +1,123 @@
+"""Answers to reminders (going / cannot come), ``/leave``, and secretaries' decisions."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot import commands
+from bot.context import BotContext
+from bot.errors import UserError
+from handlers.common import arguments, command, here, parse_id, person_of, reply
+from handlers.meeting_text import RSVP_PREFIX, occurrence_line
+from handlers.private import send_private
+
+DECIDE_PREFIX = "lv:"
+_RSVP = re.compile(r"^rsvp:([1-9]\d{0,17}):([yn])$")
+_DECIDE = re.compile(r"^lv:([1-9]\d{0,17}):([ad])$")
+
+
+async def rsvp(update: Update, context: BotContext) -> None:
+    """A reminder's button: going, or cannot come (the reason is then asked privately)."""
+    query, services = update.callback_query, context.services
+    person = person_of(query.from_user)
+    match = _RSVP.match(query.data)
+    if person is None or match is None:
+        raise UserError("button.stale")
+    going = match.group(2) == "y"
+    occurrence = await services.leaves.answer(
+        int(match.group(1)), person.id, going=going, now=context.clock()
+    )
+    if going:
+        await query.answer(context.text("rsvp.going"))
+        return
+    await query.answer(context.text("rsvp.not_going"))
+    branch = await services.branches.get(occurrence.branch_id)
+    await send_private(
+        context,
+        user_id=person.id,
+        branch=branch,
+        key="leave.ask_reason",
+        dedupe_key=f"ask-reason:{occurrence.id}:{person.id}",
+        meeting=occurrence_line(services.translate, branch.language, occurrence),
+        id=occurrence.id,
+    )
+
+
+async def leave(update: Update, context: BotContext) -> None:
+    """Asks to be excused from an occurrence; the secretaries get approve / decline buttons."""
+    services = context.services
+    words = arguments(context).split(maxsplit=1)
+    if len(words) != 2:
+        raise UserError("leave.usage")
+    target = parse_id(words[0], "leave.usage")
+    user = update.effective_user
+    request, occurrence = await services.leaves.request(target, user.id, words[1], context.clock())
+    branch = await services.branches.get(occurrence.branch_id)
+    place = here(context)
+    if not place.private and (place.branch is None or place.branch.id != branch.id):
+        raise UserError("meeting.unknown", id=target)
+    await reply(
+        update,
+        context,
+        "leave.requested",
+        meeting=occurrence_line(services.translate, place.language, occurrence),
+    )
+    line = occurrence_line(services.translate, branch.language, occurrence)
+    for secretary in await services.auth.secretaries(branch):
+        await send_private(
+            context,
+            user_id=secretary,
+            branch=branch,
+            key="leave.for_secretary",
+            dedupe_key=f"leave:{request.id}:{secretary}:{request.reason}",
+            buttons=[
+                ("leave.approve_button", f"{DECIDE_PREFIX}{request.id}:a"),
+                ("leave.decline_button", f"{DECIDE_PREFIX}{request.id}:d"),
+            ],
+            name=user.full_name,
+            meeting=line,
+            reason=request.reason,
+        )
+
+
+async def decide(update: Update, context: BotContext) -> None:
+    """A secretary's approve / decline button; the member is told the outcome."""
+    query, services = update.callback_query, context.services
+    match = _DECIDE.match(query.data)
+    found = await services.leaves.get(int(match.group(1))) if match else None
+    if found is None:
+        raise UserError("button.stale")
+    request, occurrence = found
+    branch = await services.branches.get(occurrence.branch_id)
+    if not await services.auth.is_secretary_of(branch, query.from_user.id):
+        raise UserError("access.secretary", command="leave")
+    approve = match.group(2) == "a"
+    decided = await services.leaves.decide(
+        request, occurrence, approve=approve, by=query.from_user.id, now=context.clock()
+    )
+    if not decided:
+        await query.answer(context.text("leave.decided_before"), show_alert=True)
+        return
+    outcome = "leave.approved" if approve else "leave.declined"
+    await query.answer(context.text(outcome + "_toast"))
+    await query.edit_message_reply_markup(None)
+    await send_private(
+        context,
+        user_id=request.user_id,
+        branch=branch,
+        key=outcome,
+        dedupe_key=f"leave-outcome:{request.id}",
+        meeting=occurrence_line(services.translate, branch.language, occurrence),
+    )
+
+
+def handlers() -> list[BaseHandler]:
+    """Handlers of this module."""
+    return [
+        command(commands.LEAVE, leave),
+        CallbackQueryHandler(rsvp, pattern=f"^{RSVP_PREFIX}"),
+        CallbackQueryHandler(decide, pattern=f"^{DECIDE_PREFIX}"),
+    ]
