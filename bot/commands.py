@@ -59,6 +59,7 @@ LEAVE = CommandSpec("leave", Where.BOTH, Access.MEMBER)
 MEETING_ADD = CommandSpec("meeting_add", Where.GROUP, Access.SECRETARY, needs_branch=True)
 MEETING_CANCEL = CommandSpec("meeting_cancel", Where.GROUP, Access.SECRETARY, needs_branch=True)
 MEETING_NOTES = CommandSpec("meeting_notes", Where.GROUP, Access.SECRETARY, needs_branch=True)
+ATTENDANCE = CommandSpec("attendance", Where.GROUP, Access.SECRETARY, needs_branch=True)
 
 COMMANDS: tuple[CommandSpec, ...] = (
     START,
@@ -74,6 +75,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     MEETING_ADD,
     MEETING_CANCEL,
     MEETING_NOTES,
+    ATTENDANCE,
     ORG_ADD,
 )
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 
 from bot.checkin import local_date
+from bot.compliance import TypeCompliance, compliance
 from bot.config import MEETING_TYPES
 from bot.errors import UserError
 from bot.schedule import (
@@ -31,6 +32,7 @@ DEFAULT_DURATION = 90
 CHECKIN_OPENS = timedelta(minutes=15)  # before start
 LATE_AFTER = timedelta(minutes=10)  # after start
 QUORUM_TYPES = ("general", "committee")
+ATTENDANCE_STATUSES = ("present", "late", "excused", "absent")
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,32 @@ class MeetingService:
                     key, from_state="pending", to_state="cancelled", now=now
                 )
         return cancelled, keys
+
+    async def compliance(
+        self, branch: Branch, cadence: Mapping[str, str], now: datetime
+    ) -> list[TypeCompliance]:
+        """The branch's compliance per meeting type (one aggregate query)."""
+        last_held = await self._storage.meetings.last_held(branch.id, now)
+        return compliance(
+            cadence, last_held, now=now, timezone=branch.timezone, since=branch.created_at
+        )
+
+    async def correct_attendance(
+        self, branch: Branch, occurrence_id: int, user_id: int, status: str
+    ) -> OccurrenceView:
+        """Correct one member's row of a closed occurrence.
+
+        Raises:
+            UserError: unknown status, unknown occurrence, or check-in not closed yet.
+        """
+        if status not in ATTENDANCE_STATUSES:
+            raise UserError("attendance.usage")
+        occurrence = await self.occurrence_of(branch, occurrence_id)
+        if not occurrence.closed:
+            raise UserError("attendance.not_closed")
+        await self._storage.meetings.set_attendance(occurrence_id, user_id, status)
+        logger.info("occurrence %s: attendance of %s set to %s", occurrence_id, user_id, status)
+        return occurrence
 
     async def set_notes(self, branch: Branch, occurrence_id: int, notes: str) -> OccurrenceView:
         """Record minutes for an occurrence of this branch."""

@@ -9,12 +9,15 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import commands
+from bot.commands import Access
 from bot.context import BotContext
 from bot.errors import UserError
 from bot.meetings import CheckinResult, parse_meeting_add
-from handlers.common import arguments, command, here, parse_id, person_of, reply
+from handlers.common import access_of, arguments, command, here, parse_id, person_of, reply
 from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line
+from handlers.members import named_person
 from handlers.schedule import request_count_refresh, schedule_sends, unschedule
+from storage.models import Branch
 
 
 async def meeting_add(update: Update, context: BotContext) -> None:
@@ -50,11 +53,57 @@ async def meetings(update: Update, context: BotContext) -> None:
             raise UserError("branch.not_registered")
         branch_ids = [place.branch.id]
     upcoming = await services.meetings.upcoming(branch_ids, context.clock())
-    if not upcoming:
-        await reply(update, context, "meetings.none")
-        return
-    lines = "\n".join(occurrence_line(services.translate, place.language, o) for o in upcoming)
-    await reply(update, context, "meetings.list", meetings=lines)
+    lines = [occurrence_line(services.translate, place.language, o) for o in upcoming]
+    text = (
+        context.text("meetings.list", meetings="\n".join(lines))
+        if lines
+        else context.text("meetings.none")
+    )
+    if not place.private and await access_of(context) >= Access.SECRETARY:
+        text += "\n\n" + await compliance_text(context, place.branch)
+    await update.effective_message.reply_text(text)
+
+
+async def compliance_text(context: BotContext, branch: Branch) -> str:
+    """The compliance of each meeting type, for secretaries."""
+    states = await context.services.meetings.compliance(
+        branch, context.config.cadence, context.clock()
+    )
+    lines = [context.text("compliance.header")]
+    for state in states:
+        lines.append(
+            context.text(
+                f"compliance.{state.state}",
+                type=context.text(f"type.{state.type}"),
+                period=context.text(f"period.{state.cadence}"),
+                last=state.last_held.isoformat() if state.last_held else "—",
+            )
+        )
+    return "\n".join(lines)
+
+
+async def attendance(update: Update, context: BotContext) -> None:
+    """Corrects one member's attendance row of a closed occurrence."""
+    message, branch, services = update.effective_message, here(context).branch, context.services
+    words = arguments(context).split()
+    person = named_person(message)
+    if len(words) < 2 or (person is None and len(words) != 3):
+        raise UserError("attendance.usage")
+    target = parse_id(words[0], "attendance.usage")
+    member = await services.members.resolve(
+        branch, person=person, word=None if person else words[1], now=context.clock()
+    )
+    occurrence = await services.meetings.correct_attendance(
+        branch, target, member.user.id, words[-1].lower()
+    )
+    await reply(
+        update,
+        context,
+        "attendance.done",
+        name=member.user.display_name,
+        meeting=occurrence_line(services.translate, here(context).language, occurrence),
+        status=context.text(f"attendance.{words[-1].lower()}"),
+    )
 
 
 async def meeting_cancel(update: Update, context: BotContext) -> None:
@@ -103,5 +152,6 @@ def handlers() -> list[BaseHandler]:
         command(commands.MEETING_ADD, meeting_add),
         command(commands.MEETING_CANCEL, meeting_cancel),
         command(commands.MEETING_NOTES, meeting_notes),
+        command(commands.ATTENDANCE, attendance),
         CallbackQueryHandler(meeting_checkin, pattern=f"^{CHECKIN_PREFIX}"),
     ]

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from storage.db import Database, Row
-from storage.models import Branch, Organisation, to_epoch
+from storage.models import Branch, Organisation, from_epoch, to_epoch
 
 _BRANCH_COLUMNS = (
     "id, chat_id, title, organisation_id, timezone, language, summary_weekday, summary_time,"
-    " checkin_time, active"
+    " checkin_time, active, created_at"
 )
 _CODE_ATTEMPTS = 5
 SETTING_COLUMNS = ("timezone", "language", "summary_weekday", "summary_time", "checkin_time")
@@ -20,7 +20,9 @@ SETTING_COLUMNS = ("timezone", "language", "summary_weekday", "summary_time", "c
 def _branch(row: Row | None) -> Branch | None:
     if row is None:
         return None
-    return Branch(**dict(row) | {"active": bool(row["active"])})
+    return Branch(
+        **dict(row) | {"active": bool(row["active"]), "created_at": from_epoch(row["created_at"])}
+    )
 
 
 class BranchRepo:

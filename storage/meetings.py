@@ -185,6 +185,27 @@ class MeetingRepo:
         )
         return [_occurrence(row) for row in rows]
 
+    async def last_held(self, branch_id: int, now: datetime) -> dict[str, datetime]:
+        """The start of the latest held occurrence of each meeting type, in one query."""
+        rows = await self._db.fetch_all(
+            "SELECT m.type, max(o.starts_at) FROM occurrences o"
+            " JOIN meetings m ON m.id = o.meeting_id"
+            " WHERE m.branch_id = ? AND o.cancelled = 0 AND o.starts_at <= ?"
+            " AND (o.held_offline = 1 OR o.notes IS NOT NULL"
+            " OR EXISTS (SELECT 1 FROM meeting_checkins c WHERE c.occurrence_id = o.id))"
+            " GROUP BY m.type",
+            (branch_id, to_epoch(now)),
+        )
+        return {row[0]: from_epoch(row[1]) for row in rows}  # type: ignore[misc]
+
+    async def set_attendance(self, occurrence_id: int, user_id: int, status: str) -> None:
+        """Correct (or add) one member's row of a closed occurrence."""
+        await self._db.execute(
+            "INSERT INTO attendance (occurrence_id, user_id, status) VALUES (?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET status = excluded.status",
+            (occurrence_id, user_id, status),
+        )
+
     async def attendance_of(self, branch_id: int, user_id: int) -> tuple[int, int]:
         """(attended, expected) over the branch's closed occurrences for one member."""
         row = await self._db.fetch_one(

@@ -40,6 +40,7 @@ class Branch:
     summary_time: str | None
     checkin_time: str | None
     active: bool
+    created_at: datetime
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ import string
 from pathlib import Path
 
 from bot.commands import COMMANDS, Access
+from bot.config import CADENCES, MEETING_TYPES
+from bot.meetings import ATTENDANCE_STATUSES, CheckinResult
 from bot.i18n import Translator, language_of
 from bot.members import ROLES
 
@@ -26,6 +28,20 @@ def used_keys():
     keys |= {spec.summary_key for spec in COMMANDS}
     keys |= {f"role.{role}" for role in ROLES}
     keys |= {f"access.{level.name.lower()}" for level in Access if level > Access.MEMBER}
+    # Keys built from a value at run time, family by family.
+    keys |= {f"type.{kind}" for kind in MEETING_TYPES}
+    keys |= {f"period.{cadence}" for cadence in CADENCES if cadence != "none"}
+    keys |= {f"compliance.{state}" for state in ("held", "due", "overdue")}
+    keys |= {f"attendance.{status}" for status in ATTENDANCE_STATUSES}
+    keys |= {f"roll.{status}" for status in (*ATTENDANCE_STATUSES, "pending")}
+    keys |= {f"roll.quorum_{state}" for state in ("met", "not_met", "unknown")}
+    keys |= {f"checkin.{result.value}" for result in CheckinResult}
+    keys |= {f"leave.already_{status}" for status in ("approved", "declined")}
+    keys |= {
+        f"leave.{outcome}{suffix}"
+        for outcome in ("approved", "declined")
+        for suffix in ("", "_toast")
+    }
     return keys
 
 
