@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bot.commands import COMMANDS, Access
 from bot.config import CADENCES, MEETING_TYPES
-from bot.meetings import ATTENDANCE_STATUSES, CheckinResult
 from bot.i18n import Translator, language_of
+from bot.meetings import ATTENDANCE_STATUSES, CheckinResult
 from bot.members import ROLES
 
 ROOT = Path(__file__).resolve().parents[1]
