@@ -60,6 +60,7 @@ MEETING_ADD = CommandSpec("meeting_add", Where.GROUP, Access.SECRETARY, needs_br
 MEETING_CANCEL = CommandSpec("meeting_cancel", Where.GROUP, Access.SECRETARY, needs_branch=True)
 MEETING_NOTES = CommandSpec("meeting_notes", Where.GROUP, Access.SECRETARY, needs_branch=True)
 ATTENDANCE = CommandSpec("attendance", Where.GROUP, Access.SECRETARY, needs_branch=True)
+CHECKIN_OPEN = CommandSpec("checkin_open", Where.GROUP, Access.SECRETARY, needs_branch=True)
 
 COMMANDS: tuple[CommandSpec, ...] = (
     START,
@@ -76,6 +77,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     MEETING_CANCEL,
     MEETING_NOTES,
     ATTENDANCE,
+    CHECKIN_OPEN,
     ORG_ADD,
 )
 

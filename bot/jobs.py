@@ -85,6 +85,13 @@ class ScheduleService:
         await self._storage.sends.move(key, from_state="claimed", to_state="unconfirmed", now=now)
         logger.warning("scheduled send %s not confirmed: %s", key, reason)
 
+    async def record_post(
+        self, key: str, occurrence_id: int, now: datetime, message_id: int
+    ) -> None:
+        """A check-in post made on demand stands for the scheduled one (and gets the edits)."""
+        kind = key.split(":", 1)[0]
+        await self._storage.sends.record_sent(key, kind, occurrence_id, now, message_id)
+
     async def message_of(self, key: str) -> int | None:
         """The message id a send posted (to edit it later)."""
         return await self._storage.sends.message_of(key)

@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
+from zoneinfo import ZoneInfo
 
 from bot.checkin import local_date
 from bot.compliance import TypeCompliance, compliance
@@ -231,6 +232,59 @@ class MeetingService:
         await self._storage.meetings.set_materialised(meeting.id, until)
         return sends
 
+    async def for_checkin_now(
+        self, branch: Branch, occurrence_id: int | None, *, key: str, by: int, now: datetime
+    ) -> tuple[OccurrenceView, list[ScheduledSend]]:
+        """The occurrence ``/checkin_open`` posts for.
+
+        The one named, else today's nearest, else a new ad-hoc ``other`` meeting from now.
+
+        Returns:
+            The occurrence and the sends a new ad-hoc meeting owes (its close).
+
+        Raises:
+            UserError: the named occurrence is unknown, cancelled or already closed.
+        """
+        if occurrence_id is not None:
+            occurrence = await self.occurrence_of(branch, occurrence_id)
+            if occurrence.cancelled or occurrence.closed or now >= occurrence.ends_at:
+                raise UserError("checkin.closed")
+            return occurrence, []
+        zone = ZoneInfo(branch.timezone)
+        midnight = datetime.combine(now.astimezone(zone).date(), time(), zone)
+        nearest = await self._storage.meetings.nearest_today(
+            branch.id, midnight, midnight + timedelta(days=1), now
+        )
+        if nearest is not None:
+            return nearest, []
+        start = now.astimezone(zone).replace(second=0, microsecond=0, tzinfo=None)
+        async with self._storage.transaction():
+            meeting, _ = await self._storage.meetings.create(
+                branch_id=branch.id,
+                type="other",
+                title="",
+                first_local=start.isoformat(timespec="minutes"),
+                timezone=branch.timezone,
+                rule=None,
+                duration_min=DEFAULT_DURATION,
+                remind_min=(),
+                created_key=key,
+                created_by=by,
+                now=now,
+            )
+            starts_at = to_utc(start, branch.timezone)
+            ends_at = starts_at + timedelta(minutes=DEFAULT_DURATION)
+            (new_id,) = await self._storage.meetings.add_occurrences(
+                meeting.id, [(starts_at, ends_at)]
+            )
+            close = ScheduledSend(send_key("close", new_id), "close", new_id, ends_at)
+            await self._storage.sends.add(close.key, close.kind, new_id, close.due_at)
+            await self._storage.meetings.set_materialised(meeting.id, ends_at)
+        occurrence = await self._storage.meetings.occurrence(new_id)
+        if occurrence is None:
+            raise LookupError(f"occurrence {new_id} vanished")
+        return occurrence, [close]
+
     async def extend(self, now: datetime) -> list[ScheduledSend]:
         """Keep every running series materialised up to the horizon."""
         sends: list[ScheduledSend] = []
@@ -319,7 +373,7 @@ class MeetingService:
         occurrence = await self.occurrence_of(branch, occurrence_id)
         if occurrence.cancelled or occurrence.closed or now >= occurrence.ends_at:
             return CheckinResult.CLOSED, occurrence
-        if now < occurrence.starts_at - CHECKIN_OPENS:
+        if now < occurrence.starts_at - CHECKIN_OPENS and not await self._opened_early(occurrence):
             return CheckinResult.NOT_OPEN, occurrence
         late = now > occurrence.starts_at + LATE_AFTER
         # A meeting check-in is also the day's check-in.
@@ -333,6 +387,11 @@ class MeetingService:
         if not recorded:
             return CheckinResult.ALREADY, occurrence
         return (CheckinResult.LATE if late else CheckinResult.PRESENT), occurrence
+
+    async def _opened_early(self, occurrence: OccurrenceView) -> bool:
+        """Whether a secretary posted the check-in before the window's usual opening."""
+        found = await self._storage.sends.get(send_key("open", occurrence.id))
+        return found is not None and found[1] == "sent"
 
     async def open_for_checkin(self, branch: Branch, now: datetime) -> list[OccurrenceView]:
         """The branch's occurrences whose check-in window is open now."""

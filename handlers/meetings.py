@@ -16,7 +16,7 @@ from bot.meetings import CheckinResult, parse_meeting_add
 from handlers.common import access_of, arguments, command, here, parse_id, person_of, reply
 from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line
 from handlers.members import named_person
-from handlers.schedule import request_count_refresh, schedule_sends, unschedule
+from handlers.schedule import post_checkin, request_count_refresh, schedule_sends, unschedule
 from storage.models import Branch
 
 
@@ -130,6 +130,28 @@ async def meeting_notes(update: Update, context: BotContext) -> None:
     await reply(update, context, "meeting_notes.done", meeting=line)
 
 
+async def checkin_open(update: Update, context: BotContext) -> None:
+    """Posts a check-in message now: for the occurrence named, today's nearest, or ad hoc."""
+    message, branch, services = update.effective_message, here(context).branch, context.services
+    words = arguments(context).split()
+    if len(words) > 1:
+        raise UserError("checkin_open.usage")
+    named = parse_id(words[0], "checkin_open.usage") if words else None
+    now = context.clock()
+    occurrence, sends = await services.meetings.for_checkin_now(
+        branch,
+        named,
+        key=f"{message.chat_id}:{message.message_id}",
+        by=update.effective_user.id,
+        now=now,
+    )
+    schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
+    key = f"open:{occurrence.id}"
+    unschedule(context.job_queue, [key])
+    message_id = await post_checkin(context, occurrence)
+    await services.schedule.record_post(key, occurrence.id, now, message_id)
+
+
 async def meeting_checkin(update: Update, context: BotContext) -> None:
     """The check-in post's button: records whoever pressed it; a toast says how it went."""
     query, place = update.callback_query, here(context)
@@ -153,5 +175,6 @@ def handlers() -> list[BaseHandler]:
         command(commands.MEETING_CANCEL, meeting_cancel),
         command(commands.MEETING_NOTES, meeting_notes),
         command(commands.ATTENDANCE, attendance),
+        command(commands.CHECKIN_OPEN, checkin_open),
         CallbackQueryHandler(meeting_checkin, pattern=f"^{CHECKIN_PREFIX}"),
     ]

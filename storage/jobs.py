@@ -72,6 +72,17 @@ class ScheduledSendRepo:
             )
         )
 
+    async def record_sent(
+        self, key: str, kind: str, occurrence_id: int, now: datetime, message_id: int
+    ) -> None:
+        """Record a post made on demand as this send, so the schedule does not post it again."""
+        await self._db.execute(
+            "INSERT INTO scheduled_sends (key, kind, occurrence_id, due_at, state, changed_at,"
+            " message_id) VALUES (?, ?, ?, ?, 'sent', ?, ?) ON CONFLICT (key) DO UPDATE SET"
+            " state = 'sent', changed_at = excluded.changed_at, message_id = excluded.message_id",
+            (key, kind, occurrence_id, to_epoch(now), to_epoch(now), message_id),
+        )
+
     async def interrupted(self) -> list[str]:
         """Keys claimed but never confirmed: the process stopped in the middle of the send."""
         rows = await self._db.fetch_all("SELECT key FROM scheduled_sends WHERE state = 'claimed'")

@@ -179,9 +179,11 @@ class MeetingRepo:
         """
         rows = await self._db.fetch_all(
             f"{_OCCURRENCE_SELECT} WHERE m.branch_id = ? AND o.cancelled = 0"  # noqa: S608
-            " AND o.closed_at IS NULL AND o.starts_at - ? <= ? AND o.ends_at > ?"
+            " AND o.closed_at IS NULL AND o.ends_at > ? AND (o.starts_at - ? <= ?"
+            " OR EXISTS (SELECT 1 FROM scheduled_sends s WHERE s.key = 'open:' || o.id"
+            " AND s.state = 'sent'))"
             " ORDER BY o.starts_at, o.id",
-            (branch_id, opens_before, to_epoch(now), to_epoch(now)),
+            (branch_id, to_epoch(now), opens_before, to_epoch(now)),
         )
         return [_occurrence(row) for row in rows]
 
@@ -205,6 +207,18 @@ class MeetingRepo:
             " ON CONFLICT DO UPDATE SET status = excluded.status",
             (occurrence_id, user_id, status),
         )
+
+    async def nearest_today(
+        self, branch_id: int, day_start: datetime, day_end: datetime, now: datetime
+    ) -> OccurrenceView | None:
+        """The branch's still-open occurrence starting in the day, nearest to ``now``."""
+        row = await self._db.fetch_one(
+            f"{_OCCURRENCE_SELECT} WHERE m.branch_id = ? AND o.cancelled = 0"  # noqa: S608
+            " AND o.closed_at IS NULL AND o.starts_at >= ? AND o.starts_at < ? AND o.ends_at > ?"
+            " ORDER BY abs(o.starts_at - ?), o.id LIMIT 1",
+            (branch_id, to_epoch(day_start), to_epoch(day_end), to_epoch(now), to_epoch(now)),
+        )
+        return _occurrence(row) if row else None
 
     async def attendance_of(self, branch_id: int, user_id: int) -> tuple[int, int]:
         """(attended, expected) over the branch's closed occurrences for one member."""

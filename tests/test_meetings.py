@@ -332,3 +332,35 @@ async def test_after_a_long_stop_the_open_window_gets_its_post_and_the_close_sti
     assert f"#{second}" in closed.text
     reminders = [c for c in harness.api.of("sendMessage") if "会议提醒" in c.text]
     assert reminders == []  # a day late: skipped
+
+
+async def test_checkin_open_posts_now_for_a_named_todays_or_an_ad_hoc_meeting(harness, clock):
+    await harness.setup_branch()
+    _, occ = await add_meeting(harness, "group 2031-03-05 19:30")
+    clock.now = datetime(2031, 3, 5, 9, 0, tzinfo=UTC)  # 17:00 local, before the window
+    (post,) = await harness.say("/checkin_open", chat=GROUP, user=ADMIN)  # today's nearest
+    assert buttons_of(post) == [f"mc:{occ}"]
+    assert not harness.app.job_queue.get_jobs_by_name(f"open:{occ}")  # posted: not again
+    assert (await harness.press(f"mc:{occ}", chat=GROUP, user=MEMBER))[0].text == "签到成功。"
+    (reaction,) = await harness.say("/checkin", chat=GROUP, user=OTHER)  # finds it too
+    assert reaction.params["reaction"][0]["emoji"] == "👍"
+    assert await harness.services.meetings.checkin_count(occ) == 2
+    (post,) = await harness.say(f"/checkin_open #{occ}", chat=GROUP, user=ADMIN)
+    assert buttons_of(post) == [f"mc:{occ}"]
+    await fire(harness, f"count:{occ}")  # edits go to the latest post
+    (edit,) = harness.read(harness.unread())
+    assert edit.params["message_id"] == post.result["message_id"]
+    # Another day with nothing scheduled: an ad-hoc meeting starting now.
+    clock.now = datetime(2031, 3, 7, 2, 0, tzinfo=UTC)
+    (post,) = await harness.say("/checkin_open", chat=GROUP, user=ADMIN)
+    adhoc = int(buttons_of(post)[0].split(":")[1])
+    assert "2031-03-07 10:00 其他会议" in post.text
+    assert harness.app.job_queue.get_jobs_by_name(f"close:{adhoc}")
+    assert "签到成功" in (await harness.press(f"mc:{adhoc}", chat=GROUP, user=MEMBER))[0].text
+    for bad in ("/checkin_open x", "/checkin_open 1 2"):
+        assert "用法：/checkin_open" in await harness.reply(bad, chat=GROUP, user=ADMIN)
+    assert "书记" in await harness.reply("/checkin_open", chat=GROUP, user=MEMBER)
+
+
+def buttons_of(call):
+    return [row[0]["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"]]

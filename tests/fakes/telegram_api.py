@@ -55,6 +55,7 @@ class Call:
     params: dict[str, Any]
     at: float
     read: bool = False
+    result: Any = None
 
     @property
     def chat_id(self) -> Any:
@@ -190,6 +191,7 @@ class FakeTelegram:
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
         result = self._result(method, params)
+        call.result = result
         if result is None:
             self.problems.append(f"{method}: the fake does not implement it")
             return web.json_response(
