@@ -312,6 +312,10 @@ class MeetingService:
             return []
         return await self._storage.meetings.upcoming(branch_ids, now, limit)
 
+    async def upcoming_of(self, meeting: Meeting, now: datetime) -> list[OccurrenceView]:
+        """A meeting's occurrences still to come (or under way)."""
+        return await self._storage.meetings.upcoming_of_meeting(meeting.id, now)
+
     async def cancel(
         self, branch: Branch, occurrence_id: int, *, series: bool, now: datetime
     ) -> tuple[list[int], list[str]]:

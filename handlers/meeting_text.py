@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot.context import BotContext
 from bot.i18n import Translator
 from bot.meetings import Roll
-from storage.models import OccurrenceView
+from storage.models import Meeting, OccurrenceView
 
 CHECKIN_PREFIX = "mc:"
 RSVP_PREFIX = "rsvp:"
@@ -26,6 +27,15 @@ def occurrence_line(translate: Translator, language: str, occurrence: Occurrence
     name = translate(language, f"type.{occurrence.type}")
     title = f" · {occurrence.title}" if occurrence.title else ""
     return f"#{occurrence.id} {local:%Y-%m-%d %H:%M} {name}{title}"
+
+
+async def scheduled_text(context: BotContext, meeting: Meeting) -> str:
+    """What a secretary is told once a meeting is scheduled: its first time and how many."""
+    services = context.services
+    upcoming = await services.meetings.upcoming_of(meeting, context.clock())
+    language = context.here.language if context.here else context.config.bot.language
+    line = occurrence_line(services.translate, language, upcoming[0]) if upcoming else ""
+    return context.text("meeting_add.done", meeting=line, count=len(upcoming))
 
 
 def roll_text(translate: Translator, language: str, roll: Roll) -> str:

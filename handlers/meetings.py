@@ -14,7 +14,8 @@ from bot.context import BotContext
 from bot.errors import UserError
 from bot.meetings import CheckinResult, parse_meeting_add
 from handlers.common import access_of, arguments, command, here, parse_id, person_of, reply
-from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line
+from handlers.meeting_flow import first_step
+from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line, scheduled_text
 from handlers.members import named_person
 from handlers.schedule import post_checkin, request_count_refresh, schedule_sends, unschedule
 from storage.models import Branch
@@ -23,6 +24,10 @@ from storage.models import Branch
 async def meeting_add(update: Update, context: BotContext) -> None:
     """Schedules a meeting from one line and says when it first takes place."""
     message, branch, services = update.effective_message, here(context).branch, context.services
+    if not arguments(context):
+        text, keyboard = first_step(context)
+        await message.reply_text(text, reply_markup=keyboard)
+        return
     request = parse_meeting_add(arguments(context))
     meeting, sends = await services.meetings.add(
         branch,
@@ -32,15 +37,10 @@ async def meeting_add(update: Update, context: BotContext) -> None:
         now=context.clock(),
     )
     schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
-    upcoming = [
-        o
-        for o in await services.meetings.upcoming([branch.id], context.clock(), 200)
-        if o.meeting_id == meeting.id
-    ]
-    first = upcoming[0] if upcoming else None
-    line = occurrence_line(services.translate, here(context).language, first) if first else ""
-    key = "meeting_add.held" if request.held else "meeting_add.done"
-    await reply(update, context, key, meeting=line, count=len(upcoming))
+    if request.held:
+        await reply(update, context, "meeting_add.held")
+    else:
+        await message.reply_text(await scheduled_text(context, meeting))
 
 
 async def meetings(update: Update, context: BotContext) -> None:

@@ -230,6 +230,15 @@ class MeetingRepo:
         )
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
+    async def upcoming_of_meeting(self, meeting_id: int, after: datetime) -> list[OccurrenceView]:
+        """The meeting's occurrences that are not cancelled or finished."""
+        rows = await self._db.fetch_all(
+            f"{_OCCURRENCE_SELECT} WHERE o.meeting_id = ? AND o.cancelled = 0"  # noqa: S608
+            " AND o.ends_at > ? ORDER BY o.starts_at",
+            (meeting_id, to_epoch(after)),
+        )
+        return [_occurrence(row) for row in rows]
+
     async def cancel(self, occurrence_id: int, *, series: bool) -> list[int]:
         """Cancel an occurrence, or it and every later one of its series (which then ends).
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.commands import COMMANDS, Access
 from bot.config import CADENCES, MEETING_TYPES
 from bot.i18n import Translator, language_of
+from bot.meeting_flow import REMINDERS, REPEATS
 from bot.meetings import ATTENDANCE_STATUSES, CheckinResult
 from bot.members import ROLES
 
@@ -42,6 +43,10 @@ def used_keys():
         for outcome in ("approved", "declined")
         for suffix in ("", "_toast")
     }
+    keys |= {f"weekday.{day}" for day in range(7)}
+    keys |= {f"repeat.{name}" for name in REPEATS}
+    keys |= {f"remind.{index}" for index in range(len(REMINDERS))}
+    keys |= {f"flow.{step}" for step in ("day", "at", "repeat", "remind")}
     return keys
 
 

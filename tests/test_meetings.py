@@ -202,7 +202,6 @@ async def test_held_records_a_past_meeting_without_any_posts(harness):
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("", "用法：/meeting_add"),
         ("committee", "用法：/meeting_add"),
         ("committee 2031-13-01 19:30", "用法：/meeting_add"),
         ("committee 2031-03-05 25:00", "用法：/meeting_add"),

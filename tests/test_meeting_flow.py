@@ -1,0 +1,110 @@
+"""The guided /meeting_add: type → date → time → repeat → reminders → confirm, with buttons."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from bot.config import MEETING_TYPES
+from bot.meeting_flow import REMINDERS, REPEATS, FlowState, parse_flow
+from tests.conftest import ADMIN, GROUP, MEMBER, start_app, stop_app
+from tests.test_meetings import keys
+
+
+def data_of(call):
+    return [
+        b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row
+    ]
+
+
+async def step(harness, data, user=ADMIN):
+    calls = await harness.press(data, chat=GROUP, user=user)
+    assert calls[0].method == "answerCallbackQuery"
+    return calls[1] if len(calls) > 1 else calls[0]
+
+
+async def test_the_whole_flow_schedules_a_monthly_committee_meeting(harness):
+    await harness.setup_branch()
+    (opening,) = await harness.say("/meeting_add", chat=GROUP, user=ADMIN)
+    assert data_of(opening) == [f"ma:{i}" for i in range(len(MEETING_TYPES))] + ["ma:x"]
+    days = await step(harness, "ma:1")
+    assert days.method == "editMessageText"
+    assert "支部委员会" in days.text
+    assert data_of(days)[:2] == ["ma:1:20310302", "ma:1:20310303"]  # today in Shanghai first
+    assert len(data_of(days)) == 15
+    times = await step(harness, "ma:1:20310305")
+    assert "ma:1:20310305:1930" in data_of(times)
+    repeats = await step(harness, "ma:1:20310305:1930")
+    assert "每月" in str(repeats.params["reply_markup"])
+    reminders = await step(harness, "ma:1:20310305:1930:2")
+    check = await step(harness, "ma:1:20310305:1930:2:0")
+    assert "支部委员会 · 2031-03-05 · 19:30 · 每月 · 提醒 提前 1 天和 1 小时" in check.text
+    assert data_of(check) == ["ma:1:20310305:1930:2:0:ok", "ma:x"]
+    assert reminders.params["reply_markup"]
+    done = await step(harness, "ma:1:20310305:1930:2:0:ok")
+    assert "已安排：#1 2031-03-05 19:30 支部委员会" in done.text
+    assert "共 3 次" in done.text
+    assert len(keys(harness.app)) == 12
+    await step(harness, "ma:1:20310305:1930:2:0:ok")  # a double tap schedules nothing more
+    assert len(keys(harness.app)) == 12
+    rows = await harness.services.storage.db.fetch_all("SELECT type, rule FROM meetings")
+    assert [tuple(r) for r in rows] == [("committee", "FREQ=MONTHLY;INTERVAL=1;BYMONTHDAY=5")]
+
+
+async def test_members_cannot_drive_the_flow(harness):
+    await harness.setup_branch()
+    (refused,) = await harness.press("ma:1:20310305:1930:2:0:ok", chat=GROUP, user=MEMBER)
+    assert refused.params["show_alert"] is True
+    assert "书记" in refused.text
+    assert keys(harness.app) == []
+
+
+async def test_cancel_and_forged_data(harness):
+    await harness.setup_branch()
+    assert "已取消" in (await step(harness, "ma:x")).text
+    for forged in (
+        "ma:9",
+        "ma:1:20311345",
+        "ma:1:20310305:2599",
+        "ma:1:20310305:1930:7",
+        "ma:1:20310305:ok",
+        "ma:1:20310305:1930:2:9",
+    ):
+        (refused,) = await harness.press(forged, chat=GROUP, user=ADMIN)
+        assert refused.params["show_alert"] is True, forged
+    assert keys(harness.app) == []
+
+
+async def test_a_time_in_the_past_is_refused_at_confirmation(harness):
+    await harness.setup_branch()
+    (refused,) = await harness.press("ma:1:20310302:0800:0:3:ok", chat=GROUP, user=ADMIN)
+    assert "已过" in refused.text
+    assert keys(harness.app) == []
+
+
+async def test_the_flow_survives_a_restart(harness, clock):
+    await harness.setup_branch()
+    await harness.reply("/settings checkin=off", chat=GROUP, user=ADMIN)  # no catch-up post
+    await step(harness, "ma:4")
+    await stop_app(harness.app)
+    harness.app = await start_app(harness.config, harness.api, clock)
+    times = await step(harness, "ma:4:20310310")
+    assert "ma:4:20310310:0900" in data_of(times)
+
+
+def test_every_flow_payload_fits_in_64_bytes():
+    longest = FlowState(
+        type=len(MEETING_TYPES) - 1,
+        day=date(2031, 12, 31),
+        at=time(23, 59),
+        repeat=len(REPEATS) - 1,
+        remind=len(REMINDERS) - 1,
+    ).encode(confirm=True)
+    assert len(longest.encode()) <= 64
+    assert parse_flow(longest) is not None
+
+
+@pytest.mark.parametrize("data", ["", "ma:", "ma:a", "ma:1:2031030", "xx:1", "ma:1::1930"])
+def test_malformed_payloads(data):
+    assert parse_flow(data) is None
