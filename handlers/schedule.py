@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import Application, JobQueue
 
 from bot.context import BotContext
@@ -92,15 +92,33 @@ async def run_send(context: BotContext) -> None:
     if send is None:
         return
     occurrence = await services.storage.meetings.occurrence(send.occurrence_id)
-    if occurrence is None or occurrence.cancelled:
-        await services.schedule.confirm(key, now, None)
+    branch = await services.branches.get(occurrence.branch_id) if occurrence else None
+    if occurrence is None or occurrence.cancelled or branch is None or not branch.active:
+        await services.schedule.confirm(key, now, None)  # nothing is owed any more
         return
     try:
         message_id = await POSTS[send.kind](context, occurrence)
+    except Forbidden as exc:
+        # Caught here, at the send edge: the bot was removed from the group.
+        await services.schedule.abandon(key, context.clock(), f"refused: {exc}")
+        await services.branches.deactivate_chat(occurrence.chat_id, str(exc))
+        return
+    except ChatMigrated as exc:
+        await services.schedule.abandon(key, context.clock(), "the group became a supergroup")
+        await services.branches.move_chat(occurrence.chat_id, exc.new_chat_id)
+        return
     except TelegramError as exc:
         await services.schedule.abandon(key, context.clock(), f"{type(exc).__name__}: {exc}")
         raise
     await services.schedule.confirm(key, context.clock(), message_id)
+
+
+async def _privately(context: BotContext, **kwargs: Any) -> None:
+    """One private message of a batch: its failure is logged and does not stop the rest."""
+    try:
+        await send_private(context, **kwargs)
+    except TelegramError as exc:
+        logger.warning("private %s to %s failed: %s", kwargs["key"], kwargs["user_id"], exc)
 
 
 def _text(context: BotContext, occurrence: OccurrenceView, key: str, **params: Any) -> str:
@@ -131,7 +149,7 @@ async def _nudge(context: BotContext, occurrence: OccurrenceView, line: str) -> 
     services = context.services
     branch = await services.branches.get(occurrence.branch_id)
     for user_id in await services.leaves.unanswered(occurrence):
-        await send_private(
+        await _privately(
             context,
             user_id=user_id,
             branch=branch,
@@ -179,7 +197,7 @@ async def post_close(context: BotContext, occurrence: OccurrenceView) -> int | N
     message = await context.bot.send_message(occurrence.chat_id, _group_counts(context, roll))
     branch = await services.branches.get(occurrence.branch_id)
     for user_id in secretaries:
-        await send_private(
+        await _privately(
             context,
             user_id=user_id,
             branch=branch,

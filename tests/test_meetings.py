@@ -363,3 +363,40 @@ async def test_checkin_open_posts_now_for_a_named_todays_or_an_ad_hoc_meeting(ha
 
 def buttons_of(call):
     return [row[0]["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"]]
+
+
+async def test_a_scheduled_send_to_a_group_that_removed_the_bot(harness, clock):
+    branch = await harness.setup_branch()
+    _, occ = await add_meeting(harness, "group 2031-03-05 19:30 remind=1d,1h")
+    clock.now = datetime(2031, 3, 4, 11, 30, tzinfo=UTC)
+    harness.api.fail_next(
+        "sendMessage", error_code=403, description="Forbidden: bot was kicked from the group chat"
+    )
+    await fire(harness, f"remind:{occ}:1440")
+    (refused,) = harness.read(harness.unread())
+    assert refused.result is None  # answered with the 403
+    assert not (await harness.services.branches.get(branch.id)).active
+    clock.now = datetime(2031, 3, 5, 10, 30, tzinfo=UTC)
+    before = len(harness.api.of("sendMessage"))
+    await fire(harness, f"remind:{occ}:60")  # inactive: nothing is sent
+    assert len(harness.api.of("sendMessage")) == before
+
+
+async def test_one_failing_roll_does_not_stop_the_others(harness, clock):
+    await harness.setup_branch()
+    await harness.press("roster:join", chat=GROUP, user=MEMBER)
+    harness.api.admins[GROUP.id] = [ADMIN.id, OTHER.id]
+    _, occ = await add_meeting(harness, "group 2031-03-05 19:30")
+    harness.api.fail_next(
+        "sendMessage",
+        error_code=400,
+        description="Bad Request: chat not found",
+        match=lambda p: p.get("chat_id") == ADMIN.id,
+    )
+    clock.now = datetime(2031, 3, 5, 13, 0, tzinfo=UTC)
+    await fire(harness, f"close:{occ}")
+    calls = harness.read(harness.unread())
+    assert [c.chat_id for c in calls] == [GROUP.id, ADMIN.id, OTHER.id]
+    assert "考勤" in calls[2].text
+    state = await harness.services.storage.sends.get(f"close:{occ}")
+    assert state[1] == "sent"
