@@ -50,9 +50,17 @@ class LeaveService:
         return occurrence
 
     async def request(
-        self, occurrence_id: int, user_id: int, reason: str, now: datetime
+        self,
+        occurrence_id: int,
+        user_id: int,
+        reason: str,
+        now: datetime,
+        *,
+        branch_id: int | None = None,
     ) -> tuple[Leave, OccurrenceView]:
         """Ask to be excused; asking again while pending replaces the reason.
+
+        ``branch_id``, when given (a request made in a group), must be the occurrence's branch.
 
         Raises:
             UserError: no reason, an unknown occurrence, or a request already decided.
@@ -61,6 +69,8 @@ class LeaveService:
         if not reason or len(reason) > MAX_REASON:
             raise UserError("leave.usage")
         occurrence = await self._occurrence_for_member(occurrence_id, user_id)
+        if branch_id is not None and occurrence.branch_id != branch_id:
+            raise UserError("meeting.unknown", id=occurrence_id)
         async with self._storage.transaction():
             await self._storage.leaves.answer(occurrence_id, user_id, "not_going", now)
             leave = await self._storage.leaves.request(occurrence_id, user_id, reason, now)

@@ -54,11 +54,15 @@ async def leave(update: Update, context: BotContext) -> None:
         raise UserError("leave.usage")
     target = parse_id(words[0], "leave.usage")
     user = update.effective_user
-    request, occurrence = await services.leaves.request(target, user.id, words[1], context.clock())
-    branch = await services.branches.get(occurrence.branch_id)
     place = here(context)
-    if not place.private and (place.branch is None or place.branch.id != branch.id):
-        raise UserError("meeting.unknown", id=target)
+    request, occurrence = await services.leaves.request(
+        target,
+        user.id,
+        words[1],
+        context.clock(),
+        branch_id=None if place.private or place.branch is None else place.branch.id,
+    )
+    branch = await services.branches.get(occurrence.branch_id)
     await reply(
         update,
         context,

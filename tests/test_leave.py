@@ -148,3 +148,14 @@ async def test_a_leave_for_a_secretary_who_never_started_the_bot_keeps_its_butto
     calls = await harness.say("/start", chat=ADMIN, user=ADMIN)
     held = next(c for c in calls if "请假申请" in c.text)
     assert buttons(held)[0].endswith(":a")
+
+
+async def test_a_leave_sent_in_another_branchs_group_is_refused_before_anything_is_kept(harness):
+    from tests import factories
+
+    occ = await scheduled(harness)
+    other = factories.Group(-4888, "另一个支部")
+    await harness.setup_branch(other)
+    await harness.say("hi", chat=other, user=MEMBER)
+    assert f"#{occ}" in await harness.reply(f"/leave {occ} 有事", chat=other, user=MEMBER)
+    assert await harness.services.storage.db.fetch_all("SELECT * FROM leaves") == []
