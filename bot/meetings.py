@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,7 @@ DEFAULT_DURATION = 90
 CHECKIN_OPENS = timedelta(minutes=15)  # before start
 LATE_AFTER = timedelta(minutes=10)  # after start
 QUORUM_TYPES = ("general", "committee")
+FOREVER = datetime(9999, 1, 1, tzinfo=UTC)  # materialised for good
 ATTENDANCE_STATUSES = ("present", "late", "excused", "absent")
 
 
@@ -229,7 +230,9 @@ class MeetingService:
             for send in owed_sends(occurrence_id, starts_at, ends_at, meeting.remind_min, now):
                 await self._storage.sends.add(send.key, send.kind, occurrence_id, send.due_at)
                 sends.append(send)
-        await self._storage.meetings.set_materialised(meeting.id, until)
+        # A one-off meeting whose occurrence now exists needs no more extending.
+        done = meeting.rule is None and bool(found)
+        await self._storage.meetings.set_materialised(meeting.id, FOREVER if done else until)
         return sends
 
     async def for_checkin_now(
@@ -286,7 +289,7 @@ class MeetingService:
         return occurrence, [close]
 
     async def extend(self, now: datetime) -> list[ScheduledSend]:
-        """Keep every running series materialised up to the horizon."""
+        """Materialise every meeting up to the horizon (one-offs once they come within it)."""
         sends: list[ScheduledSend] = []
         for meeting in await self._storage.meetings.series_to_extend(now + HORIZON):
             async with self._storage.transaction():

@@ -34,7 +34,11 @@ async def scheduled_text(context: BotContext, meeting: Meeting) -> str:
     services = context.services
     upcoming = await services.meetings.upcoming_of(meeting, context.clock())
     language = context.here.language if context.here else context.config.bot.language
-    line = occurrence_line(services.translate, language, upcoming[0]) if upcoming else ""
+    if upcoming:
+        line = occurrence_line(services.translate, language, upcoming[0])
+    else:  # beyond the 90-day horizon: its occurrences are created as it comes closer
+        kind = services.translate(language, f"type.{meeting.type}")
+        line = f"{meeting.first_local.replace('T', ' ')} {kind}"
     return context.text("meeting_add.done", meeting=line, count=len(upcoming))
 
 

@@ -142,10 +142,10 @@ class MeetingRepo:
         return _meeting(row) if row else None
 
     async def series_to_extend(self, before: datetime) -> list[Meeting]:
-        """Running series whose occurrences stop short of ``before``."""
+        """Meetings not cancelled whose occurrences stop short of ``before``."""
         rows = await self._db.fetch_all(
             f"SELECT {_MEETING_COLUMNS} FROM meetings"  # noqa: S608
-            " WHERE rule IS NOT NULL AND ended_at IS NULL AND materialised_until < ?",
+            " WHERE ended_at IS NULL AND materialised_until < ?",
             (to_epoch(before),),
         )
         return [_meeting(row) for row in rows]

@@ -400,3 +400,21 @@ async def test_one_failing_roll_does_not_stop_the_others(harness, clock):
     assert "考勤" in calls[2].text
     state = await harness.services.storage.sends.get(f"close:{occ}")
     assert state[1] == "sent"
+
+
+async def test_a_meeting_beyond_the_horizon_is_materialised_as_it_comes_closer(harness, clock):
+    await harness.setup_branch()
+    text = await harness.reply("/meeting_add org_life 2031-07-20 09:00", chat=GROUP, user=ADMIN)
+    assert "2031-07-20 09:00 组织生活会" in text
+    assert "共 0 次" in text
+    assert keys(harness.app) == []
+    clock.now = datetime(2031, 5, 1, 1, 0, tzinfo=UTC)
+    (job,) = harness.app.job_queue.get_jobs_by_name("extend")
+    await job.run(harness.app)
+    (occ,) = await harness.services.meetings.upcoming(
+        [(await harness.services.branches.for_chat(GROUP.id)).id], clock()
+    )
+    assert occ.starts_at == datetime(2031, 7, 20, 1, 0, tzinfo=UTC)
+    assert f"close:{occ.id}" in keys(harness.app)
+    await job.run(harness.app)  # once materialised, a one-off is never extended again
+    assert len(await harness.services.storage.db.fetch_all("SELECT id FROM occurrences")) == 1
