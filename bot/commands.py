@@ -52,6 +52,8 @@ SETTINGS = CommandSpec("settings", Where.GROUP, Access.SECRETARY, needs_branch=T
 ROLE = CommandSpec("role", Where.GROUP, Access.SECRETARY, needs_branch=True)
 ROSTER = CommandSpec("roster", Where.GROUP, Access.SECRETARY, needs_branch=True)
 ORG_ADD = CommandSpec("org_add", Where.PRIVATE, Access.OPERATOR)
+IMPORT = CommandSpec("import", Where.GROUP, Access.SECRETARY, needs_branch=True)
+PUBLISH = CommandSpec("publish", Where.GROUP, Access.SECRETARY, needs_branch=True)
 CHECKIN = CommandSpec("checkin", Where.GROUP, Access.MEMBER, needs_branch=True)
 ME = CommandSpec("me", Where.BOTH, Access.MEMBER)
 MEETINGS = CommandSpec("meetings", Where.BOTH, Access.MEMBER)
@@ -78,6 +80,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     MEETING_NOTES,
     ATTENDANCE,
     CHECKIN_OPEN,
+    IMPORT,
+    PUBLISH,
     ORG_ADD,
 )
 

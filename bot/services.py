@@ -16,6 +16,7 @@ from bot.leave import LeaveService
 from bot.meetings import MeetingService
 from bot.members import MemberService
 from bot.organisations import OrganisationService
+from bot.study import StudyService
 from storage import Storage
 
 
@@ -34,6 +35,7 @@ class Services:
     schedule: ScheduleService
     checkins: CheckinService
     leaves: LeaveService
+    study: StudyService
 
 
 def build_services(
@@ -57,4 +59,5 @@ def build_services(
         schedule=ScheduleService(storage),
         checkins=CheckinService(storage),
         leaves=LeaveService(storage),
+        study=StudyService(storage),
     )

@@ -15,6 +15,7 @@ from handlers import (
     observe,
     organisations,
     start,
+    study,
 )
 
 OBSERVE_GROUP = -2
@@ -39,6 +40,7 @@ def handler_groups() -> dict[int, list[BaseHandler]]:
             *checkin.handlers(),
             *leave.handlers(),
             *meeting_flow.handlers(),
+            *study.handlers(),
             *organisations.handlers(),
             *buttons.handlers(),
         ],

@@ -90,7 +90,12 @@ async def access_of(context: BotContext) -> Access:
 
 
 def command(spec: CommandSpec, callback: Callback) -> CommandHandler[Any, Any]:
-    """A ``CommandHandler`` behind the gate: chat type, registration and access are checked.
+    """A ``CommandHandler`` for ``spec`` behind the gate."""
+    return CommandHandler(spec.name, gate(spec, callback))
+
+
+def gate(spec: CommandSpec, callback: Callback) -> Callback:
+    """Wrap a callback: chat type, registration and access are checked first.
 
     A refusal is a ``UserError`` and reaches the user through the error handler, worded for
     what is missing.
@@ -113,4 +118,4 @@ def command(spec: CommandSpec, callback: Callback) -> CommandHandler[Any, Any]:
         await callback(update, context)
 
     gated.__name__ = callback.__name__
-    return CommandHandler(spec.name, gated)
+    return gated

@@ -19,6 +19,7 @@ from storage.jobs import ScheduledSendRepo
 from storage.leaves import LeaveRepo
 from storage.meetings import MeetingRepo
 from storage.members import MembershipRepo, UserRepo
+from storage.modules import ModuleRepo
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class Storage:
     sends: ScheduledSendRepo
     checkins: CheckinRepo
     leaves: LeaveRepo
+    modules: ModuleRepo
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Group several repository calls into one atomic, serialized unit."""
@@ -75,6 +77,7 @@ async def open_storage(path: Path | str) -> Storage:
         sends=ScheduledSendRepo(db),
         checkins=CheckinRepo(db),
         leaves=LeaveRepo(db),
+        modules=ModuleRepo(db),
     )
 
 

@@ -93,6 +93,31 @@ def command(
     return message(text, chat=chat, user=user, **kwargs)
 
 
+def document(
+    *,
+    chat: Group | Person,
+    user: Person,
+    file_id: str,
+    file_name: str,
+    size: int,
+    caption: str | None = None,
+) -> dict[str, Any]:
+    """A message carrying a file, optionally with a caption."""
+    update = message("", chat=chat, user=user)
+    msg = update["message"]
+    del msg["text"]
+    msg["document"] = {
+        "file_id": file_id,
+        "file_unique_id": f"u{file_id}",
+        "file_name": file_name,
+        "mime_type": "text/plain",
+        "file_size": size,
+    }
+    if caption is not None:
+        msg["caption"] = caption
+    return update
+
+
 def anonymous_admin_command(text: str, *, chat: Group) -> dict[str, Any]:
     """A command sent by an anonymous admin: posted as the group itself."""
     sender = Person(ANONYMOUS_ADMIN_ID, "Group", username="GroupAnonymousBot", language_code=None)

@@ -49,7 +49,7 @@ def test_gift_file_with_every_supported_construct():
     assert founding.correct == (0,)
     assert escaped.text == "转义示例：1 = 1 是否成立？"
     kinds = [(w.line, w.params["kind"]) for w in parsed.warnings]
-    assert kinds == [(28, "essay"), (30, "numeric"), (32, "matching"), (34, "short answer")]
+    assert kinds == [(28, "essay"), (30, "numeric"), (32, "matching"), (34, "short_answer")]
     assert all(q.poll_ready for m in parsed.modules for q in m.questions)
 
 

@@ -152,7 +152,7 @@ def _question(start: int, block: str) -> tuple[Question | None, Problem | None, 
     if "->" in body and "~" not in body:
         return None, None, Problem(start, "gift.unsupported", {"kind": "matching"})
     if "~" not in re.sub(r"\\.", "", body):
-        return None, None, Problem(start, "gift.unsupported", {"kind": "short answer"})
+        return None, None, Problem(start, "gift.unsupported", {"kind": "short_answer"})
     options, explanation, problem = _answers(body, start)
     if problem:
         return None, problem, None

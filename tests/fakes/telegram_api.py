@@ -88,6 +88,8 @@ class FakeTelegram:
         self.problems: list[str] = []
         self.admins: dict[int, list[int]] = {}
         self.bot_status: dict[int, str] = {}
+        self.files: dict[str, bytes] = {}  # file_id → content, served by getFile
+        self.downloads: list[str] = []
         self._failures: deque[Failure] = deque()
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -100,6 +102,7 @@ class FakeTelegram:
     async def __aenter__(self) -> FakeTelegram:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/documents/{file_id}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -242,6 +245,13 @@ class FakeTelegram:
         self.problems.append(f"{method}: {name}={value!r} is not {' or '.join(types)}")
         return value
 
+    async def _download(self, request: web.Request) -> web.Response:
+        content = self.files.get(request.match_info["file_id"])
+        self.downloads.append(request.match_info["file_id"])
+        if request.match_info["token"] != self.token or content is None:
+            return web.Response(status=404)
+        return web.Response(body=content)
+
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
@@ -304,6 +314,14 @@ class FakeTelegram:
             return self.bot_user()
         if method in ("sendMessage", "editMessageText"):
             return self._message(params, text=params.get("text", ""))
+        if method == "getFile" and params.get("file_id") in self.files:
+            file_id = params["file_id"]
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_size": len(self.files[file_id]),
+                "file_path": f"documents/{file_id}",
+            }
         if method == "editMessageReplyMarkup":
             return self._message(params, text="…")
         if method == "getChatAdministrators":

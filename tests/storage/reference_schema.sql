@@ -93,6 +93,18 @@ CREATE TABLE memberships (
     PRIMARY KEY (branch_id, user_id)
 ) WITHOUT ROWID;
 
+CREATE TABLE modules (
+    id INTEGER PRIMARY KEY,
+    branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,  -- imported by
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    material TEXT NOT NULL,
+    links TEXT NOT NULL,  -- JSON [[title, url], …]
+    import_key TEXT NOT NULL UNIQUE,  -- the file's message (chat:message) and place in it
+    imported_by INTEGER NOT NULL,
+    imported_at INTEGER NOT NULL
+);
+
 CREATE TABLE occurrences (
     id INTEGER PRIMARY KEY,
     meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
@@ -125,6 +137,26 @@ CREATE TABLE pending_messages (
     prompted_at INTEGER,  -- when the group was shown the start-link button for it
     delivered_at INTEGER
 , buttons TEXT);
+
+CREATE TABLE publications (
+    module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE,
+    branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
+    published_at INTEGER NOT NULL,
+    PRIMARY KEY (module_id, branch_id)
+) WITHOUT ROWID;
+
+CREATE TABLE questions (
+    id INTEGER PRIMARY KEY,
+    module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    options TEXT NOT NULL,  -- JSON [text, …]
+    correct TEXT NOT NULL,  -- JSON [option index, …]
+    feedback TEXT NOT NULL,  -- JSON [text or null, …], one per option
+    explanation TEXT,
+    poll_ready INTEGER NOT NULL,  -- within Telegram's quiz poll limits
+    UNIQUE (module_id, position)
+);
 
 CREATE TABLE rsvps (
     occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
@@ -163,6 +195,8 @@ CREATE INDEX branches_organisation ON branches(organisation_id);
 CREATE INDEX meetings_branch ON meetings(branch_id);
 
 CREATE INDEX memberships_user ON memberships(user_id);
+
+CREATE INDEX modules_branch ON modules(branch_id);
 
 CREATE INDEX occurrences_start ON occurrences(starts_at);
 

@@ -24,8 +24,8 @@ FIXTURES = {
         "INSERT INTO memberships VALUES (1, 100002, 'committee', 1, 0, 0)",
     ],
     2: [
-        "INSERT INTO pending_messages VALUES (1, 100002, 1, 'role.told', '{}', 'role:-4001:9',"
-        " 0, 0, NULL)",
+        "INSERT INTO pending_messages (id, user_id, branch_id, message_key, params, dedupe_key,"
+        " created_at) VALUES (1, 100002, 1, 'role.told', '{}', 'role:-4001:9', 0)",
         "INSERT INTO command_menus VALUES ('private:zh', 'abc', 0)",
     ],
     3: [
@@ -35,6 +35,11 @@ FIXTURES = {
         "INSERT INTO scheduled_sends VALUES ('open:1', 'open', 1, 1962105300, 'sent', 0, 55)",
         "INSERT INTO meeting_checkins VALUES (1, 100002, 1962106000, 0)",
         "INSERT INTO attendance VALUES (1, 100002, 'present')",
+    ],
+    4: [
+        "INSERT INTO daily_checkins VALUES (1, 100002, '2031-03-05', 1962106000)",
+        "INSERT INTO leaves (occurrence_id, user_id, reason, requested_at)"
+        " VALUES (1, 100002, '出差', 0)",
     ],
 }
 TABLES = (
@@ -49,6 +54,8 @@ TABLES = (
     "scheduled_sends",
     "meeting_checkins",
     "attendance",
+    "daily_checkins",
+    "leaves",
 )
 
 

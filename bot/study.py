@@ -1,0 +1,113 @@
+"""Study modules: importing files (all or nothing, within limits) and publishing them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.errors import UserError
+from bot.module_formats import Module, Problem, parse_module_file
+from storage import Storage
+from storage.models import Branch
+from storage.modules import ModuleSummary, QuestionRecord
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 1_000_000
+MAX_QUESTIONS = 500
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import stored, and the questions it skipped."""
+
+    modules: list[ModuleSummary]
+    warnings: list[Problem]
+
+
+def _records(module: Module) -> list[QuestionRecord]:
+    return [
+        QuestionRecord(
+            text=q.text,
+            options=[o.text for o in q.options],
+            correct=list(q.correct),
+            feedback=[o.feedback for o in q.options],
+            explanation=q.explanation,
+            poll_ready=q.poll_ready,
+        )
+        for q in module.questions
+    ]
+
+
+class StudyService:
+    """Importing and publishing modules."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    @staticmethod
+    def check_size(size: int | None) -> None:
+        """Refuse a file above the limit before it is downloaded.
+
+        Raises:
+            UserError: the file is too large.
+        """
+        if size is not None and size > MAX_FILE_BYTES:
+            raise UserError("import.too_big", limit=MAX_FILE_BYTES // 1000)
+
+    async def import_file(
+        self, branch: Branch, *, name: str, data: bytes, key: str, by: int, now: datetime
+    ) -> Imported:
+        """Parse a module file and store every module in it, or nothing.
+
+        Raises:
+            UserError: the file is too large or has too many questions.
+            FormatError: the file has errors (each with its line).
+        """
+        self.check_size(len(data))
+        parsed = parse_module_file(name, data)
+        total = sum(len(module.questions) for module in parsed.modules)
+        if total > MAX_QUESTIONS:
+            raise UserError("import.too_many", count=total, limit=MAX_QUESTIONS)
+        repo = self._storage.modules
+        async with self._storage.transaction():
+            ids = [
+                await repo.add(
+                    branch_id=branch.id,
+                    title=module.title,
+                    summary=module.summary,
+                    material=module.material,
+                    links=[(link.title, link.url) for link in module.links],
+                    questions=_records(module),
+                    import_key=f"{key}:{index}",
+                    by=by,
+                    now=now,
+                )
+                for index, module in enumerate(parsed.modules)
+            ]
+        summaries = [summary for i in ids if (summary := await repo.summary(i)) is not None]
+        logger.info("branch %s imported modules %s from %s", branch.id, ids, name)
+        return Imported(summaries, parsed.warnings)
+
+    async def publish(
+        self, branch: Branch, module_id: int, now: datetime
+    ) -> tuple[ModuleSummary, bool]:
+        """Publish a module of this branch (or of its organisation's branches) to it.
+
+        Returns:
+            The module and whether it was newly published.
+
+        Raises:
+            UserError: no such module that this branch may publish.
+        """
+        summary = await self._storage.modules.summary(module_id)
+        owner = await self._storage.branches.get(summary.branch_id) if summary else None
+        same_org = (
+            owner is not None
+            and owner.organisation_id is not None
+            and (owner.organisation_id == branch.organisation_id)
+        )
+        if summary is None or owner is None or not (owner.id == branch.id or same_org):
+            raise UserError("module.unknown", id=module_id)
+        return summary, await self._storage.modules.publish(module_id, branch.id, now)

@@ -1,0 +1,127 @@
+"""SQL for study modules, their questions and publications."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database
+from storage.models import to_epoch
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """A question as stored: option texts, the correct indexes, feedback per option."""
+
+    text: str
+    options: list[str]
+    correct: list[int]
+    feedback: list[str | None]
+    explanation: str | None
+    poll_ready: bool
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    """A stored module: its id, owner and size."""
+
+    id: int
+    branch_id: int
+    title: str
+    questions: int
+    poll_ready: int
+
+
+_SUMMARY = (
+    "SELECT m.id, m.branch_id, m.title, count(q.id), coalesce(sum(q.poll_ready), 0)"
+    " FROM modules m LEFT JOIN questions q ON q.module_id = m.id"
+)
+
+
+def _summary(row: tuple) -> ModuleSummary:  # type: ignore[type-arg]
+    return ModuleSummary(row[0], row[1], row[2], int(row[3]), int(row[4]))
+
+
+class ModuleRepo:
+    """Modules and where they are published."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(
+        self,
+        *,
+        branch_id: int,
+        title: str,
+        summary: str,
+        material: str,
+        links: list[tuple[str, str]],
+        questions: list[QuestionRecord],
+        import_key: str,
+        by: int,
+        now: datetime,
+    ) -> int:
+        """Store a module with its questions (a replayed import returns the stored one)."""
+        await self._db.execute(
+            "INSERT INTO modules (branch_id, title, summary, material, links, import_key,"
+            " imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (import_key) DO NOTHING",
+            (
+                branch_id,
+                title,
+                summary,
+                material,
+                json.dumps(links, ensure_ascii=False),
+                import_key,
+                by,
+                to_epoch(now),
+            ),
+        )
+        row = await self._db.fetch_one(
+            "SELECT id FROM modules WHERE import_key = ?", (import_key,)
+        )
+        module_id = int(row[0])  # type: ignore[index]
+        await self._db.execute_many(
+            "INSERT INTO questions (module_id, position, text, options, correct, feedback,"
+            " explanation, poll_ready) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (module_id, position) DO NOTHING",
+            [
+                (
+                    module_id,
+                    position,
+                    q.text,
+                    json.dumps(q.options, ensure_ascii=False),
+                    json.dumps(q.correct),
+                    json.dumps(q.feedback, ensure_ascii=False),
+                    q.explanation,
+                    int(q.poll_ready),
+                )
+                for position, q in enumerate(questions)
+            ],
+        )
+        return module_id
+
+    async def summary(self, module_id: int) -> ModuleSummary | None:
+        """One module's summary."""
+        row = await self._db.fetch_one(f"{_SUMMARY} WHERE m.id = ? GROUP BY m.id", (module_id,))
+        return _summary(tuple(row)) if row else None
+
+    async def publish(self, module_id: int, branch_id: int, now: datetime) -> bool:
+        """Publish a module to a branch; False if it was published there already."""
+        return bool(
+            await self._db.execute(
+                "INSERT INTO publications (module_id, branch_id, published_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (module_id, branch_id, to_epoch(now)),
+            )
+        )
+
+    async def published(self, branch_id: int) -> list[ModuleSummary]:
+        """The modules published to a branch, oldest publication first."""
+        rows = await self._db.fetch_all(
+            f"{_SUMMARY} JOIN publications p ON p.module_id = m.id AND p.branch_id = ?"  # noqa: S608
+            " GROUP BY m.id ORDER BY p.published_at, m.id",
+            (branch_id,),
+        )
+        return [_summary(tuple(row)) for row in rows]
