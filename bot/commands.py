@@ -58,6 +58,7 @@ CHECKIN = CommandSpec("checkin", Where.GROUP, Access.MEMBER, needs_branch=True)
 ME = CommandSpec("me", Where.BOTH, Access.MEMBER)
 MEETINGS = CommandSpec("meetings", Where.BOTH, Access.MEMBER)
 LEAVE = CommandSpec("leave", Where.BOTH, Access.MEMBER)
+STUDY = CommandSpec("study", Where.BOTH, Access.MEMBER)
 MEETING_ADD = CommandSpec("meeting_add", Where.GROUP, Access.SECRETARY, needs_branch=True)
 MEETING_CANCEL = CommandSpec("meeting_cancel", Where.GROUP, Access.SECRETARY, needs_branch=True)
 MEETING_NOTES = CommandSpec("meeting_notes", Where.GROUP, Access.SECRETARY, needs_branch=True)
@@ -71,6 +72,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ME,
     MEETINGS,
     LEAVE,
+    STUDY,
     SETUP,
     SETTINGS,
     ROLE,

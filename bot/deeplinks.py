@@ -26,6 +26,11 @@ def parse_start_payload(payload: str) -> StartPayload | None:
     return None
 
 
+def module_payload(module_id: int, branch_id: int) -> str:
+    """The payload that opens a module privately for a branch."""
+    return f"m{module_id}b{branch_id}"
+
+
 def branch_payload(branch_id: int) -> str:
     """The payload that opens the private chat on a branch (fits Telegram's 64 characters)."""
     return f"b{branch_id}"

@@ -10,7 +10,7 @@ from bot.errors import UserError
 from bot.module_formats import Module, Problem, parse_module_file
 from storage import Storage
 from storage.models import Branch
-from storage.modules import ModuleSummary, QuestionRecord
+from storage.modules import ModuleContent, ModuleSummary, QuestionRecord
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +89,21 @@ class StudyService:
         summaries = [summary for i in ids if (summary := await repo.summary(i)) is not None]
         logger.info("branch %s imported modules %s from %s", branch.id, ids, name)
         return Imported(summaries, parsed.warnings)
+
+    async def published(self, branch: Branch) -> list[ModuleSummary]:
+        """The modules published to the branch."""
+        return await self._storage.modules.published(branch.id)
+
+    async def open_module(self, branch: Branch, module_id: int) -> ModuleContent:
+        """A module published to the branch, to read.
+
+        Raises:
+            UserError: the module is not published to this branch.
+        """
+        content = await self._storage.modules.content(module_id)
+        if content is None or not await self._storage.modules.is_published(module_id, branch.id):
+            raise UserError("study.not_published", id=module_id)
+        return content
 
     async def publish(
         self, branch: Branch, module_id: int, now: datetime

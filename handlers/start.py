@@ -10,6 +10,7 @@ from bot.context import BotContext
 from bot.deeplinks import parse_start_payload
 from handlers.common import access_of, command, here, reply
 from handlers.private import deliver_waiting
+from handlers.study import show_module
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -28,11 +29,11 @@ async def start(update: Update, context: BotContext) -> None:
     elif branch is not None:
         await services.storage.users.set_private_branch(user.id, branch.id)
         await reply(update, context, "start.branch_chosen", branch=branch.title)
-        if payload.module_id is not None:
-            await reply(update, context, "start.module_unavailable", module=payload.module_id)
     else:
         await reply(update, context, "start.private", name=user.first_name)
     await deliver_waiting(context, user.id, place.language)
+    if branch is not None and branch.active and payload and payload.module_id is not None:
+        await show_module(update, context, branch, payload.module_id)
 
 
 async def help_command(update: Update, context: BotContext) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from telegram import Document, Update
+from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot import commands
 from bot.context import BotContext
+from bot.deeplinks import module_payload
 from bot.errors import UserError
 from bot.module_formats import FormatError, Problem
+from bot.text import split_message
 from handlers.common import arguments, command, gate, here, parse_id, reply
+from storage.models import Branch
 
 # A command in a caption is not seen by CommandHandler: the caption is matched explicitly.
 IMPORT_CAPTION = filters.CaptionRegex(r"^/import(@\w+)?(\s|$)") & filters.Document.ALL
@@ -66,6 +69,48 @@ async def import_file(update: Update, context: BotContext) -> None:
     await message.reply_text(text)
 
 
+async def show_module(update: Update, context: BotContext, branch: Branch, module_id: int) -> None:
+    """A module's material, opened privately through its link."""
+    content = await context.services.study.open_module(branch, module_id)
+    parts = [
+        context.text("study.module", id=content.id, title=content.title, count=content.questions)
+    ]
+    parts += [part for part in (content.summary, content.material) if part]
+    parts += [f"{title}: {url}" for title, url in content.links]
+    for chunk in split_message("\n\n".join(parts)):
+        await update.effective_message.reply_text(chunk)
+
+
+async def study(update: Update, context: BotContext) -> None:
+    """The modules published to the branch; in the group, buttons open each privately."""
+    place, services = here(context), context.services
+    if place.branch is None or not place.branch.active:
+        raise UserError("me.no_branch" if place.private else "branch.not_registered")
+    modules = await services.study.published(place.branch)
+    if not modules:
+        await reply(update, context, "study.none")
+        return
+    lines = "\n".join(
+        context.text("study.line", id=m.id, title=m.title, count=m.questions) for m in modules
+    )
+    markup = None
+    if not place.private:
+        link = f"https://t.me/{context.bot.username}?start="
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        f"#{m.id} {m.title}", url=link + module_payload(m.id, place.branch.id)
+                    )
+                ]
+                for m in modules
+            ]
+        )
+    await update.effective_message.reply_text(
+        context.text("study.list", modules=lines), reply_markup=markup
+    )
+
+
 async def publish(update: Update, context: BotContext) -> None:
     """Publishes a module to this branch."""
     words = arguments(context).split()
@@ -84,4 +129,5 @@ def handlers() -> list[BaseHandler]:
         command(commands.IMPORT, import_file),
         MessageHandler(IMPORT_CAPTION, gate(commands.IMPORT, import_file)),
         command(commands.PUBLISH, publish),
+        command(commands.STUDY, study),
     ]

@@ -43,6 +43,18 @@ def _summary(row: tuple) -> ModuleSummary:  # type: ignore[type-arg]
     return ModuleSummary(row[0], row[1], row[2], int(row[3]), int(row[4]))
 
 
+@dataclass(frozen=True)
+class ModuleContent:
+    """What a member reads before the quiz."""
+
+    id: int
+    title: str
+    summary: str
+    material: str
+    links: list[tuple[str, str]]
+    questions: int
+
+
 class ModuleRepo:
     """Modules and where they are published."""
 
@@ -106,6 +118,27 @@ class ModuleRepo:
         """One module's summary."""
         row = await self._db.fetch_one(f"{_SUMMARY} WHERE m.id = ? GROUP BY m.id", (module_id,))
         return _summary(tuple(row)) if row else None
+
+    async def content(self, module_id: int) -> ModuleContent | None:
+        """A module's material."""
+        row = await self._db.fetch_one(
+            "SELECT m.id, m.title, m.summary, m.material, m.links,"
+            " (SELECT count(*) FROM questions q WHERE q.module_id = m.id)"
+            " FROM modules m WHERE m.id = ?",
+            (module_id,),
+        )
+        if row is None:
+            return None
+        links = [(str(title), str(url)) for title, url in json.loads(row[4])]
+        return ModuleContent(row[0], row[1], row[2], row[3], links, int(row[5]))
+
+    async def is_published(self, module_id: int, branch_id: int) -> bool:
+        """Whether the module is published to the branch."""
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM publications WHERE module_id = ? AND branch_id = ?",
+            (module_id, branch_id),
+        )
+        return row is not None
 
     async def publish(self, module_id: int, branch_id: int, now: datetime) -> bool:
         """Publish a module to a branch; False if it was published there already."""

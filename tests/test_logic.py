@@ -88,6 +88,7 @@ def test_available_commands_follow_access_and_chat():
         "me",
         "meetings",
         "leave",
+        "study",
     }
     assert "setup" in names(available(Access.SECRETARY, private=False, registered=False))
     assert "settings" not in names(available(Access.SECRETARY, private=False, registered=False))

@@ -135,3 +135,30 @@ async def test_a_replayed_import_stores_once_and_other_branches_cannot_publish(h
     await harness.setup_branch(other)
     assert "#1" in await harness.reply("/publish 1", chat=other, user=ADMIN)
     assert await count(harness, "publications") == 0
+
+
+async def test_study_lists_published_modules_and_the_link_opens_one_privately(harness):
+    branch = await harness.setup_branch()
+    assert "尚未发布" in await harness.reply("/study", chat=GROUP, user=MEMBER)
+    await send_file(harness, EXAMPLE, "党章.toml")
+    await harness.reply("/publish 1", chat=GROUP, user=ADMIN)
+    (listing,) = await harness.say("/study", chat=GROUP, user=MEMBER)
+    assert "#1 党章学习（第一章 党员）（3 道题）" in listing.text
+    (button,) = listing.params["reply_markup"]["inline_keyboard"][0]
+    assert button["url"].endswith(f"?start=m1b{branch.id}")
+    calls = await harness.say(f"/start m1b{branch.id}", chat=MEMBER, user=MEMBER)
+    assert GROUP.title in calls[0].text
+    assert "共 3 道题" in calls[1].text
+    assert "八项义务" in calls[1].text
+    assert "https://www.12371.cn/" in calls[1].text
+    # In private, /study lists the chosen branch's modules, without buttons.
+    (private,) = await harness.say("/study", chat=MEMBER, user=MEMBER)
+    assert "党章学习" in private.text
+    assert "reply_markup" not in private.params
+
+
+async def test_a_link_to_an_unpublished_module_says_so(harness):
+    branch = await harness.setup_branch()
+    await send_file(harness, EXAMPLE, "党章.toml")
+    calls = await harness.say(f"/start m1b{branch.id}", chat=MEMBER, user=MEMBER)
+    assert "未在本支部发布" in calls[-1].text
