@@ -16,6 +16,7 @@ from bot.leave import LeaveService
 from bot.meetings import MeetingService
 from bot.members import MemberService
 from bot.organisations import OrganisationService
+from bot.quiz import QuizService
 from bot.study import StudyService
 from storage import Storage
 
@@ -36,6 +37,7 @@ class Services:
     checkins: CheckinService
     leaves: LeaveService
     study: StudyService
+    quiz: QuizService
 
 
 def build_services(
@@ -60,4 +62,5 @@ def build_services(
         checkins=CheckinService(storage),
         leaves=LeaveService(storage),
         study=StudyService(storage),
+        quiz=QuizService(storage),
     )

@@ -90,9 +90,12 @@ class StudyService:
         logger.info("branch %s imported modules %s from %s", branch.id, ids, name)
         return Imported(summaries, parsed.warnings)
 
-    async def published(self, branch: Branch) -> list[ModuleSummary]:
-        """The modules published to the branch."""
-        return await self._storage.modules.published(branch.id)
+    async def published(
+        self, branch: Branch, user_id: int
+    ) -> list[tuple[ModuleSummary, int | None]]:
+        """The modules published to the branch, each with the member's best score."""
+        best = await self._storage.quiz.best_scores(user_id)
+        return [(m, best.get(m.id)) for m in await self._storage.modules.published(branch.id)]
 
     async def open_module(self, branch: Branch, module_id: int) -> ModuleContent:
         """A module published to the branch, to read.

@@ -14,6 +14,7 @@ from handlers import (
     members,
     observe,
     organisations,
+    quiz,
     start,
     study,
 )
@@ -41,6 +42,7 @@ def handler_groups() -> dict[int, list[BaseHandler]]:
             *leave.handlers(),
             *meeting_flow.handlers(),
             *study.handlers(),
+            *quiz.handlers(),
             *organisations.handlers(),
             *buttons.handlers(),
         ],

@@ -12,6 +12,7 @@ from bot.errors import UserError
 from bot.module_formats import FormatError, Problem
 from bot.text import split_message
 from handlers.common import arguments, command, gate, here, parse_id, reply
+from handlers.quiz import start_button
 from storage.models import Branch
 
 # A command in a caption is not seen by CommandHandler: the caption is matched explicitly.
@@ -77,8 +78,12 @@ async def show_module(update: Update, context: BotContext, branch: Branch, modul
     ]
     parts += [part for part in (content.summary, content.material) if part]
     parts += [f"{title}: {url}" for title, url in content.links]
-    for chunk in split_message("\n\n".join(parts)):
+    chunks = split_message("\n\n".join(parts))
+    for chunk in chunks[:-1]:
         await update.effective_message.reply_text(chunk)
+    await update.effective_message.reply_text(
+        chunks[-1], reply_markup=start_button(context, content.id, branch.id)
+    )
 
 
 async def study(update: Update, context: BotContext) -> None:
@@ -86,13 +91,21 @@ async def study(update: Update, context: BotContext) -> None:
     place, services = here(context), context.services
     if place.branch is None or not place.branch.active:
         raise UserError("me.no_branch" if place.private else "branch.not_registered")
-    modules = await services.study.published(place.branch)
-    if not modules:
+    found = await services.study.published(place.branch, update.effective_user.id)
+    if not found:
         await reply(update, context, "study.none")
         return
     lines = "\n".join(
-        context.text("study.line", id=m.id, title=m.title, count=m.questions) for m in modules
+        context.text(
+            "study.line",
+            id=m.id,
+            title=m.title,
+            count=m.questions,
+            best="—" if best is None else f"{best}/{m.questions}",
+        )
+        for m, best in found
     )
+    modules = [m for m, _ in found]
     markup = None
     if not place.private:
         link = f"https://t.me/{context.bot.username}?start="

@@ -20,6 +20,7 @@ from storage.leaves import LeaveRepo
 from storage.meetings import MeetingRepo
 from storage.members import MembershipRepo, UserRepo
 from storage.modules import ModuleRepo
+from storage.quiz import QuizRepo
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class Storage:
     checkins: CheckinRepo
     leaves: LeaveRepo
     modules: ModuleRepo
+    quiz: QuizRepo
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Group several repository calls into one atomic, serialized unit."""
@@ -78,6 +80,7 @@ async def open_storage(path: Path | str) -> Storage:
         checkins=CheckinRepo(db),
         leaves=LeaveRepo(db),
         modules=ModuleRepo(db),
+        quiz=QuizRepo(db),
     )
 
 

@@ -158,6 +158,28 @@ CREATE TABLE questions (
     UNIQUE (module_id, position)
 );
 
+CREATE TABLE quiz_answers (
+    attempt_id INTEGER NOT NULL REFERENCES quiz_attempts(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    chosen TEXT NOT NULL,  -- JSON [option index, …] in the module's own order
+    correct INTEGER NOT NULL,
+    answered_at INTEGER NOT NULL,
+    PRIMARY KEY (attempt_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE quiz_attempts (
+    id INTEGER PRIMARY KEY,
+    module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE,
+    branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,  -- credited branch
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    total INTEGER NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0,  -- the next question to answer
+    score INTEGER NOT NULL DEFAULT 0,
+    seed INTEGER NOT NULL,  -- shuffles each question's options the same way every time
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER
+);
+
 CREATE TABLE rsvps (
     occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -201,6 +223,8 @@ CREATE INDEX modules_branch ON modules(branch_id);
 CREATE INDEX occurrences_start ON occurrences(starts_at);
 
 CREATE INDEX pending_messages_waiting ON pending_messages(user_id) WHERE delivered_at IS NULL;
+
+CREATE INDEX quiz_attempts_member ON quiz_attempts(user_id, module_id);
 
 CREATE INDEX scheduled_sends_occurrence ON scheduled_sends(occurrence_id);
 

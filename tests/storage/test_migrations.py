@@ -41,6 +41,12 @@ FIXTURES = {
         "INSERT INTO leaves (occurrence_id, user_id, reason, requested_at)"
         " VALUES (1, 100002, '出差', 0)",
     ],
+    5: [
+        "INSERT INTO modules VALUES (1, 1, '党章', '', '', '[]', '-4001:9:0', 100001, 0)",
+        "INSERT INTO questions VALUES (1, 1, 0, '题', '[\"甲\", \"乙\"]', '[0]',"
+        " '[null, null]', NULL, 1)",
+        "INSERT INTO publications VALUES (1, 1, 0)",
+    ],
 }
 TABLES = (
     "organisations",
@@ -56,6 +62,9 @@ TABLES = (
     "attendance",
     "daily_checkins",
     "leaves",
+    "modules",
+    "questions",
+    "publications",
 )
 
 

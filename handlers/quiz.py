@@ -1,0 +1,179 @@
+"""The private quiz: start or resume, answer, feedback, and the score at the end.
+
+Questions with several right answers use toggles and a submit; the selection travels in the
+callback data, so toggling needs no state on the server.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import BotContext
+from bot.errors import UserError
+from bot.quiz import Answered, Asked
+from handlers.common import here
+
+START_PREFIX = "qs:"
+ANSWER_PREFIX = "qa:"
+TOGGLE_PREFIX = "qm:"
+SUBMIT = "s"
+_START = re.compile(r"^qs:([1-9]\d{0,17}):([1-9]\d{0,17})$")
+_ANSWER = re.compile(r"^qa:([1-9]\d{0,17}):(\d{1,4}):(\d{1,2})$")
+_TOGGLE = re.compile(r"^qm:([1-9]\d{0,17}):(\d{1,4}):(\d{1,4}):(\d{1,2}|s)$")
+
+
+def start_button(context: BotContext, module_id: int, branch_id: int) -> InlineKeyboardMarkup:
+    """The module view's button that starts (or resumes) its quiz."""
+    data = f"{START_PREFIX}{module_id}:{branch_id}"
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(context.text("quiz.start_button"), callback_data=data)]]
+    )
+
+
+def question_markup(asked: Asked, mask: int = 0) -> InlineKeyboardMarkup:
+    """Option buttons in the attempt's shuffled order; toggles and a submit if several."""
+    attempt, options = asked.attempt, asked.question.options
+    rows = []
+    for index in asked.order:
+        if asked.multiple:
+            mark = "☑ " if mask >> index & 1 else "☐ "
+            data = f"{TOGGLE_PREFIX}{attempt.id}:{attempt.position}:{mask}:{index}"
+            rows.append([InlineKeyboardButton(mark + options[index], callback_data=data)])
+        else:
+            data = f"{ANSWER_PREFIX}{attempt.id}:{attempt.position}:{index}"
+            rows.append([InlineKeyboardButton(options[index], callback_data=data)])
+    if asked.multiple:
+        submit = f"{TOGGLE_PREFIX}{attempt.id}:{attempt.position}:{mask}:{SUBMIT}"
+        rows.append([InlineKeyboardButton("✔", callback_data=submit)])
+    return InlineKeyboardMarkup(rows)
+
+
+def question_text(context: BotContext, asked: Asked) -> str:
+    """``Question n/N: …`` (with a hint when several answers are right)."""
+    key = "quiz.question_multiple" if asked.multiple else "quiz.question"
+    return context.text(
+        key,
+        number=asked.attempt.position + 1,
+        total=asked.attempt.total,
+        text=asked.question.text,
+    )
+
+
+async def send_question(context: BotContext, chat_id: int, asked: Asked) -> None:
+    """Ask the attempt's current question."""
+    await context.bot.send_message(
+        chat_id, question_text(context, asked), reply_markup=question_markup(asked)
+    )
+
+
+def feedback_text(context: BotContext, answered: Answered) -> str:
+    """The question with the verdict, the right answer, feedback and the explanation."""
+    question = answered.question
+    right = "、".join(question.options[i] for i in question.correct)
+    lines = [
+        question.text,
+        context.text("quiz.right" if answered.correct else "quiz.wrong", answer=right),
+    ]
+    lines += [question.feedback[i] for i in answered.chosen if question.feedback[i]]
+    if question.explanation:
+        lines.append(question.explanation)
+    return "\n".join(lines)
+
+
+async def _presser_in_private(update: Update, context: BotContext) -> int:
+    """The presser's id; quiz buttons only work in the private chat they were sent to."""
+    place = here(context)
+    if not place.private:
+        raise UserError("button.stale")
+    return update.callback_query.from_user.id
+
+
+async def start_quiz(update: Update, context: BotContext) -> None:
+    """Starts the module's quiz, or resumes an unfinished attempt where it stopped."""
+    query, services = update.callback_query, context.services
+    user_id = await _presser_in_private(update, context)
+    match = _START.match(query.data)
+    branch = await services.branches.get(int(match.group(2))) if match else None
+    if match is None or branch is None or not branch.active:
+        raise UserError("button.stale")
+    asked = await services.quiz.begin(branch, int(match.group(1)), user_id, context.clock())
+    await query.answer()
+    await send_question(context, query.message.chat_id, asked)
+
+
+async def _finish_answer(update: Update, context: BotContext, answered: Answered | None) -> None:
+    query = update.callback_query
+    if answered is None:
+        await query.answer(context.text("quiz.already"))
+        return
+    await query.answer()
+    await query.edit_message_text(feedback_text(context, answered))
+    attempt = answered.attempt
+    if attempt.finished:
+        await context.bot.send_message(
+            query.message.chat_id,
+            context.text(
+                "quiz.done", score=attempt.score, total=attempt.total, best=answered.best
+            ),
+        )
+    else:
+        asked = await context.services.quiz.next_question(attempt)
+        await send_question(context, query.message.chat_id, asked)
+
+
+async def answer(update: Update, context: BotContext) -> None:
+    """An answer button of a single-answer question."""
+    query = update.callback_query
+    user_id = await _presser_in_private(update, context)
+    match = _ANSWER.match(query.data)
+    if match is None:
+        raise UserError("button.stale")
+    attempt_id, position, option = (int(g) for g in match.groups())
+    answered = await context.services.quiz.answer(
+        attempt_id, user_id, position, [option], context.clock()
+    )
+    await _finish_answer(update, context, answered)
+
+
+async def toggle(update: Update, context: BotContext) -> None:
+    """A toggle (or the submit) of a question with several right answers."""
+    query, services = update.callback_query, context.services
+    user_id = await _presser_in_private(update, context)
+    match = _TOGGLE.match(query.data)
+    if match is None:
+        raise UserError("button.stale")
+    attempt_id, position, mask = (int(g) for g in match.groups()[:3])
+    if match.group(4) == SUBMIT:
+        chosen = [i for i in range(12) if mask >> i & 1]
+        if not chosen:
+            await query.answer(context.text("quiz.choose_first"))
+            return
+        answered = await services.quiz.answer(
+            attempt_id, user_id, position, chosen, context.clock()
+        )
+        await _finish_answer(update, context, answered)
+        return
+    attempt = await services.storage.quiz.get(attempt_id)
+    if attempt is None or attempt.user_id != user_id or attempt.finished:
+        raise UserError("button.stale")
+    if attempt.position != position:
+        await query.answer(context.text("quiz.already"))
+        return
+    asked = await services.quiz.next_question(attempt)
+    option = int(match.group(4))
+    if option >= len(asked.question.options):
+        raise UserError("button.stale")
+    await query.answer()
+    await query.edit_message_reply_markup(question_markup(asked, mask ^ (1 << option)))
+
+
+def handlers() -> list[BaseHandler]:
+    """Handlers of this module."""
+    return [
+        CallbackQueryHandler(start_quiz, pattern=f"^{START_PREFIX}"),
+        CallbackQueryHandler(answer, pattern=f"^{ANSWER_PREFIX}"),
+        CallbackQueryHandler(toggle, pattern=f"^{TOGGLE_PREFIX}"),
+    ]
