@@ -22,11 +22,13 @@ from storage import open_storage
 
 # chat_member is never delivered unless asked for by name; the rest are listed so that an
 # older deployment's setting (Telegram keeps the last one) cannot filter them out.
+# poll_answer arrives only for the bot's own non-anonymous polls.
 ALLOWED_UPDATES = [
     Update.MESSAGE,
     Update.CALLBACK_QUERY,
     Update.MY_CHAT_MEMBER,
     Update.CHAT_MEMBER,
+    Update.POLL_ANSWER,
 ]
 # RetryAfter is retried by the rate limiter this many times before it reaches the caller.
 RATE_LIMIT_RETRIES = 3

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from bot.clock import local_date
+from bot.points import PointsLedger
 from storage import Storage
 from storage.models import Branch
 
 # A streak longer than this many days is shown as this many (one indexed read bounds it).
 STREAK_LOOKBACK = 400
-
-
-def local_date(instant: datetime, timezone: str) -> date:
-    """The calendar date of an instant in a timezone."""
-    return instant.astimezone(ZoneInfo(timezone)).date()
 
 
 def streak_of(dates: list[date], today: date) -> int:
@@ -54,13 +50,28 @@ class Participation:
 class CheckinService:
     """Recording daily check-ins and reading a member's participation."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, points: PointsLedger) -> None:
         self._storage = storage
+        self._points = points
 
     async def check_in(self, branch: Branch, user_id: int, now: datetime) -> bool:
         """Record today's check-in (in the branch's timezone); False if already done today."""
+        async with self._storage.transaction():
+            return await self.record_day(branch, user_id, now)
+
+    async def record_day(self, branch: Branch, user_id: int, now: datetime) -> bool:
+        """Record the day's check-in with its points (inside the caller's transaction)."""
         today = local_date(now, branch.timezone).isoformat()
-        return await self._storage.checkins.record(branch.id, user_id, today, now)
+        if not await self._storage.checkins.record(branch.id, user_id, today, now):
+            return False
+        await self._points.credit(
+            branch,
+            user_id,
+            reason="checkin",
+            source_key=f"checkin:{branch.id}:{user_id}:{today}",
+            now=now,
+        )
+        return True
 
     async def streak(self, branch: Branch, user_id: int, now: datetime) -> int:
         """The member's current streak of days."""

@@ -54,6 +54,8 @@ ROSTER = CommandSpec("roster", Where.GROUP, Access.SECRETARY, needs_branch=True)
 ORG_ADD = CommandSpec("org_add", Where.PRIVATE, Access.OPERATOR)
 IMPORT = CommandSpec("import", Where.GROUP, Access.SECRETARY, needs_branch=True)
 PUBLISH = CommandSpec("publish", Where.GROUP, Access.SECRETARY, needs_branch=True)
+GROUP_QUIZ = CommandSpec("quiz", Where.GROUP, Access.SECRETARY, needs_branch=True)
+TOP = CommandSpec("top", Where.GROUP, Access.MEMBER, needs_branch=True)
 CHECKIN = CommandSpec("checkin", Where.GROUP, Access.MEMBER, needs_branch=True)
 ME = CommandSpec("me", Where.BOTH, Access.MEMBER)
 MEETINGS = CommandSpec("meetings", Where.BOTH, Access.MEMBER)
@@ -73,6 +75,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     MEETINGS,
     LEAVE,
     STUDY,
+    TOP,
     SETUP,
     SETTINGS,
     ROLE,
@@ -84,6 +87,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CHECKIN_OPEN,
     IMPORT,
     PUBLISH,
+    GROUP_QUIZ,
     ORG_ADD,
 )
 

@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from bot.checkin import local_date
+from bot.checkin import CheckinService
 from bot.compliance import TypeCompliance, compliance
 from bot.config import MEETING_TYPES
 from bot.errors import UserError
+from bot.points import PointsLedger
 from bot.schedule import (
     HORIZON,
     RepeatError,
@@ -161,8 +162,10 @@ class Roll:
 class MeetingService:
     """Scheduling meetings and running their occurrences."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, checkins: CheckinService, points: PointsLedger) -> None:
         self._storage = storage
+        self._checkins = checkins
+        self._points = points
 
     async def add(
         self, branch: Branch, request: MeetingRequest, *, key: str, by: int, now: datetime
@@ -383,14 +386,20 @@ class MeetingService:
         if now < occurrence.starts_at - CHECKIN_OPENS and not await self._opened_early(occurrence):
             return CheckinResult.NOT_OPEN, occurrence
         late = now > occurrence.starts_at + LATE_AFTER
-        # A meeting check-in is also the day's check-in.
-        today = local_date(now, branch.timezone).isoformat()
         async with self._storage.transaction():
             recorded = await self._storage.meetings.record_checkin(
                 occurrence_id, user_id, now, late=late
             )
             if recorded:
-                await self._storage.checkins.record(branch.id, user_id, today, now)
+                # A meeting check-in is also the day's check-in.
+                await self._checkins.record_day(branch, user_id, now)
+                await self._points.credit(
+                    branch,
+                    user_id,
+                    reason="meeting_late" if late else "meeting",
+                    source_key=f"meeting:{occurrence_id}:{user_id}",
+                    now=now,
+                )
         if not recorded:
             return CheckinResult.ALREADY, occurrence
         return (CheckinResult.LATE if late else CheckinResult.PRESENT), occurrence

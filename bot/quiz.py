@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.errors import UserError
+from bot.points import PointsLedger
 from storage import Storage
 from storage.models import Branch
 from storage.quiz import Attempt, StoredQuestion
@@ -52,8 +53,9 @@ class Answered:
 class QuizService:
     """Running private quizzes."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, points: PointsLedger) -> None:
         self._storage = storage
+        self._points = points
 
     async def begin(self, branch: Branch, module_id: int, user_id: int, now: datetime) -> Asked:
         """Start an attempt, or resume the unfinished one.
@@ -113,9 +115,13 @@ class QuizService:
         ):
             raise UserError("button.stale")
         correct = sorted(set(chosen)) == sorted(question.correct)
+        branch = await self._storage.branches.get(attempt.branch_id)
         async with self._storage.transaction():
             if not await quiz.answer(attempt, sorted(set(chosen)), correct, now):
                 return None
+            if correct and branch is not None and await quiz.is_first(attempt):
+                # Only a first attempt scores; the branch is the one the quiz link named.
+                await self._points.credit_answer(branch, user_id, question.id, now)
             after = await quiz.get(attempt_id)
         if after is None:
             raise UserError("button.stale")

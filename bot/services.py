@@ -10,12 +10,14 @@ from bot.checkin import CheckinService
 from bot.clock import Clock
 from bot.config import Config
 from bot.delivery import DeliveryService
+from bot.group_quiz import GroupQuizService
 from bot.i18n import Translator
 from bot.jobs import ScheduleService
 from bot.leave import LeaveService
 from bot.meetings import MeetingService
 from bot.members import MemberService
 from bot.organisations import OrganisationService
+from bot.points import PointsLedger
 from bot.quiz import QuizService
 from bot.study import StudyService
 from storage import Storage
@@ -38,12 +40,16 @@ class Services:
     leaves: LeaveService
     study: StudyService
     quiz: QuizService
+    group_quiz: GroupQuizService
+    points: PointsLedger
 
 
 def build_services(
     config: Config, storage: Storage, clock: Clock, fetch_admins: AdminFetcher
 ) -> Services:
     """Wire the services over an open storage."""
+    points = PointsLedger(storage, config.points)
+    checkins = CheckinService(storage, points)
     return Services(
         storage=storage,
         translate=Translator.load(),
@@ -57,10 +63,12 @@ def build_services(
         members=MemberService(storage),
         organisations=OrganisationService(storage),
         delivery=DeliveryService(storage),
-        meetings=MeetingService(storage),
+        meetings=MeetingService(storage, checkins, points),
         schedule=ScheduleService(storage),
-        checkins=CheckinService(storage),
+        checkins=checkins,
         leaves=LeaveService(storage),
         study=StudyService(storage),
-        quiz=QuizService(storage),
+        quiz=QuizService(storage, points),
+        group_quiz=GroupQuizService(storage, points),
+        points=points,
     )

@@ -1,4 +1,4 @@
-"""``/checkin``, the daily check-in post and its button, and ``/me``."""
+"""``/checkin``, and the daily check-in post and its button."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
 from bot.meetings import CheckinResult
-from handlers.common import command, here, person_of, reply
+from handlers.common import command, here, person_of
 from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line
 from handlers.schedule import request_count_refresh
 from storage.models import Branch
@@ -72,28 +72,6 @@ async def daily_button(update: Update, context: BotContext) -> None:
     streak = await services.checkins.streak(place.branch, person.id, now)
     key = "checkin.daily_recorded" if recorded else "checkin.daily_already"
     await query.answer(context.text(key, streak=streak))
-
-
-async def me(update: Update, context: BotContext) -> None:
-    """The member's own participation in the branch (in private: the chosen branch)."""
-    place, services = here(context), context.services
-    if place.branch is None or not place.branch.active:
-        raise UserError("me.no_branch")
-    stats = await services.checkins.participation(
-        place.branch, update.effective_user.id, context.clock()
-    )
-    rate = "—" if stats.rate is None else f"{stats.rate:.0%}"
-    await reply(
-        update,
-        context,
-        "me.summary",
-        branch=place.branch.title,
-        checkins=stats.checkins,
-        streak=stats.streak,
-        attended=stats.attended,
-        expected=stats.expected,
-        rate=rate,
-    )
 
 
 async def post_daily(context: BotContext) -> None:
@@ -174,6 +152,5 @@ def handlers() -> list[BaseHandler]:
     """Handlers of this module."""
     return [
         command(commands.CHECKIN, checkin),
-        command(commands.ME, me),
         CallbackQueryHandler(daily_button, pattern=f"^{DAILY_BUTTON}$"),
     ]

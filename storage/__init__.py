@@ -20,6 +20,8 @@ from storage.leaves import LeaveRepo
 from storage.meetings import MeetingRepo
 from storage.members import MembershipRepo, UserRepo
 from storage.modules import ModuleRepo
+from storage.points import PointsRepo
+from storage.polls import PollRepo
 from storage.quiz import QuizRepo
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,8 @@ class Storage:
     leaves: LeaveRepo
     modules: ModuleRepo
     quiz: QuizRepo
+    points: PointsRepo
+    polls: PollRepo
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Group several repository calls into one atomic, serialized unit."""
@@ -81,6 +85,8 @@ async def open_storage(path: Path | str) -> Storage:
         leaves=LeaveRepo(db),
         modules=ModuleRepo(db),
         quiz=QuizRepo(db),
+        points=PointsRepo(db),
+        polls=PollRepo(db),
     )
 
 

@@ -29,6 +29,7 @@ class Attempt:
 class StoredQuestion:
     """A question as the quiz asks it."""
 
+    id: int
     text: str
     options: list[str]
     correct: list[int]
@@ -55,14 +56,14 @@ class QuizRepo:
     async def question(self, module_id: int, position: int) -> StoredQuestion | None:
         """The module's question at a position."""
         row = await self._db.fetch_one(
-            "SELECT text, options, correct, feedback, explanation FROM questions"
+            "SELECT id, text, options, correct, feedback, explanation FROM questions"
             " WHERE module_id = ? AND position = ?",
             (module_id, position),
         )
         if row is None:
             return None
         return StoredQuestion(
-            row[0], json.loads(row[1]), json.loads(row[2]), json.loads(row[3]), row[4]
+            row[0], row[1], json.loads(row[2]), json.loads(row[3]), json.loads(row[4]), row[5]
         )
 
     async def open_attempt(self, module_id: int, user_id: int) -> Attempt | None:
@@ -111,6 +112,14 @@ class QuizRepo:
             (int(correct), finished, attempt.id, attempt.position),
         )
         return True
+
+    async def is_first(self, attempt: Attempt) -> bool:
+        """Whether this is the member's first attempt at the module (only it scores points)."""
+        row = await self._db.fetch_one(
+            "SELECT min(id) FROM quiz_attempts WHERE module_id = ? AND user_id = ?",
+            (attempt.module_id, attempt.user_id),
+        )
+        return row is not None and row[0] == attempt.id
 
     async def best_scores(self, user_id: int) -> dict[int, int]:
         """The member's best finished score per module, in one query."""

@@ -158,6 +158,32 @@ def callback(
     }
 
 
+def poll_answer(poll_id: str, options: list[int], *, user: Person) -> dict[str, Any]:
+    """A member's answer to a non-anonymous poll (it names no chat)."""
+    return {
+        "update_id": next(_update_ids),
+        "poll_answer": {
+            "poll_id": poll_id,
+            "user": user.as_user(),
+            "option_ids": options,
+            "option_persistent_ids": [str(i) for i in options],
+        },
+    }
+
+
+def anonymous_poll_answer(poll_id: str, options: list[int], *, chat: Group) -> dict[str, Any]:
+    """An answer given on behalf of a chat (an anonymous admin): there is no user."""
+    return {
+        "update_id": next(_update_ids),
+        "poll_answer": {
+            "poll_id": poll_id,
+            "voter_chat": chat.as_chat(),
+            "option_ids": options,
+            "option_persistent_ids": [str(i) for i in options],
+        },
+    }
+
+
 def member_object(user: dict[str, Any], status: str) -> dict[str, Any]:
     """A ChatMember object: the user and their status, with an admin's rights if one."""
     member: dict[str, Any] = {"user": user, "status": status}

@@ -23,6 +23,8 @@ SECRETARY_COMMANDS = [
     "/meeting_notes 1 纪要",
     "/attendance 1 @lisi absent",
     "/checkin_open",
+    "/publish 1",
+    "/quiz 1 3",
     "/setup",
 ]
 

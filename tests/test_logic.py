@@ -89,6 +89,7 @@ def test_available_commands_follow_access_and_chat():
         "meetings",
         "leave",
         "study",
+        "top",
     }
     assert "setup" in names(available(Access.SECRETARY, private=False, registered=False))
     assert "settings" not in names(available(Access.SECRETARY, private=False, registered=False))

@@ -94,6 +94,7 @@ class FakeTelegram:
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
+        self._poll_ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._closing = False
@@ -301,6 +302,37 @@ class FakeTelegram:
             message["reply_markup"] = params["reply_markup"]
         return message
 
+    def _poll(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The sent poll, after checking Telegram's poll limits (a breach is a problem)."""
+        options = [o["text"] if isinstance(o, dict) else o for o in params["options"]]
+        explanation = params.get("explanation", "")
+        correct = params.get("correct_option_ids", [])
+        quiz = params.get("type") == "quiz"
+        if not (
+            1 <= len(params["question"]) <= 300
+            and 2 <= len(options) <= 12
+            and all(1 <= len(o) <= 100 for o in options)
+            and len(explanation) <= 200
+            and explanation.count("\n") <= 2
+            and (not quiz or (correct and all(0 <= i < len(options) for i in correct)))
+        ):
+            self.problems.append(f"sendPoll: breaks a poll limit: {params}")
+        return {
+            "id": f"poll{next(self._poll_ids)}",
+            "question": params["question"],
+            "options": [
+                {"persistent_id": str(i), "text": o, "voter_count": 0}
+                for i, o in enumerate(options)
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": params.get("is_anonymous", True),
+            "type": params.get("type", "regular"),
+            "allows_multiple_answers": params.get("allows_multiple_answers", False),
+            "allows_revoting": False,
+            "members_only": False,
+        }
+
     def _member(self, user_id: int, status: str) -> dict[str, Any]:
         user = (
             self.bot_user()
@@ -324,6 +356,8 @@ class FakeTelegram:
             }
         if method == "editMessageReplyMarkup":
             return self._message(params, text="…")
+        if method == "sendPoll":
+            return self._message(params, poll=self._poll(params))
         if method == "getChatAdministrators":
             chat_id = int(params["chat_id"])
             return [self._member(uid, "administrator") for uid in self.admins.get(chat_id, [])]

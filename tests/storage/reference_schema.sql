@@ -138,6 +138,26 @@ CREATE TABLE pending_messages (
     delivered_at INTEGER
 , buttons TEXT);
 
+CREATE TABLE points (
+    id INTEGER PRIMARY KEY,
+    branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    reason TEXT NOT NULL CHECK (reason IN ('checkin', 'meeting', 'meeting_late', 'correct')),
+    source_key TEXT NOT NULL UNIQUE,
+    points INTEGER NOT NULL,
+    local_date TEXT NOT NULL,  -- the branch's local date of the act (for the daily cap)
+    awarded_at INTEGER NOT NULL
+);
+
+CREATE TABLE poll_answers (
+    poll_id TEXT NOT NULL REFERENCES quiz_polls(poll_id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    chosen TEXT NOT NULL,  -- JSON [option index, …]
+    correct INTEGER NOT NULL,
+    answered_at INTEGER NOT NULL,
+    PRIMARY KEY (poll_id, user_id)
+) WITHOUT ROWID;
+
 CREATE TABLE publications (
     module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE,
     branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
@@ -179,6 +199,16 @@ CREATE TABLE quiz_attempts (
     started_at INTEGER NOT NULL,
     finished_at INTEGER
 );
+
+CREATE TABLE quiz_polls (
+    poll_id TEXT PRIMARY KEY,
+    branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
+    question_id INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+    post_key TEXT NOT NULL UNIQUE,  -- the /quiz message (chat:message) and the question's place
+    message_id INTEGER NOT NULL,
+    correct TEXT NOT NULL,  -- JSON [option index, …] as posted
+    posted_at INTEGER NOT NULL
+) WITHOUT ROWID;
 
 CREATE TABLE rsvps (
     occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
@@ -224,7 +254,15 @@ CREATE INDEX occurrences_start ON occurrences(starts_at);
 
 CREATE INDEX pending_messages_waiting ON pending_messages(user_id) WHERE delivered_at IS NULL;
 
+CREATE INDEX points_branch_time ON points(branch_id, awarded_at);
+
+CREATE INDEX points_member_day ON points(branch_id, user_id, local_date);
+
+CREATE INDEX poll_answers_member ON poll_answers(user_id);
+
 CREATE INDEX quiz_attempts_member ON quiz_attempts(user_id, module_id);
+
+CREATE INDEX quiz_polls_question ON quiz_polls(question_id);
 
 CREATE INDEX scheduled_sends_occurrence ON scheduled_sends(occurrence_id);
 

@@ -47,6 +47,14 @@ FIXTURES = {
         " '[null, null]', NULL, 1)",
         "INSERT INTO publications VALUES (1, 1, 0)",
     ],
+    6: [
+        "INSERT INTO quiz_attempts VALUES (1, 1, 1, 100002, 1, 1, 1, 7, 0, 0)",
+        "INSERT INTO quiz_answers VALUES (1, 0, '[0]', 1, 0)",
+    ],
+    7: [
+        "INSERT INTO points (branch_id, user_id, reason, source_key, points, local_date,"
+        " awarded_at) VALUES (1, 100002, 'correct', 'correct:1:1:100002', 1, '2031-03-05', 0)",
+    ],
 }
 TABLES = (
     "organisations",
@@ -65,6 +73,9 @@ TABLES = (
     "modules",
     "questions",
     "publications",
+    "quiz_attempts",
+    "quiz_answers",
+    "points",
 )
 
 
@@ -137,4 +148,21 @@ async def test_a_failing_migration_rolls_back_with_its_version(tmp_path):
     assert await db.pragma("user_version") == LATEST
     assert await db.fetch_one("SELECT 1 FROM sqlite_master WHERE name = 'half_done'") is None
     assert not db._conn.in_transaction  # noqa: SLF001
+    await db.close()
+
+
+async def test_the_points_ledger_credits_the_check_ins_recorded_before_it(tmp_path):
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await db.migrate(target=6)
+    for version in range(1, 7):
+        for statement in FIXTURES.get(version, []):
+            await db.execute(statement)
+    await db.migrate()
+    rows = await db.fetch_all(
+        "SELECT reason, source_key, points, local_date FROM points ORDER BY reason"
+    )
+    assert [tuple(r) for r in rows] == [
+        ("checkin", "checkin:1:100002:2031-03-05", 1, "2031-03-05"),
+        ("meeting", "meeting:1:100002", 3, "2031-03-05"),
+    ]
     await db.close()

@@ -1,0 +1,66 @@
+"""``/me`` and ``/top``: a member's own participation, and the branch's points leaderboard."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler
+
+from bot import commands
+from bot.context import BotContext
+from bot.errors import UserError
+from handlers.common import command, here, reply
+
+
+async def me(update: Update, context: BotContext) -> None:
+    """The member's own participation in the branch (in private: the chosen branch)."""
+    place, services, now = here(context), context.services, context.clock()
+    branch, user_id = place.branch, update.effective_user.id
+    if branch is None or not branch.active:
+        raise UserError("me.no_branch")
+    stats = await services.checkins.participation(branch, user_id, now)
+    studied = await services.study.published(branch, user_id)
+    answered, right = await services.group_quiz.results(branch, user_id)
+    week, total = await services.points.of(branch, user_id, now)
+    modules = "".join(
+        "\n" + context.text("me.module", id=m.id, title=m.title, best=best, count=m.questions)
+        for m, best in studied
+        if best is not None
+    )
+    await reply(
+        update,
+        context,
+        "me.summary",
+        branch=branch.title,
+        checkins=stats.checkins,
+        streak=stats.streak,
+        attended=stats.attended,
+        expected=stats.expected,
+        rate="—" if stats.rate is None else f"{stats.rate:.0%}",
+        finished=sum(best is not None for _, best in studied),
+        published=len(studied),
+        modules=modules,
+        answered=answered,
+        right=right,
+        week=week,
+        total=total,
+    )
+
+
+async def top(update: Update, context: BotContext) -> None:
+    """This week's and all-time leaders by points."""
+    week, ever = await context.services.points.top(here(context).branch, context.clock())
+
+    def board(leaders: list[tuple[str, int]]) -> str:
+        if not leaders:
+            return context.text("top.empty")
+        return "\n".join(
+            context.text("top.line", rank=rank, name=name, points=points)
+            for rank, (name, points) in enumerate(leaders, start=1)
+        )
+
+    await reply(update, context, "top.board", week=board(week), ever=board(ever))
+
+
+def handlers() -> list[BaseHandler]:
+    """Handlers of this module."""
+    return [command(commands.ME, me), command(commands.TOP, top)]

@@ -1,0 +1,65 @@
+"""SQL for the points ledger and the leaderboards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.db import Database
+from storage.models import to_epoch
+
+
+class PointsRepo:
+    """Points awarded per act; totals per member."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def award(
+        self,
+        *,
+        branch_id: int,
+        user_id: int,
+        reason: str,
+        source_key: str,
+        points: int,
+        local_date: str,
+        daily_cap: int,
+        now: datetime,
+    ) -> int:
+        """Credit an act once, within what the day's cap leaves; return the points credited."""
+        row = await self._db.fetch_one(
+            "SELECT coalesce(sum(points), 0) FROM points"
+            " WHERE branch_id = ? AND user_id = ? AND local_date = ?",
+            (branch_id, user_id, local_date),
+        )
+        credited = max(0, min(points, daily_cap - int(row[0]) if row else points))
+        if credited == 0:
+            return 0
+        inserted = await self._db.execute(
+            "INSERT INTO points (branch_id, user_id, reason, source_key, points, local_date,"
+            " awarded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_key) DO NOTHING",
+            (branch_id, user_id, reason, source_key, credited, local_date, to_epoch(now)),
+        )
+        return credited if inserted else 0
+
+    async def top(
+        self, branch_id: int, since: datetime | None, limit: int
+    ) -> list[tuple[str, int]]:
+        """The members with most points since an instant (or ever), with their names."""
+        rows = await self._db.fetch_all(
+            "SELECT u.first_name || coalesce(' ' || u.last_name, ''), sum(p.points) AS total"
+            " FROM points p JOIN users u ON u.id = p.user_id"
+            " WHERE p.branch_id = ? AND p.awarded_at >= ?"
+            " GROUP BY p.user_id ORDER BY total DESC, min(p.awarded_at), p.user_id LIMIT ?",
+            (branch_id, to_epoch(since) if since else 0, limit),
+        )
+        return [(row[0], int(row[1])) for row in rows]
+
+    async def total(self, branch_id: int, user_id: int, since: datetime | None) -> int:
+        """A member's points since an instant (or ever)."""
+        row = await self._db.fetch_one(
+            "SELECT coalesce(sum(points), 0) FROM points"
+            " WHERE branch_id = ? AND user_id = ? AND awarded_at >= ?",
+            (branch_id, user_id, to_epoch(since) if since else 0),
+        )
+        return int(row[0]) if row else 0
