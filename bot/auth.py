@@ -73,7 +73,9 @@ class Authorizer:
         if self.is_operator(actor.user_id):
             return Access.OPERATOR
         if actor.private:
-            return Access.MEMBER
+            # In private a secretary acts for one of their branches (chosen with buttons).
+            mine = await self.secretary_branches(actor.user_id)
+            return Access.SECRETARY if mine else Access.MEMBER
         if branch is not None:
             member = await self._storage.memberships.get(branch.id, actor.user_id)
             if member is not None and member.role == "secretary":
@@ -90,6 +92,15 @@ class Authorizer:
         if member is not None and member.role == "secretary":
             return True
         return user_id in await self.admins(branch.chat_id)
+
+    async def secretary_branches(self, user_id: int) -> list[Branch]:
+        """The active branches, among the user's own, where the user is a secretary."""
+        found = []
+        for branch_id in await self._storage.memberships.branch_ids(user_id):
+            branch = await self._storage.branches.get(branch_id)
+            if branch is not None and await self.is_secretary_of(branch, user_id):
+                found.append(branch)
+        return found
 
     async def secretaries(self, branch: Branch) -> list[int]:
         """The branch's granted secretaries and its group's administrators."""

@@ -32,7 +32,11 @@ class Where(Enum):
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """One command: its name, where it works, who may use it, and whether it needs a branch."""
+    """One command: its name, where it works, who may use it, and whether it needs a branch.
+
+    ``needs_branch`` is about groups: there the group must be a registered branch. In private
+    a command finds its branch itself (the chosen one, or buttons).
+    """
 
     name: str
     where: Where
@@ -52,7 +56,7 @@ SETTINGS = CommandSpec("settings", Where.GROUP, Access.SECRETARY, needs_branch=T
 ROLE = CommandSpec("role", Where.GROUP, Access.SECRETARY, needs_branch=True)
 ROSTER = CommandSpec("roster", Where.GROUP, Access.SECRETARY, needs_branch=True)
 ORG_ADD = CommandSpec("org_add", Where.PRIVATE, Access.OPERATOR)
-IMPORT = CommandSpec("import", Where.GROUP, Access.SECRETARY, needs_branch=True)
+IMPORT = CommandSpec("import", Where.BOTH, Access.SECRETARY, needs_branch=True)
 PUBLISH = CommandSpec("publish", Where.GROUP, Access.SECRETARY, needs_branch=True)
 GROUP_QUIZ = CommandSpec("quiz", Where.GROUP, Access.SECRETARY, needs_branch=True)
 TOP = CommandSpec("top", Where.GROUP, Access.MEMBER, needs_branch=True)
@@ -105,5 +109,5 @@ def available(access: Access, *, private: bool, registered: bool) -> list[Comman
         for spec in COMMANDS
         if spec.where.allows(private)
         and spec.access <= access
-        and (registered or not spec.needs_branch)
+        and (registered or private or not spec.needs_branch)
     ]

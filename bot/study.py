@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.errors import UserError
-from bot.module_formats import Module, Problem, parse_module_file
+from bot.module_formats import Module, Parsed, Problem, parse_module_file
 from storage import Storage
 from storage.models import Branch
 from storage.modules import ModuleContent, ModuleSummary, QuestionRecord
@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 1_000_000
 MAX_QUESTIONS = 500
+# A file sent privately waits this long for its sender to choose a branch.
+DRAFT_KEPT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,21 @@ class StudyService:
         if size is not None and size > MAX_FILE_BYTES:
             raise UserError("import.too_big", limit=MAX_FILE_BYTES // 1000)
 
+    @staticmethod
+    def check_file(name: str, data: bytes) -> Parsed:
+        """Parse a module file within the limits.
+
+        Raises:
+            UserError: the file is too large or has too many questions.
+            FormatError: the file has errors (each with its line).
+        """
+        StudyService.check_size(len(data))
+        parsed = parse_module_file(name, data)
+        total = sum(len(module.questions) for module in parsed.modules)
+        if total > MAX_QUESTIONS:
+            raise UserError("import.too_many", count=total, limit=MAX_QUESTIONS)
+        return parsed
+
     async def import_file(
         self, branch: Branch, *, name: str, data: bytes, key: str, by: int, now: datetime
     ) -> Imported:
@@ -65,11 +82,7 @@ class StudyService:
             UserError: the file is too large or has too many questions.
             FormatError: the file has errors (each with its line).
         """
-        self.check_size(len(data))
-        parsed = parse_module_file(name, data)
-        total = sum(len(module.questions) for module in parsed.modules)
-        if total > MAX_QUESTIONS:
-            raise UserError("import.too_many", count=total, limit=MAX_QUESTIONS)
+        parsed = self.check_file(name, data)
         repo = self._storage.modules
         async with self._storage.transaction():
             ids = [
@@ -89,6 +102,45 @@ class StudyService:
         summaries = [summary for i in ids if (summary := await repo.summary(i)) is not None]
         logger.info("branch %s imported modules %s from %s", branch.id, ids, name)
         return Imported(summaries, parsed.warnings)
+
+    async def hold(
+        self, *, user_id: int, key: str, name: str, data: bytes, now: datetime
+    ) -> tuple[int, Parsed]:
+        """Check a privately sent file and hold it until a branch is chosen.
+
+        Raises:
+            UserError, FormatError: as ``check_file``; nothing is held then.
+        """
+        parsed = self.check_file(name, data)
+        modules = self._storage.modules
+        async with self._storage.transaction():
+            await modules.drop_drafts(before=now - DRAFT_KEPT)
+            draft_id = await modules.hold(
+                user_id=user_id, message_key=key, file_name=name, content=data, now=now
+            )
+        return draft_id, parsed
+
+    async def import_held(
+        self, draft_id: int, user_id: int, branch: Branch, now: datetime
+    ) -> Imported:
+        """Import a held file into the chosen branch, then let the draft go.
+
+        Raises:
+            UserError: the draft is gone (imported already, expired) or is not the user's.
+        """
+        draft = await self._storage.modules.draft(draft_id)
+        if draft is None or draft.user_id != user_id:
+            raise UserError("button.stale")
+        imported = await self.import_file(
+            branch,
+            name=draft.file_name,
+            data=draft.content,
+            key=f"{draft.message_key}:b{branch.id}",
+            by=user_id,
+            now=now,
+        )
+        await self._storage.modules.drop_drafts(draft_id=draft_id, before=now - DRAFT_KEPT)
+        return imported
 
     async def published(
         self, branch: Branch, user_id: int

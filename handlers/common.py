@@ -105,7 +105,8 @@ def gate(spec: CommandSpec, callback: Callback) -> Callback:
         place = here(context)
         if not spec.where.allows(place.private):
             raise UserError("where.group_only" if place.private else "where.private_only")
-        if spec.needs_branch and (place.branch is None or not place.branch.active):
+        needs_branch = spec.needs_branch and not place.private
+        if needs_branch and (place.branch is None or not place.branch.active):
             raise UserError("branch.not_registered")
         if spec.access > Access.MEMBER and await access_of(context) < spec.access:
             logger.info(

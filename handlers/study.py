@@ -1,73 +1,18 @@
-"""``/import`` (as a file's caption or a reply to a file) and ``/publish``."""
+"""``/study``, ``/publish`` and a module's material opened through its link."""
 
 from __future__ import annotations
 
-from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler
 
 from bot import commands
 from bot.context import BotContext
 from bot.deeplinks import module_payload
 from bot.errors import UserError
-from bot.module_formats import FormatError, Problem
 from bot.text import split_message
-from handlers.common import arguments, command, gate, here, parse_id, reply
+from handlers.common import arguments, command, here, parse_id, reply
 from handlers.quiz import start_button
 from storage.models import Branch
-
-# A command in a caption is not seen by CommandHandler: the caption is matched explicitly.
-IMPORT_CAPTION = filters.CaptionRegex(r"^/import(@\w+)?(\s|$)") & filters.Document.ALL
-SHOWN_ERRORS = 20
-
-
-def problem_line(context: BotContext, problem: Problem) -> str:
-    """``line N: …`` for a problem found in a file, in the chat's language."""
-    params = dict(problem.params)
-    if "kind" in params:
-        params["kind"] = context.text(f"kind.{params['kind']}")
-    return context.text("import.line", line=problem.line, text=context.text(problem.key, **params))
-
-
-async def import_file(update: Update, context: BotContext) -> None:
-    """Imports the modules of the file this message carries or replies to, or says why not."""
-    message, branch, services = update.effective_message, here(context).branch, context.services
-    document: Document | None = message.document or (
-        message.reply_to_message.document if message.reply_to_message else None
-    )
-    if document is None:
-        raise UserError("import.usage")
-    services.study.check_size(document.file_size)
-    data = bytes(await (await document.get_file()).download_as_bytearray())
-    try:
-        imported = await services.study.import_file(
-            branch,
-            name=document.file_name or "module.txt",
-            data=data,
-            key=f"{message.chat_id}:{message.message_id}",
-            by=update.effective_user.id,
-            now=context.clock(),
-        )
-    except FormatError as error:
-        lines = [problem_line(context, p) for p in error.problems[:SHOWN_ERRORS]]
-        if len(error.problems) > SHOWN_ERRORS:
-            lines.append(context.text("import.more", count=len(error.problems) - SHOWN_ERRORS))
-        await reply(update, context, "import.rejected", errors="\n".join(lines))
-        return
-    modules = "\n".join(
-        context.text(
-            "import.module",
-            id=m.id,
-            title=m.title,
-            count=m.questions,
-            not_ready=m.questions - m.poll_ready,
-        )
-        for m in imported.modules
-    )
-    text = context.text("import.done", modules=modules)
-    if imported.warnings:
-        skipped = "\n".join(problem_line(context, w) for w in imported.warnings)
-        text += "\n\n" + context.text("import.skipped", lines=skipped)
-    await message.reply_text(text)
 
 
 async def show_module(update: Update, context: BotContext, branch: Branch, module_id: int) -> None:
@@ -139,8 +84,6 @@ async def publish(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler]:
     """Handlers of this module."""
     return [
-        command(commands.IMPORT, import_file),
-        MessageHandler(IMPORT_CAPTION, gate(commands.IMPORT, import_file)),
         command(commands.PUBLISH, publish),
         command(commands.STUDY, study),
     ]

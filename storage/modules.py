@@ -55,6 +55,17 @@ class ModuleContent:
     questions: int
 
 
+@dataclass(frozen=True)
+class ImportDraft:
+    """A file held until its sender chooses the branch to import it into."""
+
+    id: int
+    user_id: int
+    message_key: str
+    file_name: str
+    content: bytes
+
+
 class ModuleRepo:
     """Modules and where they are published."""
 
@@ -158,3 +169,32 @@ class ModuleRepo:
             (branch_id,),
         )
         return [_summary(tuple(row)) for row in rows]
+
+    async def hold(
+        self, *, user_id: int, message_key: str, file_name: str, content: bytes, now: datetime
+    ) -> int:
+        """Hold a privately sent file (the same message again gives the same draft)."""
+        await self._db.execute(
+            "INSERT INTO import_drafts (user_id, message_key, file_name, content, created_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_key) DO NOTHING",
+            (user_id, message_key, file_name, content, to_epoch(now)),
+        )
+        row = await self._db.fetch_one(
+            "SELECT id FROM import_drafts WHERE message_key = ?", (message_key,)
+        )
+        return int(row[0])  # type: ignore[index]
+
+    async def draft(self, draft_id: int) -> ImportDraft | None:
+        """A held file."""
+        row = await self._db.fetch_one(
+            "SELECT id, user_id, message_key, file_name, content FROM import_drafts WHERE id = ?",
+            (draft_id,),
+        )
+        return ImportDraft(row[0], row[1], row[2], row[3], bytes(row[4])) if row else None
+
+    async def drop_drafts(self, *, draft_id: int | None = None, before: datetime) -> None:
+        """Drop one draft (when imported) and every draft held since before ``before``."""
+        await self._db.execute(
+            "DELETE FROM import_drafts WHERE id = ? OR created_at < ?",
+            (draft_id, to_epoch(before)),
+        )

@@ -46,6 +46,15 @@ CREATE TABLE daily_posts (
     PRIMARY KEY (branch_id, local_date)
 ) WITHOUT ROWID;
 
+CREATE TABLE import_drafts (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    message_key TEXT NOT NULL UNIQUE,  -- the private message (chat:message) that carried it
+    file_name TEXT NOT NULL,
+    content BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+);
+
 CREATE TABLE leaves (
     id INTEGER PRIMARY KEY,
     occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,

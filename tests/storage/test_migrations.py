@@ -55,6 +55,10 @@ FIXTURES = {
         "INSERT INTO points (branch_id, user_id, reason, source_key, points, local_date,"
         " awarded_at) VALUES (1, 100002, 'correct', 'correct:1:1:100002', 1, '2031-03-05', 0)",
     ],
+    8: [
+        "INSERT INTO quiz_polls VALUES ('p1', 1, 1, '-4001:12:0', 13, '[0]', 0)",
+        "INSERT INTO poll_answers VALUES ('p1', 100002, '[0]', 1, 0)",
+    ],
 }
 TABLES = (
     "organisations",
@@ -76,6 +80,8 @@ TABLES = (
     "quiz_attempts",
     "quiz_answers",
     "points",
+    "quiz_polls",
+    "poll_answers",
 )
 
 
