@@ -18,6 +18,7 @@ from handlers.checkin import install_daily_posts
 from handlers.errors import on_error
 from handlers.menus import set_command_menus
 from handlers.schedule import install_schedule
+from handlers.summary import install_summaries
 from storage import open_storage
 
 # chat_member is never delivered unless asked for by name; the rest are listed so that an
@@ -90,6 +91,7 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
     await set_command_menus(application.bot, services, config, clock)
     await install_schedule(application)
     await install_daily_posts(application)
+    await install_summaries(application)
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -20,6 +20,7 @@ from bot.organisations import OrganisationService
 from bot.points import PointsLedger
 from bot.quiz import QuizService
 from bot.study import StudyService
+from bot.summary import SummaryService
 from storage import Storage
 
 
@@ -42,6 +43,7 @@ class Services:
     quiz: QuizService
     group_quiz: GroupQuizService
     points: PointsLedger
+    summaries: SummaryService
 
 
 def build_services(
@@ -50,6 +52,7 @@ def build_services(
     """Wire the services over an open storage."""
     points = PointsLedger(storage, config.points)
     checkins = CheckinService(storage, points)
+    meetings = MeetingService(storage, checkins, points)
     return Services(
         storage=storage,
         translate=Translator.load(),
@@ -63,7 +66,7 @@ def build_services(
         members=MemberService(storage),
         organisations=OrganisationService(storage),
         delivery=DeliveryService(storage),
-        meetings=MeetingService(storage, checkins, points),
+        meetings=meetings,
         schedule=ScheduleService(storage),
         checkins=checkins,
         leaves=LeaveService(storage),
@@ -71,4 +74,5 @@ def build_services(
         quiz=QuizService(storage, points),
         group_quiz=GroupQuizService(storage, points),
         points=points,
+        summaries=SummaryService(storage, meetings, config.cadence),
     )

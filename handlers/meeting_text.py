@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot.compliance import TypeCompliance
 from bot.context import BotContext
 from bot.i18n import Translator
 from bot.meetings import Roll
@@ -57,4 +58,20 @@ def roll_text(translate: Translator, language: str, roll: Roll) -> str:
     if roll.occurrence.type in ("general", "committee"):
         state = "unknown" if quorum is None else ("met" if quorum else "not_met")
         lines.append(translate(language, f"roll.quorum_{state}"))
+    return "\n".join(lines)
+
+
+def compliance_lines(translate: Translator, language: str, states: list[TypeCompliance]) -> str:
+    """Each meeting type held, due or overdue in its current period, under a header."""
+    lines = [translate(language, "compliance.header")]
+    for state in states:
+        lines.append(
+            translate(
+                language,
+                f"compliance.{state.state}",
+                type=translate(language, f"type.{state.type}"),
+                period=translate(language, f"period.{state.cadence}"),
+                last=state.last_held.isoformat() if state.last_held else "—",
+            )
+        )
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from bot.errors import UserError
 from bot.meetings import CheckinResult, parse_meeting_add
 from handlers.common import access_of, arguments, command, here, parse_id, person_of, reply
 from handlers.meeting_flow import first_step
-from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line, scheduled_text
+from handlers.meeting_text import CHECKIN_PREFIX, compliance_lines, occurrence_line, scheduled_text
 from handlers.members import named_person
 from handlers.schedule import post_checkin, request_count_refresh, schedule_sends, unschedule
 from storage.models import Branch
@@ -69,17 +69,7 @@ async def compliance_text(context: BotContext, branch: Branch) -> str:
     states = await context.services.meetings.compliance(
         branch, context.config.cadence, context.clock()
     )
-    lines = [context.text("compliance.header")]
-    for state in states:
-        lines.append(
-            context.text(
-                f"compliance.{state.state}",
-                type=context.text(f"type.{state.type}"),
-                period=context.text(f"period.{state.cadence}"),
-                last=state.last_held.isoformat() if state.last_held else "—",
-            )
-        )
-    return "\n".join(lines)
+    return compliance_lines(context.services.translate, here(context).language, states)
 
 
 async def attendance(update: Update, context: BotContext) -> None:

@@ -23,6 +23,8 @@ from storage.modules import ModuleRepo
 from storage.points import PointsRepo
 from storage.polls import PollRepo
 from storage.quiz import QuizRepo
+from storage.reports import ReportRepo
+from storage.summaries import SummaryRepo
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,8 @@ class Storage:
     quiz: QuizRepo
     points: PointsRepo
     polls: PollRepo
+    reports: ReportRepo
+    summaries: SummaryRepo
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Group several repository calls into one atomic, serialized unit."""
@@ -87,6 +91,8 @@ async def open_storage(path: Path | str) -> Storage:
         quiz=QuizRepo(db),
         points=PointsRepo(db),
         polls=PollRepo(db),
+        reports=ReportRepo(db),
+        summaries=SummaryRepo(db),
     )
 
 

@@ -109,6 +109,14 @@ class BranchRepo:
         )
         return [branch for row in rows if (branch := _branch(row)) is not None]
 
+    async def with_summary(self) -> list[Branch]:
+        """Active branches whose weekly summary is on."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_BRANCH_COLUMNS} FROM branches"  # noqa: S608
+            " WHERE active = 1 AND summary_time IS NOT NULL ORDER BY id"
+        )
+        return [branch for row in rows if (branch := _branch(row)) is not None]
+
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
         """Point the branch of ``old_chat_id`` at ``new_chat_id``; False if nothing moved."""
         moved = await self._db.execute(

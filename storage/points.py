@@ -43,15 +43,20 @@ class PointsRepo:
         return credited if inserted else 0
 
     async def top(
-        self, branch_id: int, since: datetime | None, limit: int
+        self, branch_id: int, since: datetime | None, limit: int, until: datetime | None = None
     ) -> list[tuple[str, int]]:
-        """The members with most points since an instant (or ever), with their names."""
+        """The members with most points in [since, until) (or ever), with their names."""
         rows = await self._db.fetch_all(
             "SELECT u.first_name || coalesce(' ' || u.last_name, ''), sum(p.points) AS total"
             " FROM points p JOIN users u ON u.id = p.user_id"
-            " WHERE p.branch_id = ? AND p.awarded_at >= ?"
+            " WHERE p.branch_id = ? AND p.awarded_at >= ? AND p.awarded_at < ?"
             " GROUP BY p.user_id ORDER BY total DESC, min(p.awarded_at), p.user_id LIMIT ?",
-            (branch_id, to_epoch(since) if since else 0, limit),
+            (
+                branch_id,
+                to_epoch(since) if since else 0,
+                to_epoch(until) if until else 2**62,
+                limit,
+            ),
         )
         return [(row[0], int(row[1])) for row in rows]
 

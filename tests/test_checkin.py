@@ -92,6 +92,7 @@ async def test_the_daily_post_goes_out_once_and_its_button_shows_the_streak(harn
 
 async def test_a_missed_daily_post_is_sent_once_on_start_within_the_grace(harness, clock):
     branch = await harness.setup_branch()
+    await harness.reply("/settings summary=off", chat=GROUP, user=ADMIN)  # only the post here
     await stop_app(harness.app)
     clock.now = datetime(2031, 3, 3, 0, 30, tzinfo=UTC)  # 08:30 local, 30 minutes late
     harness.app = await start_app(harness.config, harness.api, clock)

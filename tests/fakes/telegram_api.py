@@ -68,6 +68,17 @@ class Call:
         return str(self.params.get("text", ""))
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded (shown by size, not content)."""
+
+    name: str
+    content: bytes = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"Upload({self.name!r}, {len(self.content)} bytes)"
+
+
 @dataclass
 class Failure:
     """A queued error answer for a method."""
@@ -183,7 +194,8 @@ class FakeTelegram:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         raw = dict(await request.post()) if request.can_read_body else {}
-        params = self._check(method, {k: v for k, v in raw.items() if isinstance(v, str)})
+        uploads = {k: v for k, v in raw.items() if isinstance(v, web.FileField)}
+        params = self._check(method, {k: v for k, v in raw.items() if isinstance(v, str)}, uploads)
         call = Call(method, params, time.monotonic())
         async with self._changed:
             self.calls.append(call)
@@ -203,20 +215,33 @@ class FakeTelegram:
             )
         return web.json_response({"ok": True, "result": result})
 
-    def _check(self, method: str, raw: dict[str, str]) -> dict[str, Any]:
-        """Decode parameters by their declared types, recording anything the API would reject."""
+    def _check(
+        self, method: str, raw: dict[str, str], uploads: dict[str, web.FileField]
+    ) -> dict[str, Any]:
+        """Decode parameters by their declared types, recording anything the API would reject.
+
+        An uploaded file is given as an ``Upload``, whether it came as the parameter's own
+        multipart field or through ``attach://``.
+        """
         spec = self.methods.get(method)
         if spec is None:
             self.problems.append(f"{method}: not a Bot API method")
             return dict(raw)
         decoded: dict[str, Any] = {}
+        for name, upload in uploads.items():
+            attached = next((k for k, v in raw.items() if v == f"attach://{name}"), name)
+            raw.pop(attached, None)
+            if attached not in spec:
+                self.problems.append(f"{method}: unknown file parameter {attached}")
+                continue
+            decoded[attached] = Upload(upload.filename, upload.file.read())
         for name, value in raw.items():
             if name not in spec:
                 self.problems.append(f"{method}: unknown parameter {name}")
                 continue
             decoded[name] = self._decode(method, name, spec[name]["types"], value)
         for name, field_spec in spec.items():
-            if field_spec.get("required") and name not in raw:
+            if field_spec.get("required") and name not in raw and name not in decoded:
                 self.problems.append(f"{method}: missing required parameter {name}")
         return decoded
 
@@ -356,6 +381,15 @@ class FakeTelegram:
             }
         if method == "editMessageReplyMarkup":
             return self._message(params, text="…")
+        if method == "sendPhoto":
+            size = {"file_id": "ph1", "file_unique_id": "uph1", "width": 800, "height": 450}
+            return self._message(params, photo=[size], caption=params.get("caption", ""))
+        if method == "sendDocument":
+            document = params.get("document")
+            name = document.name if isinstance(document, Upload) else "file"
+            return self._message(
+                params, document={"file_id": "doc1", "file_unique_id": "udoc1", "file_name": name}
+            )
         if method == "sendPoll":
             return self._message(params, poll=self._poll(params))
         if method == "getChatAdministrators":

@@ -240,6 +240,22 @@ CREATE TABLE scheduled_sends (
     message_id INTEGER
 );
 
+CREATE TABLE summaries (
+    branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
+    week_end INTEGER NOT NULL,  -- the summary time that closed the week
+    -- pending → claimed (before the send) → sent; a claim found at start was interrupted and
+    -- becomes unconfirmed; failures that prove nothing was delivered go back to pending with
+    -- a later next_at; missed beyond summary.catch_up: skipped.
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'claimed', 'sent', 'unconfirmed', 'skipped', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,  -- not before this instant
+    message_id INTEGER,
+    detail TEXT,  -- why it was skipped, failed or left unconfirmed
+    changed_at INTEGER NOT NULL,
+    PRIMARY KEY (branch_id, week_end)
+) WITHOUT ROWID;
+
 CREATE TABLE users (
     id INTEGER PRIMARY KEY,  -- the Telegram user id
     first_name TEXT NOT NULL,
@@ -252,6 +268,8 @@ CREATE TABLE users (
 );
 
 CREATE INDEX branches_organisation ON branches(organisation_id);
+
+CREATE INDEX daily_checkins_time ON daily_checkins(branch_id, checked_at);
 
 CREATE INDEX meetings_branch ON meetings(branch_id);
 
@@ -269,12 +287,18 @@ CREATE INDEX points_member_day ON points(branch_id, user_id, local_date);
 
 CREATE INDEX poll_answers_member ON poll_answers(user_id);
 
+CREATE INDEX quiz_attempts_branch ON quiz_attempts(branch_id, finished_at);
+
 CREATE INDEX quiz_attempts_member ON quiz_attempts(user_id, module_id);
+
+CREATE INDEX quiz_polls_branch ON quiz_polls(branch_id, posted_at);
 
 CREATE INDEX quiz_polls_question ON quiz_polls(question_id);
 
 CREATE INDEX scheduled_sends_occurrence ON scheduled_sends(occurrence_id);
 
 CREATE INDEX scheduled_sends_pending ON scheduled_sends(due_at) WHERE state = 'pending';
+
+CREATE INDEX summaries_pending ON summaries(next_at) WHERE state = 'pending';
 
 CREATE INDEX users_username ON users(username COLLATE NOCASE);

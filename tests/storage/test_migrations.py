@@ -59,6 +59,9 @@ FIXTURES = {
         "INSERT INTO quiz_polls VALUES ('p1', 1, 1, '-4001:12:0', 13, '[0]', 0)",
         "INSERT INTO poll_answers VALUES ('p1', 100002, '[0]', 1, 0)",
     ],
+    9: [
+        "INSERT INTO import_drafts VALUES (1, 100002, '100002:5', 'a.gift', x'00', 0)",
+    ],
 }
 TABLES = (
     "organisations",
@@ -82,6 +85,7 @@ TABLES = (
     "points",
     "quiz_polls",
     "poll_answers",
+    "import_drafts",
 )
 
 

@@ -1,0 +1,196 @@
+"""The weekly summary: what a branch did in its week, and the bookkeeping of its delivery.
+
+A week is the seven days that end at the branch's summary time. Each (branch, week) is a row:
+owed (pending) when the week ends, claimed before the send and confirmed after. Failures that
+prove nothing was delivered put the row back with a later ``next_at``; a failure that may have
+delivered leaves it unconfirmed, never resent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.compliance import TypeCompliance
+from bot.meetings import MeetingService
+from bot.points import week_start
+from storage import Storage
+from storage.models import Branch
+from storage.reports import Activity, OccurrenceAttendance, QuizActivity
+from storage.summaries import SummaryRow
+
+logger = logging.getLogger(__name__)
+
+TOP_COUNT = 5
+# A summary whose send failed without delivering is retried after 1, 2, 4, … minutes.
+RETRY_FIRST = timedelta(minutes=1)
+MAX_ATTEMPTS = 6
+
+
+@dataclass(frozen=True)
+class Week:
+    """A branch's week: [start, end) in UTC, and its seven local days."""
+
+    start: datetime
+    end: datetime
+    days: list[date]
+    day_starts: list[datetime]  # local midnights that begin days 2–7
+
+
+def week_ending(branch: Branch, end: datetime) -> Week:
+    """The week that ends at ``end`` (a summary time), days in the branch's timezone."""
+    zone = ZoneInfo(branch.timezone)
+    local_end = end.astimezone(zone)
+    start = (local_end - timedelta(days=7)).astimezone(end.tzinfo)
+    last = (local_end - timedelta(microseconds=1)).date()
+    days = [last - timedelta(days=6 - i) for i in range(7)]
+    day_starts = [datetime.combine(day, datetime.min.time(), zone) for day in days[1:]]
+    return Week(start, end, days, day_starts)
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    """Everything the group's summary shows."""
+
+    week: Week
+    activity: Activity
+    previous: Activity
+    by_day: list[int]
+    occurrences: list[OccurrenceAttendance]
+    quizzes: QuizActivity
+    top: list[tuple[str, int]]
+    compliance: list[TypeCompliance]
+
+    @property
+    def checkin_rate(self) -> float | None:
+        """Check-ins per roster member and day; None with an empty roster."""
+        roster = self.activity.roster
+        return self.activity.checkins / (roster * 7) if roster else None
+
+
+@dataclass(frozen=True)
+class SummaryDetail:
+    """What only secretaries see: who missed what."""
+
+    absentees: list[tuple[int, str]]  # occurrence id, name
+    not_taken: list[tuple[int, str, str]]  # module id, title, name
+
+
+class SummaryService:
+    """Computing summaries and tracking their delivery."""
+
+    def __init__(
+        self, storage: Storage, meetings: MeetingService, cadence: Mapping[str, str]
+    ) -> None:
+        self._storage = storage
+        self._meetings = meetings
+        self._cadence = cadence
+
+    async def compute(self, branch: Branch, end: datetime) -> WeekSummary:
+        """The summary of the week ending at ``end`` (a fixed number of aggregate queries)."""
+        reports = self._storage.reports
+        week = week_ending(branch, end)
+        before = week_ending(branch, week.start)
+        return WeekSummary(
+            week=week,
+            activity=await reports.activity(branch.id, week.start, week.end),
+            previous=await reports.activity(branch.id, before.start, before.end),
+            by_day=await reports.participants_by_day(
+                branch.id, week.start, week.day_starts, week.end
+            ),
+            occurrences=await reports.occurrences(branch.id, week.start, week.end),
+            quizzes=await reports.quizzes(branch.id, week.start, week.end),
+            top=await self._storage.points.top(branch.id, week.start, TOP_COUNT, week.end),
+            compliance=await self._meetings.compliance(branch, self._cadence, end),
+        )
+
+    async def detail(self, branch: Branch, week: Week) -> SummaryDetail:
+        """Absentees of the week's meetings and members who never finished a module."""
+        reports = self._storage.reports
+        return SummaryDetail(
+            absentees=await reports.absentees(branch.id, week.start, week.end),
+            not_taken=await reports.not_taken(branch.id),
+        )
+
+    async def owe(self, now: datetime, catch_up: timedelta) -> int:
+        """Add a row for every branch whose week has ended since its last summary.
+
+        A week that ended more than ``catch_up`` ago (the bot was down) is recorded as
+        skipped and logged, never sent late. Returns how many summaries are newly owed.
+        """
+        summaries = self._storage.summaries
+        ends = {}
+        for branch in await self._storage.branches.with_summary():
+            end = week_start(branch, now)
+            if end > branch.created_at:
+                ends[branch.id] = end
+        known = await summaries.existing(ends)
+        owed = 0
+        async with self._storage.transaction():
+            for branch_id, end in ends.items():
+                if branch_id in known:
+                    continue
+                if now - end <= catch_up:
+                    owed += await summaries.add(branch_id, end, now)
+                else:
+                    await summaries.add(branch_id, end, now, state="skipped")
+                    logger.warning(
+                        "summary of branch %s for the week to %s skipped: beyond the catch-up",
+                        branch_id,
+                        end.isoformat(),
+                    )
+        return owed
+
+    async def recover(self, now: datetime, catch_up: timedelta) -> None:
+        """At start: interrupted sends become unconfirmed, stale owed ones skipped (logged)."""
+        summaries = self._storage.summaries
+        for row in await summaries.interrupted():
+            await summaries.move(row, "unconfirmed", now, detail="interrupted by a stop")
+            logger.warning(
+                "summary of branch %s for %s was interrupted by a stop: it may be lost",
+                row.branch_id,
+                row.week_end.isoformat(),
+            )
+        for row in await summaries.stale_pending(now - catch_up):
+            await summaries.move(row, "skipped", now, detail="beyond the catch-up")
+            logger.warning(
+                "summary of branch %s for %s skipped: beyond the catch-up",
+                row.branch_id,
+                row.week_end.isoformat(),
+            )
+
+    async def claim_next(self, now: datetime) -> SummaryRow | None:
+        """Claim the next summary due; None when none is."""
+        return await self._storage.summaries.claim_next(now)
+
+    async def sent(self, row: SummaryRow, now: datetime, message_id: int) -> None:
+        """The summary went out."""
+        await self._storage.summaries.move(row, "sent", now, message_id=message_id)
+
+    async def retry(self, row: SummaryRow, now: datetime, reason: str) -> None:
+        """Nothing was delivered: owe it again after a backoff, up to a limit."""
+        summaries = self._storage.summaries
+        if row.attempts >= MAX_ATTEMPTS:
+            await summaries.move(row, "failed", now, detail=reason)
+            logger.error("summary of branch %s failed for good: %s", row.branch_id, reason)
+            return
+        delay = RETRY_FIRST * 2 ** (row.attempts - 1)
+        await summaries.move(row, "pending", now, detail=reason, next_at=now + delay)
+        logger.warning(
+            "summary of branch %s not delivered (%s): retry in %s", row.branch_id, reason, delay
+        )
+
+    async def unconfirmed(self, row: SummaryRow, now: datetime, reason: str) -> None:
+        """The send may have been delivered: recorded and never resent."""
+        await self._storage.summaries.move(row, "unconfirmed", now, detail=reason)
+        logger.warning(
+            "summary of branch %s may or may not be delivered: %s", row.branch_id, reason
+        )
+
+    async def failed(self, row: SummaryRow, now: datetime, reason: str) -> None:
+        """Telegram refused it for good (the bot was removed, a bad request)."""
+        await self._storage.summaries.move(row, "failed", now, detail=reason)
+        logger.warning("summary of branch %s refused: %s", row.branch_id, reason)

@@ -1,0 +1,189 @@
+"""SQL for participation over a time range.
+
+A handful of aggregate queries per branch, so the cost does not grow with its members.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage.db import Database
+from storage.models import from_epoch, to_epoch
+
+# Every act of participation in a branch within [:s, :e): who and when.
+_ACTS = """
+WITH acts(user_id, at) AS (
+    SELECT user_id, checked_at FROM daily_checkins
+    WHERE branch_id = :b AND checked_at >= :s AND checked_at < :e
+    UNION ALL
+    SELECT c.user_id, c.checked_at FROM meeting_checkins c
+    JOIN occurrences o ON o.id = c.occurrence_id JOIN meetings m ON m.id = o.meeting_id
+    WHERE m.branch_id = :b AND c.checked_at >= :s AND c.checked_at < :e
+    UNION ALL
+    SELECT a.user_id, q.answered_at FROM quiz_attempts a JOIN quiz_answers q ON q.attempt_id = a.id
+    WHERE a.branch_id = :b AND q.answered_at >= :s AND q.answered_at < :e
+    UNION ALL
+    SELECT pa.user_id, pa.answered_at
+    FROM quiz_polls p JOIN poll_answers pa ON pa.poll_id = p.poll_id
+    WHERE p.branch_id = :b AND pa.answered_at >= :s AND pa.answered_at < :e
+)
+"""
+_NAME = "u.first_name || coalesce(' ' || u.last_name, '')"
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Participation counts of a branch over a range."""
+
+    roster: int
+    checkins: int
+    participants: int  # distinct people with any act
+    silent: int  # roster members with no act
+
+
+@dataclass(frozen=True)
+class OccurrenceAttendance:
+    """One occurrence and its frozen attendance counts (all zero until it closes)."""
+
+    id: int
+    type: str
+    title: str
+    starts_at: datetime
+    present: int
+    late: int
+    excused: int
+    absent: int
+
+    @property
+    def expected(self) -> int:
+        """Everyone on the frozen expected list."""
+        return self.present + self.late + self.excused + self.absent
+
+
+@dataclass(frozen=True)
+class QuizActivity:
+    """Private quizzes finished and group quiz answers in a range."""
+
+    finished: int
+    takers: int
+    average: float | None  # mean score share of the finished attempts
+    poll_answers: int
+    poll_correct: int
+
+
+class ReportRepo:
+    """Aggregates over a branch's participation."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @staticmethod
+    def _range(branch_id: int, start: datetime, end: datetime) -> dict[str, Any]:
+        return {"b": branch_id, "s": to_epoch(start), "e": to_epoch(end)}
+
+    async def activity(self, branch_id: int, start: datetime, end: datetime) -> Activity:
+        """Roster size, check-ins, participants and silent roster members in a range."""
+        row = await self._db.fetch_one(
+            _ACTS + "SELECT"  # noqa: S608 - constant text, values bound
+            " (SELECT count(*) FROM memberships WHERE branch_id = :b AND on_roster = 1),"
+            " (SELECT count(*) FROM daily_checkins"
+            "  WHERE branch_id = :b AND checked_at >= :s AND checked_at < :e),"
+            " (SELECT count(DISTINCT user_id) FROM acts),"
+            " (SELECT count(*) FROM memberships WHERE branch_id = :b AND on_roster = 1"
+            "  AND user_id NOT IN (SELECT user_id FROM acts))",
+            self._range(branch_id, start, end),
+        )
+        if row is None:
+            raise LookupError("aggregate query returned no row")
+        return Activity(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+
+    async def participants_by_day(
+        self, branch_id: int, start: datetime, day_starts: list[datetime], end: datetime
+    ) -> list[int]:
+        """Distinct participants on each day; ``day_starts`` are the second day's start on."""
+        cases = " ".join(f"WHEN at < :d{i} THEN {i}" for i in range(len(day_starts)))
+        params = self._range(branch_id, start, end)
+        params |= {f"d{i}": to_epoch(day) for i, day in enumerate(day_starts)}
+        rows = await self._db.fetch_all(
+            _ACTS + f"SELECT CASE {cases} ELSE {len(day_starts)} END AS day,"  # noqa: S608
+            " count(DISTINCT user_id) FROM acts GROUP BY day",
+            params,
+        )
+        counts = [0] * (len(day_starts) + 1)
+        for row in rows:
+            counts[int(row[0])] = int(row[1])
+        return counts
+
+    async def occurrences(
+        self, branch_id: int, start: datetime, end: datetime
+    ) -> list[OccurrenceAttendance]:
+        """The occurrences that started in a range (not cancelled), with attendance counts."""
+        rows = await self._db.fetch_all(
+            "SELECT o.id, m.type, m.title, o.starts_at,"
+            " count(a.status = 'present' OR NULL), count(a.status = 'late' OR NULL),"
+            " count(a.status = 'excused' OR NULL), count(a.status = 'absent' OR NULL)"
+            " FROM occurrences o JOIN meetings m ON m.id = o.meeting_id"
+            " LEFT JOIN attendance a ON a.occurrence_id = o.id"
+            " WHERE m.branch_id = :b AND o.starts_at >= :s AND o.starts_at < :e"
+            " AND o.cancelled = 0 GROUP BY o.id ORDER BY o.starts_at, o.id",
+            self._range(branch_id, start, end),
+        )
+        return [
+            OccurrenceAttendance(
+                r[0], r[1], r[2], from_epoch(r[3]), int(r[4]), int(r[5]), int(r[6]), int(r[7])
+            )
+            for r in rows
+        ]
+
+    async def quizzes(self, branch_id: int, start: datetime, end: datetime) -> QuizActivity:
+        """Private attempts finished and group quiz answers in a range."""
+        row = await self._db.fetch_one(
+            "SELECT (SELECT count(*) FROM quiz_attempts"
+            "  WHERE branch_id = :b AND finished_at >= :s AND finished_at < :e),"
+            " (SELECT count(DISTINCT user_id) FROM quiz_attempts"
+            "  WHERE branch_id = :b AND finished_at >= :s AND finished_at < :e),"
+            " (SELECT avg(score * 1.0 / total) FROM quiz_attempts"
+            "  WHERE branch_id = :b AND finished_at >= :s AND finished_at < :e),"
+            " (SELECT count(*) FROM quiz_polls p JOIN poll_answers pa ON pa.poll_id = p.poll_id"
+            "  WHERE p.branch_id = :b AND pa.answered_at >= :s AND pa.answered_at < :e),"
+            " (SELECT coalesce(sum(pa.correct), 0) FROM quiz_polls p"
+            "  JOIN poll_answers pa ON pa.poll_id = p.poll_id"
+            "  WHERE p.branch_id = :b AND pa.answered_at >= :s AND pa.answered_at < :e)",
+            self._range(branch_id, start, end),
+        )
+        if row is None:
+            raise LookupError("aggregate query returned no row")
+        average = None if row[2] is None else float(row[2])
+        return QuizActivity(int(row[0]), int(row[1]), average, int(row[3]), int(row[4]))
+
+    async def absentees(
+        self, branch_id: int, start: datetime, end: datetime
+    ) -> list[tuple[int, str]]:
+        """(occurrence id, name) of everyone absent from an occurrence in a range."""
+        rows = await self._db.fetch_all(
+            f"SELECT o.id, {_NAME} FROM occurrences o"  # noqa: S608
+            " JOIN meetings m ON m.id = o.meeting_id"
+            " JOIN attendance a ON a.occurrence_id = o.id AND a.status = 'absent'"
+            " JOIN users u ON u.id = a.user_id"
+            " WHERE m.branch_id = :b AND o.starts_at >= :s AND o.starts_at < :e"
+            " AND o.cancelled = 0 ORDER BY o.starts_at, o.id, u.first_name, u.id",
+            self._range(branch_id, start, end),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    async def not_taken(self, branch_id: int) -> list[tuple[int, str, str]]:
+        """(module id, title, name) of roster members who never finished a published module."""
+        rows = await self._db.fetch_all(
+            f"SELECT p.module_id, md.title, {_NAME} FROM publications p"  # noqa: S608
+            " JOIN modules md ON md.id = p.module_id"
+            " JOIN memberships ms ON ms.branch_id = p.branch_id AND ms.on_roster = 1"
+            " JOIN users u ON u.id = ms.user_id"
+            " WHERE p.branch_id = ? AND NOT EXISTS (SELECT 1 FROM quiz_attempts qa"
+            "  WHERE qa.module_id = p.module_id AND qa.user_id = ms.user_id"
+            "  AND qa.finished_at IS NOT NULL)"
+            " ORDER BY p.module_id, u.first_name, u.id",
+            (branch_id,),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]

@@ -1,0 +1,104 @@
+"""SQL for the weekly summaries' delivery rows: each (branch, week) goes out at most once."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database
+from storage.models import from_epoch, to_epoch
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One branch's summary for the week ending at ``week_end``."""
+
+    branch_id: int
+    week_end: datetime
+    state: str
+    attempts: int
+
+
+class SummaryRepo:
+    """Delivery rows of weekly summaries."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def existing(self, week_ends: dict[int, datetime]) -> set[int]:
+        """Which of these branches already have a row for the given week end."""
+        if not week_ends:
+            return set()
+        rows = await self._db.fetch_all(
+            "SELECT s.branch_id FROM summaries s JOIN json_each(?) j"
+            " ON j.key = CAST(s.branch_id AS TEXT) AND j.value = s.week_end",
+            (json.dumps({str(b): to_epoch(w) for b, w in week_ends.items()}),),
+        )
+        return {row[0] for row in rows}
+
+    async def add(
+        self, branch_id: int, week_end: datetime, now: datetime, *, state: str = "pending"
+    ) -> bool:
+        """Owe a summary (or record one skipped); False if the row exists."""
+        return bool(
+            await self._db.execute(
+                "INSERT INTO summaries (branch_id, week_end, state, next_at, changed_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (branch_id, to_epoch(week_end), state, to_epoch(now), to_epoch(now)),
+            )
+        )
+
+    async def claim_next(self, now: datetime) -> SummaryRow | None:
+        """Claim the earliest summary due now; None if none is."""
+        row = await self._db.fetch_one(
+            "UPDATE summaries SET state = 'claimed', attempts = attempts + 1, changed_at = ?"
+            " WHERE (branch_id, week_end) = (SELECT branch_id, week_end"
+            "  FROM summaries WHERE state = 'pending' AND next_at <= ?"
+            "  ORDER BY next_at, week_end, branch_id LIMIT 1)"
+            " RETURNING branch_id, week_end, state, attempts",
+            (to_epoch(now), to_epoch(now)),
+        )
+        return SummaryRow(row[0], from_epoch(row[1]), row[2], row[3]) if row else None  # type: ignore[arg-type]
+
+    async def move(
+        self,
+        row: SummaryRow,
+        state: str,
+        now: datetime,
+        *,
+        message_id: int | None = None,
+        detail: str | None = None,
+        next_at: datetime | None = None,
+    ) -> None:
+        """Record what became of a claimed summary."""
+        await self._db.execute(
+            "UPDATE summaries SET state = ?, changed_at = ?, message_id = coalesce(?, message_id),"
+            " detail = coalesce(?, detail), next_at = coalesce(?, next_at)"
+            " WHERE branch_id = ? AND week_end = ?",
+            (
+                state,
+                to_epoch(now),
+                message_id,
+                detail,
+                to_epoch(next_at) if next_at else None,
+                row.branch_id,
+                to_epoch(row.week_end),
+            ),
+        )
+
+    async def interrupted(self) -> list[SummaryRow]:
+        """Summaries claimed but never confirmed: the process stopped in the middle."""
+        rows = await self._db.fetch_all(
+            "SELECT branch_id, week_end, state, attempts FROM summaries WHERE state = 'claimed'"
+        )
+        return [SummaryRow(r[0], from_epoch(r[1]), r[2], r[3]) for r in rows]  # type: ignore[arg-type]
+
+    async def stale_pending(self, before: datetime) -> list[SummaryRow]:
+        """Pending summaries of weeks that ended before ``before`` (beyond the catch-up)."""
+        rows = await self._db.fetch_all(
+            "SELECT branch_id, week_end, state, attempts FROM summaries"
+            " WHERE state = 'pending' AND week_end < ?",
+            (to_epoch(before),),
+        )
+        return [SummaryRow(r[0], from_epoch(r[1]), r[2], r[3]) for r in rows]  # type: ignore[arg-type]
