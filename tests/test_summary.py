@@ -3,6 +3,7 @@ detail, and delivery exactly once across ticks, restarts, catch-up and Telegram'
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from datetime import UTC, datetime, timedelta
@@ -178,3 +179,78 @@ def test_the_chart_draws_chinese_with_real_glyphs_and_warns_about_missing_ones()
     assert (image.format, image.size) == ("PNG", (800, 450))
     with pytest.warns(MissingGlyphWarning, match="😀"):
         participation_chart("支部😀", ["周一"], [1])
+
+
+def posted_summaries(api):
+    """Groups that received a summary (calls Telegram answered with success)."""
+    return [
+        c.chat_id
+        for c in api.calls
+        if c.method == "sendMessage" and c.text.startswith("📊") and c.result is not None
+    ]
+
+
+def details_sent(api):
+    return len([c for c in api.calls if c.chat_id == ADMIN.id and "明细" in c.text])
+
+
+async def test_fifty_branches_across_a_stop_and_injected_errors_get_one_summary_each(
+    harness, api, clock
+):
+    groups = [factories.Group(-5000 - n, f"第{n}支部") for n in range(1, 51)]
+    for group in groups:
+        await harness.setup_branch(group)
+    harness.read(harness.unread())
+    throttled, failing, removed = groups[2].id, groups[3].id, groups[4].id
+    api.fail_next(
+        "sendMessage",
+        error_code=429,
+        description="Too Many Requests",
+        retry_after=1,
+        match=lambda p: p["chat_id"] == throttled,
+    )
+    api.fail_next(
+        "sendMessage",
+        error_code=500,
+        description="Internal Server Error",
+        match=lambda p: p["chat_id"] == failing,
+    )
+    api.fail_next(
+        "sendMessage",
+        error_code=403,
+        description="Forbidden: bot was kicked",
+        match=lambda p: p["chat_id"] == removed,
+    )
+    hold = api.hold(
+        "sendMessage", after=20, match=lambda p: p["chat_id"] < 0 and p["text"].startswith("📊")
+    )
+    clock.now = WEEK_END
+
+    run = asyncio.create_task(fire(harness, "summaries"))
+    await api.wait_until(lambda: hold.waiting > 0)
+    await harness.app.stop()  # SIGTERM: no further summary is claimed
+    hold.release.set()
+    await run
+    await harness.app.shutdown()
+    await harness.app.post_shutdown(harness.app)
+    before_restart = posted_summaries(api)
+    assert len(before_restart) < 40
+
+    harness.app = await start_app(harness.config, api, clock)  # the rest go out at start
+    expected = {g.id for g in groups} - {removed, failing}
+    await api.wait_until(
+        lambda: set(posted_summaries(api)) >= expected and details_sent(api) == len(expected)
+    )
+    clock.now = WEEK_END + timedelta(minutes=1)  # the 500's retry is due
+    await fire(harness, "summaries")
+    await api.wait_until(lambda: details_sent(api) == len(expected) + 1)
+    harness.read(harness.unread())
+
+    posted = posted_summaries(api)
+    assert sorted(posted) == sorted(g.id for g in groups if g.id != removed)  # each once
+    rows = await harness.services.storage.db.fetch_all(
+        "SELECT state, count(*) FROM summaries GROUP BY state ORDER BY state"
+    )
+    assert [tuple(r) for r in rows] == [("failed", 1), ("sent", 49)]
+    branch = await harness.services.branches.for_chat(removed)
+    assert branch is None or not branch.active

@@ -80,6 +80,18 @@ class Upload:
 
 
 @dataclass
+class Hold:
+    """Matching calls after the first ``after`` wait until ``release`` is set."""
+
+    method: str
+    after: int
+    match: Callable[[dict[str, Any]], bool]
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    seen: int = 0
+    waiting: int = 0
+
+
+@dataclass
 class Failure:
     """A queued error answer for a method."""
 
@@ -102,6 +114,7 @@ class FakeTelegram:
         self.files: dict[str, bytes] = {}  # file_id → content, served by getFile
         self.downloads: list[str] = []
         self._failures: deque[Failure] = deque()
+        self._holds: list[Hold] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -157,12 +170,23 @@ class FakeTelegram:
             body["parameters"] = parameters
         self._failures.append(Failure(method, error_code, body, match or (lambda params: True)))
 
+    def hold(self, method: str, *, after: int, match: Callable[[dict[str, Any]], bool]) -> Hold:
+        """Keep matching calls beyond the first ``after`` waiting until the hold is released."""
+        hold = Hold(method, after, match)
+        self._holds.append(hold)
+        return hold
+
     async def push_update(self, update: dict[str, Any]) -> None:
         """Queue an update for the bot's next getUpdates."""
         update = {**update, "update_id": next(self._update_ids)}
         async with self._changed:
             self._updates.append(update)
             self._changed.notify_all()
+
+    async def wait_until(self, condition: Callable[[], bool], within: float = 20.0) -> None:
+        """Wait (on an event, not a sleep) until a condition on the fake's state holds."""
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(condition)
 
     async def wait_for(
         self,
@@ -197,6 +221,14 @@ class FakeTelegram:
         uploads = {k: v for k, v in raw.items() if isinstance(v, web.FileField)}
         params = self._check(method, {k: v for k, v in raw.items() if isinstance(v, str)}, uploads)
         call = Call(method, params, time.monotonic())
+        for hold in self._holds:
+            if hold.method == method and hold.match(params) and not hold.release.is_set():
+                hold.seen += 1
+                if hold.seen > hold.after:
+                    hold.waiting += 1
+                    async with self._changed:
+                        self._changed.notify_all()
+                    await hold.release.wait()
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
