@@ -59,6 +59,8 @@ ORG_ADD = CommandSpec("org_add", Where.PRIVATE, Access.OPERATOR)
 IMPORT = CommandSpec("import", Where.BOTH, Access.SECRETARY, needs_branch=True)
 PUBLISH = CommandSpec("publish", Where.GROUP, Access.SECRETARY, needs_branch=True)
 GROUP_QUIZ = CommandSpec("quiz", Where.GROUP, Access.SECRETARY, needs_branch=True)
+REPORT = CommandSpec("report", Where.BOTH, Access.SECRETARY, needs_branch=True)
+EXPORT = CommandSpec("export", Where.BOTH, Access.SECRETARY, needs_branch=True)
 TOP = CommandSpec("top", Where.GROUP, Access.MEMBER, needs_branch=True)
 CHECKIN = CommandSpec("checkin", Where.GROUP, Access.MEMBER, needs_branch=True)
 ME = CommandSpec("me", Where.BOTH, Access.MEMBER)
@@ -92,6 +94,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     IMPORT,
     PUBLISH,
     GROUP_QUIZ,
+    REPORT,
+    EXPORT,
     ORG_ADD,
 )
 

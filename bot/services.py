@@ -19,6 +19,7 @@ from bot.members import MemberService
 from bot.organisations import OrganisationService
 from bot.points import PointsLedger
 from bot.quiz import QuizService
+from bot.reports import ReportService
 from bot.study import StudyService
 from bot.summary import SummaryService
 from storage import Storage
@@ -44,6 +45,7 @@ class Services:
     group_quiz: GroupQuizService
     points: PointsLedger
     summaries: SummaryService
+    reports: ReportService
 
 
 def build_services(
@@ -75,4 +77,5 @@ def build_services(
         group_quiz=GroupQuizService(storage, points),
         points=points,
         summaries=SummaryService(storage, meetings, config.cadence),
+        reports=ReportService(storage),
     )

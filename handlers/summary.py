@@ -31,7 +31,7 @@ from bot.chart import participation_chart
 from bot.context import BotContext
 from bot.i18n import Translator, language_of
 from bot.summary import SummaryDetail, WeekSummary
-from bot.text import split_message
+from bot.text import grouped_names, split_message
 from handlers.meeting_text import compliance_lines
 from handlers.private import send_private
 from storage.models import Branch
@@ -143,21 +143,14 @@ def detail_text(
     translate: Translator, language: str, branch: Branch, s: WeekSummary, d: SummaryDetail
 ) -> str:
     """The secretaries' version: who was absent from what, who has not taken which module."""
-
-    def grouped(pairs: list[tuple[str, str]]) -> list[str]:
-        names: dict[str, list[str]] = {}
-        for head, name in pairs:
-            names.setdefault(head, []).append(name)
-        return [f"{head}：{'、'.join(people)}" for head, people in names.items()]
-
     t = translate
     lines = [t(language, "summary.detail_title", branch=branch.title, end=s.week.days[-1])]
     lines.append(t(language, "summary.absent"))
-    lines += grouped([(f"#{o}", name) for o, name in d.absentees]) or [
+    lines += grouped_names([(f"#{o}", name) for o, name in d.absentees]) or [
         t(language, "summary.absent_none")
     ]
     lines.append(t(language, "summary.not_taken"))
-    lines += grouped([(f"#{m} {title}", name) for m, title, name in d.not_taken]) or [
+    lines += grouped_names([(f"#{m} {title}", name) for m, title, name in d.not_taken]) or [
         t(language, "summary.not_taken_none")
     ]
     return "\n".join(lines)

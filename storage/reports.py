@@ -187,3 +187,55 @@ class ReportRepo:
             (branch_id,),
         )
         return [(r[0], r[1], r[2]) for r in rows]
+
+    async def members_rows(self, branch_id: int) -> list[tuple[Any, ...]]:
+        """Every member of the branch: id, name, username, role, on the roster, last seen."""
+        rows = await self._db.fetch_all(
+            f"SELECT u.id, {_NAME}, coalesce(u.username, ''), ms.role, ms.on_roster,"  # noqa: S608
+            " ms.seen_at FROM memberships ms JOIN users u ON u.id = ms.user_id"
+            " WHERE ms.branch_id = ? ORDER BY u.first_name, u.id",
+            (branch_id,),
+        )
+        return [tuple(r) for r in rows]
+
+    async def checkin_rows(
+        self, branch_id: int, start: datetime, end: datetime
+    ) -> list[tuple[Any, ...]]:
+        """Daily check-ins in a range: local date, member id, name, instant."""
+        rows = await self._db.fetch_all(
+            f"SELECT d.local_date, u.id, {_NAME}, d.checked_at FROM daily_checkins d"  # noqa: S608
+            " JOIN users u ON u.id = d.user_id"
+            " WHERE d.branch_id = :b AND d.checked_at >= :s AND d.checked_at < :e"
+            " ORDER BY d.checked_at, u.id",
+            self._range(branch_id, start, end),
+        )
+        return [tuple(r) for r in rows]
+
+    async def attendance_rows(
+        self, branch_id: int, start: datetime, end: datetime
+    ) -> list[tuple[Any, ...]]:
+        """Frozen attendance of the occurrences in a range, with leave reasons."""
+        rows = await self._db.fetch_all(
+            f"SELECT o.id, o.starts_at, m.type, m.title, u.id, {_NAME}, a.status,"  # noqa: S608
+            " coalesce(l.reason, '') FROM occurrences o JOIN meetings m ON m.id = o.meeting_id"
+            " JOIN attendance a ON a.occurrence_id = o.id JOIN users u ON u.id = a.user_id"
+            " LEFT JOIN leaves l ON l.occurrence_id = o.id AND l.user_id = a.user_id"
+            " WHERE m.branch_id = :b AND o.starts_at >= :s AND o.starts_at < :e"
+            " ORDER BY o.starts_at, o.id, u.first_name, u.id",
+            self._range(branch_id, start, end),
+        )
+        return [tuple(r) for r in rows]
+
+    async def quiz_rows(
+        self, branch_id: int, start: datetime, end: datetime
+    ) -> list[tuple[Any, ...]]:
+        """Finished private attempts in a range: module, member, score, total, instant."""
+        rows = await self._db.fetch_all(
+            f"SELECT md.id, md.title, u.id, {_NAME}, a.score, a.total, a.finished_at"  # noqa: S608
+            " FROM quiz_attempts a JOIN modules md ON md.id = a.module_id"
+            " JOIN users u ON u.id = a.user_id"
+            " WHERE a.branch_id = :b AND a.finished_at >= :s AND a.finished_at < :e"
+            " ORDER BY a.finished_at, a.id",
+            self._range(branch_id, start, end),
+        )
+        return [tuple(r) for r in rows]

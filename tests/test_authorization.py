@@ -25,6 +25,8 @@ SECRETARY_COMMANDS = [
     "/checkin_open",
     "/publish 1",
     "/quiz 1 3",
+    "/report",
+    "/export",
     "/setup",
 ]
 

@@ -1,0 +1,182 @@
+"""Reports and exports over a period a secretary chooses.
+
+``/report`` reads the same aggregates as the weekly summary, over this week, this month or a
+range of local dates, with who missed what; ``/export`` writes the raw rows as CSV with a
+byte-order mark, so spreadsheet programs open the Chinese correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.errors import UserError
+from bot.points import week_start
+from storage import Storage
+from storage.models import Branch, from_epoch
+from storage.reports import Activity, OccurrenceAttendance, QuizActivity
+
+TOP_COUNT = 5
+MAX_DAYS = 366
+EXPORT_DAYS = 90
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) in UTC, and the local dates it covers."""
+
+    start: datetime
+    end: datetime
+    first: date
+    last: date
+
+    @property
+    def days(self) -> int:
+        """How many local days it covers."""
+        return (self.last - self.first).days + 1
+
+
+def _dates(words: list[str], usage: str) -> tuple[date, date]:
+    if len(words) != 2 or not all(_DATE.match(w) for w in words):
+        raise UserError(usage)
+    try:
+        first, last = (date.fromisoformat(w) for w in words)
+    except ValueError:
+        raise UserError(usage) from None
+    if last < first or (last - first).days >= MAX_DAYS:
+        raise UserError("report.bad_range", days=MAX_DAYS)
+    return first, last
+
+
+def _local_days(branch: Branch, first: date, last: date) -> Period:
+    zone = ZoneInfo(branch.timezone)
+    start = datetime.combine(first, time(0), zone)
+    end = datetime.combine(last + timedelta(days=1), time(0), zone)
+    return Period(start, end, first, last)
+
+
+def report_period(branch: Branch, text: str, now: datetime) -> Period:
+    """``week`` (the default: this week so far), ``month`` (so far) or ``<from> <to>``.
+
+    Raises:
+        UserError: anything else, or a range backwards or longer than a year.
+    """
+    words = text.split()
+    local = now.astimezone(ZoneInfo(branch.timezone))
+    if words in ([], ["week"]):
+        start = week_start(branch, now)
+        return Period(start, now, start.astimezone(local.tzinfo).date(), local.date())
+    if words == ["month"]:
+        period = _local_days(branch, local.date().replace(day=1), local.date())
+        return Period(period.start, now, period.first, period.last)
+    return _local_days(branch, *_dates(words, "report.usage"))
+
+
+def export_period(branch: Branch, text: str, now: datetime) -> Period:
+    """``<from> <to>``, or by default the last 90 days (today included)."""
+    if not text.split():
+        today = now.astimezone(ZoneInfo(branch.timezone)).date()
+        return _local_days(branch, today - timedelta(days=EXPORT_DAYS - 1), today)
+    return _local_days(branch, *_dates(text.split(), "export.usage"))
+
+
+@dataclass(frozen=True)
+class Report:
+    """A branch's participation over a period, with who missed what."""
+
+    period: Period
+    activity: Activity
+    occurrences: list[OccurrenceAttendance]
+    quizzes: QuizActivity
+    top: list[tuple[str, int]]
+    absentees: list[tuple[int, str]]
+    not_taken: list[tuple[int, str, str]]
+
+    @property
+    def checkin_rate(self) -> float | None:
+        """Check-ins per roster member and day; None with an empty roster."""
+        roster = self.activity.roster
+        return self.activity.checkins / (roster * self.period.days) if roster else None
+
+
+EXPORT_FILES = ("members.csv", "checkins.csv", "attendance.csv", "quiz_results.csv")
+_HEADERS = {
+    "members.csv": ("user_id", "name", "username", "role", "on_roster", "last_seen"),
+    "checkins.csv": ("date", "user_id", "name", "checked_at"),
+    "attendance.csv": (
+        "occurrence_id",
+        "starts_at",
+        "type",
+        "title",
+        "user_id",
+        "name",
+        "status",
+        "leave_reason",
+    ),
+    "quiz_results.csv": (
+        "module_id",
+        "module",
+        "user_id",
+        "name",
+        "score",
+        "total",
+        "finished_at",
+    ),
+}
+
+
+def _csv(header: Sequence[str], rows: list[tuple[Any, ...]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+class ReportService:
+    """Reports and CSV exports of a branch."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def report(self, branch: Branch, period: Period) -> Report:
+        """The branch's report over a period (a fixed number of aggregate queries)."""
+        reports = self._storage.reports
+        start, end = period.start, period.end
+        return Report(
+            period=period,
+            activity=await reports.activity(branch.id, start, end),
+            occurrences=await reports.occurrences(branch.id, start, end),
+            quizzes=await reports.quizzes(branch.id, start, end),
+            top=await self._storage.points.top(branch.id, start, TOP_COUNT, end),
+            absentees=await reports.absentees(branch.id, start, end),
+            not_taken=await reports.not_taken(branch.id),
+        )
+
+    async def export(self, branch: Branch, period: Period) -> dict[str, bytes]:
+        """The four CSV files, by name; instants in the branch's local time."""
+        reports, zone = self._storage.reports, ZoneInfo(branch.timezone)
+
+        def local(epoch: int | None) -> str:
+            instant = from_epoch(epoch)
+            return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M") if instant else ""
+
+        start, end = period.start, period.end
+        members = [(*r[:4], int(r[4]), local(r[5])) for r in await reports.members_rows(branch.id)]
+        checkins = [
+            (*r[:3], local(r[3])) for r in await reports.checkin_rows(branch.id, start, end)
+        ]
+        attendance = [
+            (r[0], local(r[1]), *r[2:])
+            for r in await reports.attendance_rows(branch.id, start, end)
+        ]
+        quizzes = [(*r[:6], local(r[6])) for r in await reports.quiz_rows(branch.id, start, end)]
+        rows = dict(zip(EXPORT_FILES, (members, checkins, attendance, quizzes), strict=True))
+        return {name: _csv(_HEADERS[name], rows[name]) for name in EXPORT_FILES}

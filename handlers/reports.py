@@ -1,0 +1,131 @@
+"""``/report`` and ``/export``: a branch's participation over a period, sent privately."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden
+from telegram.ext import BaseHandler
+
+from bot import commands
+from bot.context import BotContext
+from bot.deeplinks import branch_payload
+from bot.errors import UserError
+from bot.reports import Report, export_period, report_period
+from bot.text import grouped_names, split_message
+from handlers.common import arguments, command, here, reply
+from handlers.private import send_private
+from storage.models import Branch
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def report_text(context: BotContext, branch: Branch, r: Report) -> str:
+    """The report, line by line, in the reader's language."""
+    t, zone = context.text, ZoneInfo(branch.timezone)
+    a, q = r.activity, r.quizzes
+    lines = [
+        t("report.title", branch=branch.title, first=r.period.first, last=r.period.last),
+        t("report.checkins", checkins=a.checkins, rate=_percent(r.checkin_rate)),
+        t("report.participants", participants=a.participants, roster=a.roster, silent=a.silent),
+    ]
+    lines.append(t("summary.meetings") if r.occurrences else t("report.no_meetings"))
+    for o in r.occurrences:
+        name = t(f"type.{o.type}") + (f" · {o.title}" if o.title else "")
+        rate = (o.present + o.late) / o.expected if o.expected else None
+        lines.append(
+            t(
+                "summary.meeting",
+                meeting=f"#{o.id} {o.starts_at.astimezone(zone):%Y-%m-%d %H:%M} {name}",
+                present=o.present,
+                late=o.late,
+                excused=o.excused,
+                absent=o.absent,
+                rate=_percent(rate),
+            )
+        )
+    lines.append(
+        t(
+            "summary.quizzes",
+            finished=q.finished,
+            takers=q.takers,
+            average=_percent(q.average),
+            answers=q.poll_answers,
+            correct=q.poll_correct,
+        )
+    )
+    lines.append(t("report.top"))
+    lines += [
+        t("top.line", rank=rank, name=name, points=points)
+        for rank, (name, points) in enumerate(r.top, start=1)
+    ] or [t("top.empty")]
+    lines.append(t("summary.absent"))
+    lines += grouped_names([(f"#{o}", name) for o, name in r.absentees]) or [
+        t("report.absent_none")
+    ]
+    lines.append(t("summary.not_taken"))
+    lines += grouped_names([(f"#{m} {title}", name) for m, title, name in r.not_taken]) or [
+        t("summary.not_taken_none")
+    ]
+    return "\n".join(lines)
+
+
+async def _branch_for_secretary(update: Update, context: BotContext) -> Branch:
+    """The group's branch, or in private the chosen branch if the user is its secretary."""
+    place = here(context)
+    branch = place.branch
+    if branch is None or not branch.active:
+        raise UserError("me.no_branch" if place.private else "branch.not_registered")
+    if place.private and not await context.services.auth.is_secretary_of(
+        branch, update.effective_user.id
+    ):
+        raise UserError("access.secretary", command="report")
+    return branch
+
+
+async def report(update: Update, context: BotContext) -> None:
+    """Sends the branch's report privately (split at line boundaries)."""
+    branch = await _branch_for_secretary(update, context)
+    period = report_period(branch, arguments(context), context.clock())
+    result = await context.services.reports.report(branch, period)
+    message = update.effective_message
+    user_id = update.effective_user.id
+    for part, chunk in enumerate(split_message(report_text(context, branch, result))):
+        await send_private(
+            context,
+            user_id=user_id,
+            branch=branch,
+            key="report.part",
+            dedupe_key=f"report:{message.chat_id}:{message.message_id}:{part}",
+            text=chunk,
+        )
+    if not here(context).private:
+        await reply(update, context, "report.sent_privately")
+
+
+async def export(update: Update, context: BotContext) -> None:
+    """Sends the four CSV files privately as documents."""
+    branch = await _branch_for_secretary(update, context)
+    period = export_period(branch, arguments(context), context.clock())
+    files = await context.services.reports.export(branch, period)
+    user_id = update.effective_user.id
+    try:
+        for name, content in files.items():
+            await context.bot.send_document(user_id, content, filename=name)
+    except Forbidden:
+        link = f"https://t.me/{context.bot.username}?start={branch_payload(branch.id)}"
+        button = InlineKeyboardButton(context.text("private.open"), url=link)
+        await update.effective_message.reply_text(
+            context.text("export.start_first"), reply_markup=InlineKeyboardMarkup([[button]])
+        )
+        return
+    if not here(context).private:
+        await reply(update, context, "export.sent_privately", first=period.first, last=period.last)
+
+
+def handlers() -> list[BaseHandler]:
+    """Handlers of this module."""
+    return [command(commands.REPORT, report), command(commands.EXPORT, export)]
