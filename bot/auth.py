@@ -73,9 +73,12 @@ class Authorizer:
         if self.is_operator(actor.user_id):
             return Access.OPERATOR
         if actor.private:
-            # In private a secretary acts for one of their branches (chosen with buttons).
-            mine = await self.secretary_branches(actor.user_id)
-            return Access.SECRETARY if mine else Access.MEMBER
+            # In private a secretary acts for one of their branches (each command checks
+            # which), and an organisation's admin reads its roll-up.
+            if await self.secretary_branches(actor.user_id):
+                return Access.SECRETARY
+            administered = await self._storage.organisations.administered_by(actor.user_id)
+            return Access.SECRETARY if administered else Access.MEMBER
         if branch is not None:
             member = await self._storage.memberships.get(branch.id, actor.user_id)
             if member is not None and member.role == "secretary":

@@ -61,6 +61,8 @@ PUBLISH = CommandSpec("publish", Where.GROUP, Access.SECRETARY, needs_branch=Tru
 GROUP_QUIZ = CommandSpec("quiz", Where.GROUP, Access.SECRETARY, needs_branch=True)
 REPORT = CommandSpec("report", Where.BOTH, Access.SECRETARY, needs_branch=True)
 EXPORT = CommandSpec("export", Where.BOTH, Access.SECRETARY, needs_branch=True)
+BACKUP = CommandSpec("backup", Where.PRIVATE, Access.OPERATOR)
+BRANCHES = CommandSpec("branches", Where.PRIVATE, Access.OPERATOR)
 TOP = CommandSpec("top", Where.GROUP, Access.MEMBER, needs_branch=True)
 CHECKIN = CommandSpec("checkin", Where.GROUP, Access.MEMBER, needs_branch=True)
 ME = CommandSpec("me", Where.BOTH, Access.MEMBER)
@@ -97,6 +99,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     REPORT,
     EXPORT,
     ORG_ADD,
+    BRANCHES,
+    BACKUP,
 )
 
 

@@ -10,16 +10,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
+from bot.meetings import MeetingService
 from bot.points import week_start
 from storage import Storage
-from storage.models import Branch, from_epoch
+from storage.branches import BranchActivity
+from storage.models import Branch, Organisation, from_epoch
 from storage.reports import Activity, OccurrenceAttendance, QuizActivity
 
 TOP_COUNT = 5
@@ -180,3 +182,63 @@ class ReportService:
         quizzes = [(*r[:6], local(r[6])) for r in await reports.quiz_rows(branch.id, start, end)]
         rows = dict(zip(EXPORT_FILES, (members, checkins, attendance, quizzes), strict=True))
         return {name: _csv(_HEADERS[name], rows[name]) for name in EXPORT_FILES}
+
+
+ORG_DAYS = 30
+# A branch with no activity for this long is marked silent in the organisation report.
+SILENT_AFTER = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class BranchStanding:
+    """One branch's line in the organisation report."""
+
+    activity: BranchActivity
+    checkin_rate: float | None
+    attendance: float | None
+    overdue: list[str]  # meeting types overdue
+    silent: bool
+
+
+class OrganisationReports:
+    """The roll-up an organisation's admin (or an operator) sees."""
+
+    def __init__(
+        self, storage: Storage, meetings: MeetingService, cadence: Mapping[str, str]
+    ) -> None:
+        self._storage = storage
+        self._meetings = meetings
+        self._cadence = cadence
+
+    async def visible_to(self, user_id: int, *, operator: bool) -> list[Organisation]:
+        """Every organisation for an operator, else those the user administers."""
+        organisations = self._storage.organisations
+        return await (organisations.all() if operator else organisations.administered_by(user_id))
+
+    async def standings(self, organisation: Organisation, now: datetime) -> list[BranchStanding]:
+        """Each branch of the organisation over the last 30 days (a few queries per branch)."""
+        reports, start = self._storage.reports, now - timedelta(days=ORG_DAYS)
+        result = []
+        for overview in await self._storage.branches.overview([organisation.id]):
+            branch = await self._storage.branches.get(overview.id)
+            if branch is None:
+                continue
+            activity = await reports.activity(branch.id, start, now)
+            occurrences = await reports.occurrences(branch.id, start, now)
+            expected = sum(o.expected for o in occurrences)
+            attended = sum(o.present + o.late for o in occurrences)
+            states = await self._meetings.compliance(branch, self._cadence, now)
+            result.append(
+                BranchStanding(
+                    activity=overview,
+                    checkin_rate=(
+                        activity.checkins / (activity.roster * ORG_DAYS)
+                        if activity.roster
+                        else None
+                    ),
+                    attendance=attended / expected if expected else None,
+                    overdue=[s.type for s in states if s.state == "overdue"],
+                    silent=now - overview.last_activity > SILENT_AFTER,
+                )
+            )
+        return result

@@ -19,7 +19,7 @@ from bot.members import MemberService
 from bot.organisations import OrganisationService
 from bot.points import PointsLedger
 from bot.quiz import QuizService
-from bot.reports import ReportService
+from bot.reports import OrganisationReports, ReportService
 from bot.study import StudyService
 from bot.summary import SummaryService
 from storage import Storage
@@ -46,6 +46,7 @@ class Services:
     points: PointsLedger
     summaries: SummaryService
     reports: ReportService
+    organisation_reports: OrganisationReports
 
 
 def build_services(
@@ -78,4 +79,5 @@ def build_services(
         points=points,
         summaries=SummaryService(storage, meetings, config.cadence),
         reports=ReportService(storage),
+        organisation_reports=OrganisationReports(storage, meetings, config.cadence),
     )

@@ -15,6 +15,7 @@ from handlers import (
     meetings,
     members,
     observe,
+    operators,
     organisations,
     quiz,
     reports,
@@ -52,6 +53,7 @@ def handler_groups() -> dict[int, list[BaseHandler]]:
             *group_quiz.handlers(),
             *reports.handlers(),
             *organisations.handlers(),
+            *operators.handlers(),
             *buttons.handlers(),
         ],
     }

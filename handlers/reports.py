@@ -12,7 +12,7 @@ from bot import commands
 from bot.context import BotContext
 from bot.deeplinks import branch_payload
 from bot.errors import UserError
-from bot.reports import Report, export_period, report_period
+from bot.reports import ORG_DAYS, Report, export_period, report_period
 from bot.text import grouped_names, split_message
 from handlers.common import arguments, command, here, reply
 from handlers.private import send_private
@@ -86,8 +86,42 @@ async def _branch_for_secretary(update: Update, context: BotContext) -> Branch:
     return branch
 
 
+async def organisation_report(update: Update, context: BotContext) -> None:
+    """``/report org``: each branch of the user's organisations (all, for operators)."""
+    if not here(context).private:
+        raise UserError("where.private_only")
+    services, now, user_id = context.services, context.clock(), update.effective_user.id
+    organisations = await services.organisation_reports.visible_to(
+        user_id, operator=services.auth.is_operator(user_id)
+    )
+    if not organisations:
+        raise UserError("org_report.none")
+    lines = []
+    for organisation in organisations:
+        lines.append(context.text("org_report.title", name=organisation.name, days=ORG_DAYS))
+        for s in await services.organisation_reports.standings(organisation, now):
+            overdue = "、".join(context.text(f"type.{kind}") for kind in s.overdue)
+            lines.append(
+                context.text(
+                    "org_report.line",
+                    id=s.activity.id,
+                    title=s.activity.title,
+                    checkins=_percent(s.checkin_rate),
+                    attendance=_percent(s.attendance),
+                    overdue=overdue or context.text("org_report.none_overdue"),
+                    last=f"{s.activity.last_activity:%Y-%m-%d}",
+                )
+                + (context.text("org_report.silent") if s.silent else "")
+            )
+    for chunk in split_message("\n".join(lines)):
+        await update.effective_message.reply_text(chunk)
+
+
 async def report(update: Update, context: BotContext) -> None:
     """Sends the branch's report privately (split at line boundaries)."""
+    if arguments(context) == "org":
+        await organisation_report(update, context)
+        return
     branch = await _branch_for_secretary(update, context)
     period = report_period(branch, arguments(context), context.clock())
     result = await context.services.reports.report(branch, period)

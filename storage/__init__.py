@@ -6,7 +6,10 @@ connection, so another backend can be added beside the SQLite one.
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import logging
+import shutil
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,9 +58,24 @@ class Storage:
         """Group several repository calls into one atomic, serialized unit."""
         return self.db.transaction()
 
+    async def backup(self, folder: Path, stamp: str) -> Path:
+        """Write a consistent, gzip-compressed copy of the database into ``folder``."""
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        raw = folder / f"branchbot-{stamp}.sqlite3"
+        await self.db.backup(raw)
+        packed = raw.with_name(raw.name + ".gz")
+        await asyncio.to_thread(_gzip, raw, packed)
+        return packed
+
     async def close(self) -> None:
         """Close the database."""
         await self.db.close()
+
+
+def _gzip(source: Path, target: Path) -> None:
+    with source.open("rb") as raw, gzip.open(target, "wb") as packed:
+        shutil.copyfileobj(raw, packed)
+    source.unlink()
 
 
 async def open_storage(path: Path | str) -> Storage:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, Row
@@ -126,12 +128,39 @@ class BranchRepo:
         )
         return bool(moved)
 
+    async def overview(self, organisation_ids: list[int] | None = None) -> list[BranchActivity]:
+        """Every branch (or those of some organisations) with its last activity."""
+        rows = await self._db.fetch_all(
+            "SELECT id, title, organisation_id, active, last_activity_at FROM branches"
+            " WHERE ? IS NULL OR organisation_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY organisation_id, id",
+            (
+                None if organisation_ids is None else 1,
+                json.dumps(organisation_ids or []),
+            ),
+        )
+        return [
+            BranchActivity(r[0], r[1], r[2], bool(r[3]), from_epoch(r[4]))  # type: ignore[arg-type]
+            for r in rows
+        ]
+
     async def touch(self, branch_id: int, now: datetime) -> None:
         """Record activity in the branch."""
         await self._db.execute(
             "UPDATE branches SET last_activity_at = max(last_activity_at, ?) WHERE id = ?",
             (to_epoch(now), branch_id),
         )
+
+
+@dataclass(frozen=True)
+class BranchActivity:
+    """A branch as operators list it."""
+
+    id: int
+    title: str
+    organisation_id: int | None
+    active: bool
+    last_activity: datetime
 
 
 class OrganisationRepo:
@@ -176,6 +205,22 @@ class OrganisationRepo:
             (created_key,),
         )
         return Organisation(**dict(row))  # type: ignore[arg-type]
+
+    async def administered_by(self, user_id: int) -> list[Organisation]:
+        """The organisations a user is the admin of."""
+        rows = await self._db.fetch_all(
+            "SELECT id, name, code, admin_user_id FROM organisations"
+            " WHERE admin_user_id = ? ORDER BY id",
+            (user_id,),
+        )
+        return [Organisation(r[0], r[1], r[2], r[3]) for r in rows]
+
+    async def all(self) -> list[Organisation]:
+        """Every organisation."""
+        rows = await self._db.fetch_all(
+            "SELECT id, name, code, admin_user_id FROM organisations ORDER BY id"
+        )
+        return [Organisation(r[0], r[1], r[2], r[3]) for r in rows]
 
     async def by_code(self, code: str) -> Organisation | None:
         """Return the organisation with this registration code."""

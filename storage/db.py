@@ -159,6 +159,19 @@ class Database:
         async with self._access():
             return list(await self._conn.execute_fetchall(sql, params))
 
+    async def backup(self, target: Path) -> None:
+        """Copy the live database to ``target`` with SQLite's online backup.
+
+        The copy is consistent: it runs on the connection's own thread, between statements,
+        and waits for any open transaction.
+        """
+        copy = sqlite3.connect(target, check_same_thread=False)
+        try:
+            async with self._access():
+                await self._conn.backup(copy)
+        finally:
+            copy.close()
+
     async def pragma(self, name: str) -> Any:
         """Return a pragma's current value (``name`` is a constant, never user input)."""
         row = await self.fetch_one(f"PRAGMA {name}")

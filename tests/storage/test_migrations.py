@@ -62,6 +62,9 @@ FIXTURES = {
     9: [
         "INSERT INTO import_drafts VALUES (1, 100002, '100002:5', 'a.gift', x'00', 0)",
     ],
+    10: [
+        "INSERT INTO summaries VALUES (1, 1962000000, 'sent', 1, 0, 55, NULL, 0)",
+    ],
 }
 TABLES = (
     "organisations",
@@ -86,6 +89,7 @@ TABLES = (
     "quiz_polls",
     "poll_answers",
     "import_drafts",
+    "summaries",
 )
 
 

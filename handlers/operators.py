@@ -1,0 +1,47 @@
+"""``/backup`` and ``/branches``: what operators need to keep the bot and see its branches."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler
+
+from bot import commands
+from bot.context import BotContext
+from handlers.common import command, reply
+
+# Telegram's upload limit for bots; a larger backup stays on disk and the reply names it.
+UPLOAD_LIMIT = 50 * 1000 * 1000
+
+
+async def backup(update: Update, context: BotContext) -> None:
+    """A consistent, gzip-compressed copy of the live database."""
+    stamp = context.clock().strftime("%Y%m%d-%H%M%S")
+    path = await context.services.storage.backup(context.config.storage.backup_dir, stamp)
+    size = path.stat().st_size
+    if size > UPLOAD_LIMIT:
+        await reply(update, context, "backup.kept", path=str(path), size=size // 1_000_000)
+        return
+    with path.open("rb") as file:
+        await update.effective_message.reply_document(file, filename=path.name)
+    path.unlink()
+
+
+async def branches(update: Update, context: BotContext) -> None:
+    """Every branch with its state and last activity."""
+    listing = await context.services.storage.branches.overview()
+    lines = [
+        context.text(
+            "branches.line",
+            id=b.id,
+            title=b.title,
+            state=context.text("branches.active" if b.active else "branches.inactive"),
+            last=f"{b.last_activity:%Y-%m-%d %H:%M} UTC",
+        )
+        for b in listing
+    ]
+    await reply(update, context, "branches.list", lines="\n".join(lines) or "—")
+
+
+def handlers() -> list[BaseHandler]:
+    """Handlers of this module."""
+    return [command(commands.BACKUP, backup), command(commands.BRANCHES, branches)]
