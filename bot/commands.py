@@ -63,6 +63,7 @@ REPORT = CommandSpec("report", Where.BOTH, Access.SECRETARY, needs_branch=True)
 EXPORT = CommandSpec("export", Where.BOTH, Access.SECRETARY, needs_branch=True)
 BACKUP = CommandSpec("backup", Where.PRIVATE, Access.OPERATOR)
 BRANCHES = CommandSpec("branches", Where.PRIVATE, Access.OPERATOR)
+FORGET = CommandSpec("forget", Where.PRIVATE, Access.MEMBER)
 TOP = CommandSpec("top", Where.GROUP, Access.MEMBER, needs_branch=True)
 CHECKIN = CommandSpec("checkin", Where.GROUP, Access.MEMBER, needs_branch=True)
 ME = CommandSpec("me", Where.BOTH, Access.MEMBER)
@@ -84,6 +85,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     LEAVE,
     STUDY,
     TOP,
+    FORGET,
     SETUP,
     SETTINGS,
     ROLE,

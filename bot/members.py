@@ -50,6 +50,14 @@ class MemberService:
             now=now,
         )
 
+    async def forget(self, user_id: int) -> bool:
+        """Delete a member's personal data; their counts stay, nameless. False if unknown."""
+        async with self._storage.transaction():
+            forgotten = await self._storage.users.forget(user_id)
+        if forgotten:
+            logger.info("a user's personal data was deleted on request")
+        return forgotten
+
     async def joined(self, person: Person, branch: Branch, now: datetime) -> None:
         """A person joined the group while the bot watched: they are on the roster."""
         async with self._storage.transaction():

@@ -69,6 +69,54 @@ class UserRepo:
         )
         return _user(row) if row else None
 
+    async def forget(self, user_id: int) -> bool:
+        """Move a user's rows to a new nameless stand-in and delete the user; False if unknown.
+
+        Counts (check-ins, attendance, points, quiz scores) keep the stand-in's rows; what
+        names or describes the person (names, username, leave reasons, roles, the roster
+        place, messages kept for them, keys that embed their id) is gone.
+        """
+        if await self.get(user_id) is None:
+            return False
+        row = await self._db.fetch_one("SELECT min(0, min(id)) - 1 FROM users")
+        stand_in = int(row[0])  # type: ignore[index]
+        await self._db.execute(
+            "INSERT INTO users (id, first_name, seen_at, forgotten) VALUES (?, '', 0, 1)",
+            (stand_in,),
+        )
+        moves = {
+            "attendance": "user_id = :new",
+            "daily_checkins": "user_id = :new",
+            "meeting_checkins": "user_id = :new",
+            "quiz_attempts": "user_id = :new",
+            "poll_answers": "user_id = :new",
+            "rsvps": "user_id = :new",
+            "leaves": "user_id = :new, reason = ''",
+            "points": "user_id = :new, source_key = 'forgotten:' || id",
+            "memberships": "user_id = :new, role = 'member', on_roster = 0",
+        }
+        for table, change in moves.items():
+            await self._db.execute(
+                f"UPDATE {table} SET {change} WHERE user_id = :old",  # noqa: S608 - fixed names
+                {"new": stand_in, "old": user_id},
+            )
+        for table, column in (
+            ("meetings", "created_by"),
+            ("modules", "imported_by"),
+            ("leaves", "decided_by"),
+        ):
+            await self._db.execute(
+                f"UPDATE {table} SET {column} = ? WHERE {column} = ?",  # noqa: S608
+                (stand_in, user_id),
+            )
+        for table in ("pending_messages", "import_drafts"):
+            await self._db.execute(
+                f"DELETE FROM {table} WHERE user_id = ?",  # noqa: S608 - fixed names
+                (user_id,),
+            )
+        await self._db.execute("DELETE FROM users WHERE id = ?", (user_id,))
+        return True
+
     async def mark_started(self, user_id: int, now: datetime) -> None:
         """Record that the user opened a private chat with the bot."""
         await self._db.execute(

@@ -48,7 +48,7 @@ class PointsRepo:
         """The members with most points in [since, until) (or ever), with their names."""
         rows = await self._db.fetch_all(
             "SELECT u.first_name || coalesce(' ' || u.last_name, ''), sum(p.points) AS total"
-            " FROM points p JOIN users u ON u.id = p.user_id"
+            " FROM points p JOIN users u ON u.id = p.user_id AND u.forgotten = 0"
             " WHERE p.branch_id = ? AND p.awarded_at >= ? AND p.awarded_at < ?"
             " GROUP BY p.user_id ORDER BY total DESC, min(p.awarded_at), p.user_id LIMIT ?",
             (

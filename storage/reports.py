@@ -166,7 +166,7 @@ class ReportRepo:
             f"SELECT o.id, {_NAME} FROM occurrences o"  # noqa: S608
             " JOIN meetings m ON m.id = o.meeting_id"
             " JOIN attendance a ON a.occurrence_id = o.id AND a.status = 'absent'"
-            " JOIN users u ON u.id = a.user_id"
+            " JOIN users u ON u.id = a.user_id AND u.forgotten = 0"
             " WHERE m.branch_id = :b AND o.starts_at >= :s AND o.starts_at < :e"
             " AND o.cancelled = 0 ORDER BY o.starts_at, o.id, u.first_name, u.id",
             self._range(branch_id, start, end),
@@ -179,7 +179,7 @@ class ReportRepo:
             f"SELECT p.module_id, md.title, {_NAME} FROM publications p"  # noqa: S608
             " JOIN modules md ON md.id = p.module_id"
             " JOIN memberships ms ON ms.branch_id = p.branch_id AND ms.on_roster = 1"
-            " JOIN users u ON u.id = ms.user_id"
+            " JOIN users u ON u.id = ms.user_id AND u.forgotten = 0"
             " WHERE p.branch_id = ? AND NOT EXISTS (SELECT 1 FROM quiz_attempts qa"
             "  WHERE qa.module_id = p.module_id AND qa.user_id = ms.user_id"
             "  AND qa.finished_at IS NOT NULL)"
@@ -193,7 +193,7 @@ class ReportRepo:
         rows = await self._db.fetch_all(
             f"SELECT u.id, {_NAME}, coalesce(u.username, ''), ms.role, ms.on_roster,"  # noqa: S608
             " ms.seen_at FROM memberships ms JOIN users u ON u.id = ms.user_id"
-            " WHERE ms.branch_id = ? ORDER BY u.first_name, u.id",
+            " WHERE ms.branch_id = ? AND u.forgotten = 0 ORDER BY u.first_name, u.id",
             (branch_id,),
         )
         return [tuple(r) for r in rows]
@@ -204,7 +204,7 @@ class ReportRepo:
         """Daily check-ins in a range: local date, member id, name, instant."""
         rows = await self._db.fetch_all(
             f"SELECT d.local_date, u.id, {_NAME}, d.checked_at FROM daily_checkins d"  # noqa: S608
-            " JOIN users u ON u.id = d.user_id"
+            " JOIN users u ON u.id = d.user_id AND u.forgotten = 0"
             " WHERE d.branch_id = :b AND d.checked_at >= :s AND d.checked_at < :e"
             " ORDER BY d.checked_at, u.id",
             self._range(branch_id, start, end),
@@ -218,7 +218,8 @@ class ReportRepo:
         rows = await self._db.fetch_all(
             f"SELECT o.id, o.starts_at, m.type, m.title, u.id, {_NAME}, a.status,"  # noqa: S608
             " coalesce(l.reason, '') FROM occurrences o JOIN meetings m ON m.id = o.meeting_id"
-            " JOIN attendance a ON a.occurrence_id = o.id JOIN users u ON u.id = a.user_id"
+            " JOIN attendance a ON a.occurrence_id = o.id"
+            " JOIN users u ON u.id = a.user_id AND u.forgotten = 0"
             " LEFT JOIN leaves l ON l.occurrence_id = o.id AND l.user_id = a.user_id"
             " WHERE m.branch_id = :b AND o.starts_at >= :s AND o.starts_at < :e"
             " ORDER BY o.starts_at, o.id, u.first_name, u.id",
@@ -233,7 +234,7 @@ class ReportRepo:
         rows = await self._db.fetch_all(
             f"SELECT md.id, md.title, u.id, {_NAME}, a.score, a.total, a.finished_at"  # noqa: S608
             " FROM quiz_attempts a JOIN modules md ON md.id = a.module_id"
-            " JOIN users u ON u.id = a.user_id"
+            " JOIN users u ON u.id = a.user_id AND u.forgotten = 0"
             " WHERE a.branch_id = :b AND a.finished_at >= :s AND a.finished_at < :e"
             " ORDER BY a.finished_at, a.id",
             self._range(branch_id, start, end),

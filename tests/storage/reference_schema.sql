@@ -265,7 +265,7 @@ CREATE TABLE users (
     started_at INTEGER,  -- last /start in private: the bot may write to them
     private_branch_id INTEGER REFERENCES branches(id) ON DELETE SET NULL,
     seen_at INTEGER NOT NULL
-);
+, forgotten INTEGER NOT NULL DEFAULT 0);
 
 CREATE INDEX branches_organisation ON branches(organisation_id);
 
