@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.errors import UserError
 from storage import Storage
@@ -26,19 +26,36 @@ class Person:
     language_code: str | None = None
 
 
+# A sighting unchanged since the last write this recently is not written again: it would only
+# move "last seen" by minutes, and it costs a commit on every update.
+SEEN_REFRESH = timedelta(minutes=10)
+SEEN_REMEMBERED = 50_000
+
+
 class MemberService:
     """Membership facts of branches."""
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
+        self._written: dict[tuple[Person, int | None], datetime] = {}
 
     async def seen(self, person: Person, branch: Branch | None, now: datetime) -> None:
         """Record that a person interacted, in a branch's group or privately (branch None)."""
+        key = (person, branch.id if branch else None)
+        written = self._written.get(key)
+        if written is not None and timedelta(0) <= now - written < SEEN_REFRESH:
+            return
         async with self._storage.transaction():
             await self._save(person, now)
             if branch is not None:
                 await self._storage.memberships.touch(branch.id, person.id, now)
                 await self._storage.branches.touch(branch.id, now)
+        if len(self._written) >= SEEN_REMEMBERED:
+            self._written.clear()
+        self._written[key] = now
+
+    def _unremember(self, user_id: int) -> None:
+        self._written = {k: v for k, v in self._written.items() if k[0].id != user_id}
 
     async def _save(self, person: Person, now: datetime) -> None:
         await self._storage.users.save(
@@ -52,6 +69,7 @@ class MemberService:
 
     async def forget(self, user_id: int) -> bool:
         """Delete a member's personal data; their counts stay, nameless. False if unknown."""
+        self._unremember(user_id)
         async with self._storage.transaction():
             forgotten = await self._storage.users.forget(user_id)
         if forgotten:
@@ -66,6 +84,7 @@ class MemberService:
 
     async def left(self, user_id: int, branch: Branch) -> None:
         """A person left the group: off the roster, and out of any granted role."""
+        self._unremember(user_id)
         await self._storage.memberships.leave(branch.id, user_id)
 
     async def join_roster(self, person: Person, branch: Branch, now: datetime) -> bool:

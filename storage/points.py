@@ -26,21 +26,29 @@ class PointsRepo:
         daily_cap: int,
         now: datetime,
     ) -> int:
-        """Credit an act once, within what the day's cap leaves; return the points credited."""
+        """Credit an act once, within what the day's cap leaves; return the points credited.
+
+        One statement: the day's total, the cap and the insert are read and written together.
+        """
         row = await self._db.fetch_one(
-            "SELECT coalesce(sum(points), 0) FROM points"
-            " WHERE branch_id = ? AND user_id = ? AND local_date = ?",
-            (branch_id, user_id, local_date),
-        )
-        credited = max(0, min(points, daily_cap - int(row[0]) if row else points))
-        if credited == 0:
-            return 0
-        inserted = await self._db.execute(
             "INSERT INTO points (branch_id, user_id, reason, source_key, points, local_date,"
-            " awarded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_key) DO NOTHING",
-            (branch_id, user_id, reason, source_key, credited, local_date, to_epoch(now)),
+            " awarded_at)"
+            " SELECT :b, :u, :reason, :key, credited, :day, :at FROM (SELECT"
+            "  min(:points, :cap - coalesce(sum(points), 0)) AS credited FROM points"
+            "  WHERE branch_id = :b AND user_id = :u AND local_date = :day)"
+            " WHERE credited > 0 ON CONFLICT (source_key) DO NOTHING RETURNING points",
+            {
+                "b": branch_id,
+                "u": user_id,
+                "reason": reason,
+                "key": source_key,
+                "day": local_date,
+                "at": to_epoch(now),
+                "points": points,
+                "cap": daily_cap,
+            },
         )
-        return credited if inserted else 0
+        return int(row[0]) if row else 0
 
     async def top(
         self, branch_id: int, since: datetime | None, limit: int, until: datetime | None = None

@@ -11,7 +11,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +108,7 @@ class FakeTelegram:
         self.token = token
         self.methods = _load_methods(API_METHODS)
         self.calls: list[Call] = []
+        self.counts: Counter[str] = Counter()  # calls per method, for waits over many calls
         self.problems: list[str] = []
         self.admins: dict[int, list[int]] = {}
         self.bot_status: dict[int, str] = {}
@@ -231,6 +232,7 @@ class FakeTelegram:
                     await hold.release.wait()
         async with self._changed:
             self.calls.append(call)
+            self.counts[method] += 1
             self._changed.notify_all()
         for failure in list(self._failures):
             if failure.method == method and failure.match(params):
