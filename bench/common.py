@@ -19,7 +19,7 @@ from bot.config import BotConfig, Config, StorageConfig, TelegramConfig
 from tests import factories
 from tests.fakes.telegram_api import FakeTelegram
 
-TOKEN = "123456789:AAHbenchmarkbenchmarkbenchmark0000000"
+TOKEN = "123456789:AAHbenchmarkbenchmarkbenchmark0000000"  # noqa: S105 - the fake API's
 OPERATOR = 900001
 
 

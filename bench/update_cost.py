@@ -38,6 +38,8 @@ ROUNDS = 3
 
 
 async def floor_app(api: FakeTelegram) -> Any:
+    """A bare python-telegram-bot application that only answers each press."""
+
     async def answer(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         await update.callback_query.answer()
 
@@ -48,6 +50,7 @@ async def floor_app(api: FakeTelegram) -> Any:
 
 
 async def main() -> None:
+    """Alternate the two applications, ``ROUNDS`` runs each, and print the medians."""
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     ours, floor = [], []
     async with FakeTelegram(TOKEN) as api:
