@@ -33,6 +33,9 @@ ALLOWED_UPDATES = [
 ]
 # RetryAfter is retried by the rate limiter this many times before it reaches the caller.
 RATE_LIMIT_RETRIES = 3
+# Sends overall, spaced evenly: a bucket of 30 a second would allow 30 at once and 30 more in
+# the same second, which Telegram answers with 429; just under its ceiling, one at a time.
+SENDS_PER_SECOND = 29
 # Updates of different chats are handled side by side: a send held back by one group's
 # 20-per-minute limit must not stall every other group. Writes are serialized by storage.
 CONCURRENT_UPDATES = 64
@@ -63,7 +66,13 @@ def build_application(
         .token(config.telegram.token)
         .base_url(api_url)
         .base_file_url(file_url)
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=1,
+                overall_time_period=1 / SENDS_PER_SECOND,
+                max_retries=RATE_LIMIT_RETRIES,
+            )
+        )
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)

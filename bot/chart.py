@@ -1,8 +1,8 @@
 """The weekly participation chart: a PNG bar chart drawn with Pillow in Noto Sans CJK SC.
 
 The font comes with the install (the ``noto-cjk-sans-otc`` package). Text the font cannot
-draw would come out as empty boxes, so every string is checked against the font's character
-map first and a ``MissingGlyphWarning`` names what is missing.
+draw would come out as the font's "missing" box, so every character is compared with that box
+first and a ``MissingGlyphWarning`` names what is missing.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
-from fontTools.ttLib import TTCollection
 from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 800, 450
@@ -24,6 +23,8 @@ GRID = (225, 225, 225)
 BACKGROUND = (255, 255, 255)
 FONT_FILE = "NotoSansCJK-Regular.ttc"
 SIMPLIFIED_CHINESE = 2  # the collection's face for Simplified Chinese
+GLYPH_CHECK_SIZE = 18
+NEVER_A_GLYPH = "\U0010fffd"  # a noncharacter: the font draws its "missing" box for it
 
 
 class MissingGlyphWarning(UserWarning):
@@ -36,23 +37,23 @@ def _font_path() -> str:
 
 
 @cache
-def _covered() -> frozenset[int]:
-    collection = TTCollection(_font_path(), lazy=True)
-    try:
-        return frozenset(collection.fonts[SIMPLIFIED_CHINESE].getBestCmap())
-    finally:
-        collection.close()
-
-
-@cache
 def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(_font_path(), size, index=SIMPLIFIED_CHINESE)
 
 
+def _drawn(character: str) -> tuple[tuple[int, int], bytes]:
+    mask = _font(GLYPH_CHECK_SIZE).getmask(character)
+    return mask.size, Image.Image()._new(mask).tobytes()  # noqa: SLF001 - Pillow's own wrapper
+
+
+@cache
+def _has_glyph(character: str) -> bool:
+    return _drawn(character) != _drawn(NEVER_A_GLYPH)
+
+
 def missing_glyphs(text: str) -> str:
     """The characters of ``text`` the font cannot draw (whitespace aside)."""
-    covered = _covered()
-    return "".join(sorted({c for c in text if not c.isspace() and ord(c) not in covered}))
+    return "".join(sorted({c for c in text if not c.isspace() and not _has_glyph(c)}))
 
 
 def _checked(text: str) -> str:

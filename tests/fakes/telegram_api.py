@@ -116,6 +116,13 @@ class FakeTelegram:
         self.downloads: list[str] = []
         self._failures: deque[Failure] = deque()
         self._holds: list[Hold] = []
+        # Telegram's send limits (30 a second overall, 20 a minute per group), answered with
+        # 429 when exceeded; off unless a benchmark turns them on.
+        self.enforce_rates = False
+        self.rate_limited = 0
+        self.keep_uploads = True
+        self._sent_at: deque[float] = deque()
+        self._group_sent_at: dict[int, deque[float]] = {}
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -234,6 +241,17 @@ class FakeTelegram:
             self.calls.append(call)
             self.counts[method] += 1
             self._changed.notify_all()
+        limited = self._over_rate(method, params)
+        if limited is not None:
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {limited}",
+                    "parameters": {"retry_after": limited},
+                },
+                status=429,
+            )
         for failure in list(self._failures):
             if failure.method == method and failure.match(params):
                 self._failures.remove(failure)
@@ -248,6 +266,25 @@ class FakeTelegram:
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
             )
         return web.json_response({"ok": True, "result": result})
+
+    def _over_rate(self, method: str, params: dict[str, Any]) -> int | None:
+        """Seconds to wait if this send breaks Telegram's rates (when they are enforced)."""
+        if not self.enforce_rates or not method.startswith("send"):
+            return None
+        now = time.monotonic()
+        while self._sent_at and now - self._sent_at[0] >= 1:
+            self._sent_at.popleft()
+        chat_id = int(params.get("chat_id", 0))
+        group = self._group_sent_at.setdefault(chat_id, deque()) if chat_id < 0 else deque()
+        while group and now - group[0] >= 60:
+            group.popleft()
+        if len(self._sent_at) >= 30 or len(group) >= 20:
+            self.rate_limited += 1
+            return 1 if len(group) < 20 else int(60 - (now - group[0])) + 1
+        self._sent_at.append(now)
+        if chat_id < 0:
+            group.append(now)
+        return None
 
     def _check(
         self, method: str, raw: dict[str, str], uploads: dict[str, web.FileField]
@@ -268,7 +305,8 @@ class FakeTelegram:
             if attached not in spec:
                 self.problems.append(f"{method}: unknown file parameter {attached}")
                 continue
-            decoded[attached] = Upload(upload.filename, upload.file.read())
+            content = upload.file.read()
+            decoded[attached] = Upload(upload.filename, content if self.keep_uploads else b"")
         for name, value in raw.items():
             if name not in spec:
                 self.problems.append(f"{method}: unknown parameter {name}")
