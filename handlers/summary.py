@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 TICK = timedelta(minutes=1)
 SENDERS = 8
+DRAIN_LOCK = "summary_drain"  # bot_data key: one drain at a time
 
 
 class Outcome(Enum):
@@ -169,6 +170,7 @@ async def install_summaries(application: Application[Any, Any, Any, Any, Any, An
     catch_up = application.bot_data["config"].summary.catch_up
     await services.summaries.recover(clock(), catch_up)
     await services.summaries.owe(clock(), catch_up)
+    application.bot_data[DRAIN_LOCK] = asyncio.Lock()
     application.job_queue.run_once(drain, when=0, name="summaries:catch-up")
     application.job_queue.run_repeating(
         tick,
@@ -187,7 +189,7 @@ async def tick(context: BotContext) -> None:
 
 async def drain(context: BotContext) -> None:
     """Send every due summary with a few concurrent senders (one drain at a time)."""
-    lock: asyncio.Lock = context.bot_data.setdefault("summary_drain", asyncio.Lock())
+    lock: asyncio.Lock = context.bot_data[DRAIN_LOCK]
     if lock.locked():
         return  # the running drain picks up what this tick owed
     async with lock:

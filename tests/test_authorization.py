@@ -90,12 +90,18 @@ async def test_secretary_commands_are_refused_and_change_nothing(branches, line,
     assert sorted(job.name for job in harness.app.job_queue.jobs()) == jobs
 
 
-@pytest.mark.parametrize("where", ["member_private", "operator_group"])
-async def test_org_add_is_refused_outside_an_operators_private_chat(branches, where):
+@pytest.mark.parametrize("line", ["/org_add 组织", "/branches", "/backup"])
+@pytest.mark.parametrize("where", ["member_private", "secretary_private", "operator_group"])
+async def test_operator_commands_are_refused_outside_an_operators_private_chat(
+    branches, line, where
+):
     harness = branches
     before = await snapshot(harness)
     if where == "member_private":
-        assert "运维" in await harness.reply("/org_add 组织", chat=MEMBER, user=MEMBER)
+        assert "运维" in await harness.reply(line, chat=MEMBER, user=MEMBER)
+    elif where == "secretary_private":
+        assert "运维" in await harness.reply(line, chat=ADMIN, user=ADMIN)
     else:
-        assert "私聊" in await harness.reply("/org_add 组织", chat=GROUP, user=OPERATOR)
+        assert "私聊" in await harness.reply(line, chat=GROUP, user=OPERATOR)
     assert await snapshot(harness) == before
+    assert not harness.config.storage.backup_dir.exists()

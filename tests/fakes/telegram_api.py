@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import time
 from collections import Counter, deque
 from collections.abc import Callable
@@ -118,6 +119,11 @@ class FakeTelegram:
         self._holds: list[Hold] = []
         # Telegram's send limits (30 a second overall, 20 a minute per group), answered with
         # 429 when exceeded; off unless a benchmark turns them on.
+        # Random faults: (share of matching calls, rng, which calls); see ``inject_faults``.
+        self._faults: tuple[float, random.Random, Callable[[str, dict[str, Any]], bool]] | None = (
+            None
+        )
+        self.cut: list[Call] = []  # calls received whose connection was then cut
         self.enforce_rates = False
         self.rate_limited = 0
         self.keep_uploads = True
@@ -177,6 +183,21 @@ class FakeTelegram:
         if parameters:
             body["parameters"] = parameters
         self._failures.append(Failure(method, error_code, body, match or (lambda params: True)))
+
+    def inject_faults(
+        self, share: float, *, seed: int, match: Callable[[str, dict[str, Any]], bool]
+    ) -> None:
+        """Fail a random ``share`` of matching calls: 429, 500, 502, or the connection cut after
+        the request arrived (so it may have been delivered, and the bot cannot know)."""
+        self._faults = (share, random.Random(seed), match)  # noqa: S311 - test faults
+
+    def _fault(self, method: str, params: dict[str, Any]) -> str | None:
+        if self._faults is None:
+            return None
+        share, rng, match = self._faults
+        if not match(method, params) or rng.random() >= share:
+            return None
+        return rng.choice(["429", "500", "502", "cut"])
 
     def hold(self, method: str, *, after: int, match: Callable[[dict[str, Any]], bool]) -> Hold:
         """Keep matching calls beyond the first ``after`` waiting until the hold is released."""
@@ -241,6 +262,22 @@ class FakeTelegram:
             self.calls.append(call)
             self.counts[method] += 1
             self._changed.notify_all()
+        fault = self._fault(method, params)
+        if fault == "cut":
+            self.cut.append(call)
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response()
+        if fault is not None:
+            status = int(fault)
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": status,
+                "description": f"fault {status}",
+            }
+            if status == 429:
+                body["parameters"] = {"retry_after": 1}
+            return web.json_response(body, status=status)
         limited = self._over_rate(method, params)
         if limited is not None:
             return web.json_response(
