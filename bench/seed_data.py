@@ -4,7 +4,7 @@ Branches of ``--members`` members each, plus one branch of ``--big`` members; fo
 year of meetings (a monthly committee and group meeting, a quarterly lecture) closed with
 attendance, daily check-ins (each member on a ``--rate`` share of days; the big branch on half),
 two published modules with one finished attempt by half the members, and the points all that
-earns. ``--meetings`` adds that many weekly meetings still to come (for the start-up figure).
+earns. ``--meetings`` adds that many one-off meetings still to come (for the start-up figure).
 
     python -m bench.seed_data data/bench.sqlite3 [--branches 1000] [--members 100] [--big 1000]
 """
@@ -20,6 +20,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.meetings import FOREVER
 from storage.db import Database
 
 DAY = 86400
@@ -33,7 +34,7 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--members", type=int, default=100)
     parser.add_argument("--big", type=int, default=1000, help="members of the one large branch")
     parser.add_argument("--rate", type=float, default=0.1, help="share of days with a check-in")
-    parser.add_argument("--meetings", type=int, default=0, help="weekly meetings still to come")
+    parser.add_argument("--meetings", type=int, default=0, help="meetings still to come")
     parser.add_argument("--seed", type=int, default=1)
     return parser.parse_args()
 
@@ -241,7 +242,7 @@ class Seeder:
         return self.counts.get(table, 0) + 1
 
     def upcoming(self, count: int) -> None:
-        """Weekly meetings still to come, each with its owed reminders (start-up load)."""
+        """Meetings still to come, each materialised with its owed sends (start-up load)."""
         branch_id, first = 1, self.now + 7 * DAY
         for _ in range(count):
             meeting = self._count_next("meetings")
@@ -255,12 +256,12 @@ class Seeder:
                         branch_id,
                         "group",
                         "",
-                        "2031-01-01T19:30",
+                        datetime.fromtimestamp(starts + 8 * 3600, UTC).strftime("%Y-%m-%dT%H:%M"),
                         ZONE,
                         None,
                         90,
                         "1440,60",
-                        starts + DAY,
+                        int(FOREVER.timestamp()),
                         None,
                         f"seed:{meeting}",
                         1_000_000,

@@ -63,6 +63,10 @@ class ScheduleService:
                 )
         return Recovery(due_now, future)
 
+    async def pending_before(self, until: datetime) -> list[ScheduledSend]:
+        """The sends still owed that fall due before ``until``."""
+        return [send for send in await self._storage.sends.pending() if send.due_at < until]
+
     async def claim(self, key: str, now: datetime) -> ScheduledSend | None:
         """Claim a send before it goes out; None if it is not owed (sent, cancelled, …)."""
         found = await self._storage.sends.get(key)

@@ -291,13 +291,11 @@ class MeetingService:
             raise LookupError(f"occurrence {new_id} vanished")
         return occurrence, [close]
 
-    async def extend(self, now: datetime) -> list[ScheduledSend]:
+    async def extend(self, now: datetime) -> None:
         """Materialise every meeting up to the horizon (one-offs once they come within it)."""
-        sends: list[ScheduledSend] = []
         for meeting in await self._storage.meetings.series_to_extend(now + HORIZON):
             async with self._storage.transaction():
-                sends += await self._materialise(meeting, now)
-        return sends
+                await self._materialise(meeting, now)
 
     async def occurrence_of(self, branch: Branch, occurrence_id: int) -> OccurrenceView:
         """An occurrence of this branch.

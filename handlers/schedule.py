@@ -25,6 +25,9 @@ from storage.models import OccurrenceView, ScheduledSend
 logger = logging.getLogger(__name__)
 
 EXTEND_EVERY = timedelta(hours=6)
+# Only sends due within this window are put on the job queue (at start and at every extend);
+# the rest wait in the database, so start-up does not grow with the year's meetings.
+JOB_WINDOW = 2 * EXTEND_EVERY
 # A check-in post's count is edited at most this often, however many press.
 COUNT_EDIT_EVERY = timedelta(seconds=3)
 
@@ -66,7 +69,8 @@ async def install_schedule(application: Application[Any, Any, Any, Any, Any, Any
     await services.meetings.extend(clock())
     recovery = await services.schedule.recover(clock(), grace)
     schedule_sends(job_queue, recovery.due_now, grace, now=True)
-    schedule_sends(job_queue, recovery.future, grace)
+    soon = clock() + JOB_WINDOW
+    schedule_sends(job_queue, [s for s in recovery.future if s.due_at <= soon], grace)
     job_queue.run_repeating(
         extend_series,
         interval=EXTEND_EVERY,
@@ -80,8 +84,10 @@ async def install_schedule(application: Application[Any, Any, Any, Any, Any, Any
 
 
 async def extend_series(context: BotContext) -> None:
-    """Keep every series materialised to the horizon and schedule what that adds."""
-    sends = await context.services.meetings.extend(context.clock())
+    """Keep every series materialised to the horizon; queue the sends now due within the window."""
+    services, now = context.services, context.clock()
+    await services.meetings.extend(now)
+    sends = await services.schedule.pending_before(now + JOB_WINDOW)
     schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
 
 
