@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -41,6 +42,30 @@ SENDS_PER_SECOND = 29
 CONCURRENT_UPDATES = 64
 
 
+class SendRateLimiter(AIORateLimiter):
+    """Telegram's message limits apply to sending: only sends wait for the rate limiter.
+
+    PTB's limiter counts every request that names a chat, so a reaction, a callback answer
+    or a look at a group's administrators would queue behind the group's 20 messages a minute.
+    """
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        """Pace sends; pass everything else straight through."""
+        if endpoint.startswith(("send", "copyMessage", "forwardMessage")):
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+        return await callback(*args, **kwargs)
+
+
 def file_url_for(base_url: str) -> str:
     """Derive the file URL from a Bot API base URL (``…/bot`` → ``…/file/bot``)."""
     return re.sub(r"/bot$", "/file/bot", base_url.rstrip("/"))
@@ -67,7 +92,7 @@ def build_application(
         .base_url(api_url)
         .base_file_url(file_url)
         .rate_limiter(
-            AIORateLimiter(
+            SendRateLimiter(
                 overall_max_rate=1,
                 overall_time_period=1 / SENDS_PER_SECOND,
                 max_retries=RATE_LIMIT_RETRIES,
