@@ -31,10 +31,18 @@ class BranchService:
     def __init__(self, storage: Storage, config: BotConfig) -> None:
         self._storage = storage
         self._config = config
+        # Every update looks up its chat's branch; branches change only through this service,
+        # which forgets them all whenever it writes one.
+        self._by_chat: dict[int, Branch] = {}
 
     async def for_chat(self, chat_id: int) -> Branch | None:
         """Return the branch registered for the chat."""
-        return await self._storage.branches.by_chat(chat_id)
+        branch = self._by_chat.get(chat_id)
+        if branch is None:
+            branch = await self._storage.branches.by_chat(chat_id)
+            if branch is not None:
+                self._by_chat[chat_id] = branch
+        return branch
 
     async def get(self, branch_id: int) -> Branch | None:
         """Return the branch with this id."""
@@ -48,6 +56,7 @@ class BranchService:
         Raises:
             UserError: the code is unknown, or registration is closed and there is no code.
         """
+        self._by_chat.clear()
         organisation = None
         if code:
             organisation = await self._storage.organisations.by_code(normalize(code).upper())
@@ -87,6 +96,7 @@ class BranchService:
         Raises:
             UserError: from ``parse_settings``.
         """
+        self._by_chat.clear()
         changes = parse_settings(text)
         if not changes:
             raise UserError("settings.usage")
@@ -94,6 +104,7 @@ class BranchService:
 
     async def bot_added(self, chat_id: int, title: str) -> Branch | None:
         """The bot was added to a group: a registered branch becomes active again."""
+        self._by_chat.clear()
         branch = await self._storage.branches.by_chat(chat_id)
         if branch is None:
             return None
@@ -102,6 +113,7 @@ class BranchService:
 
     async def deactivate_chat(self, chat_id: int, reason: str) -> None:
         """The bot was removed from the chat or refused there: stop writing to it."""
+        self._by_chat.clear()
         branch = await self._storage.branches.by_chat(chat_id)
         if branch is not None and branch.active:
             await self._storage.branches.deactivate(branch.id)
@@ -109,5 +121,6 @@ class BranchService:
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """The group became a supergroup: the branch and all its rows follow the new id."""
+        self._by_chat.clear()
         if await self._storage.branches.move_chat(old_chat_id, new_chat_id):
             logger.info("branch moved from chat %s to chat %s", old_chat_id, new_chat_id)
