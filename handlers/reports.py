@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
 from telegram.ext import BaseHandler
@@ -15,54 +13,25 @@ from bot.errors import UserError
 from bot.reports import ORG_DAYS, Report, export_period, report_period
 from bot.text import grouped_names, split_message
 from handlers.common import arguments, command, here, reply
+from handlers.participation_text import meeting_lines, percent, quizzes_line, top_lines
 from handlers.private import send_private
 from storage.models import Branch
 
 
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
-
-
 def report_text(context: BotContext, branch: Branch, r: Report) -> str:
     """The report, line by line, in the reader's language."""
-    t, zone = context.text, ZoneInfo(branch.timezone)
-    a, q = r.activity, r.quizzes
+    t, a = context.text, r.activity
     lines = [
         t("report.title", branch=branch.title, first=r.period.first, last=r.period.last),
-        t("report.checkins", checkins=a.checkins, rate=_percent(r.checkin_rate)),
+        t("report.checkins", checkins=a.checkins, rate=percent(r.checkin_rate)),
         t("report.participants", participants=a.participants, roster=a.roster, silent=a.silent),
+        t("summary.meetings") if r.occurrences else t("report.no_meetings"),
+        *meeting_lines(t, branch.timezone, r.occurrences, "%Y-%m-%d %H:%M"),
+        quizzes_line(t, r.quizzes),
+        t("report.top"),
+        *top_lines(t, r.top),
+        t("summary.absent"),
     ]
-    lines.append(t("summary.meetings") if r.occurrences else t("report.no_meetings"))
-    for o in r.occurrences:
-        name = t(f"type.{o.type}") + (f" · {o.title}" if o.title else "")
-        rate = (o.present + o.late) / o.expected if o.expected else None
-        lines.append(
-            t(
-                "summary.meeting",
-                meeting=f"#{o.id} {o.starts_at.astimezone(zone):%Y-%m-%d %H:%M} {name}",
-                present=o.present,
-                late=o.late,
-                excused=o.excused,
-                absent=o.absent,
-                rate=_percent(rate),
-            )
-        )
-    lines.append(
-        t(
-            "summary.quizzes",
-            finished=q.finished,
-            takers=q.takers,
-            average=_percent(q.average),
-            answers=q.poll_answers,
-            correct=q.poll_correct,
-        )
-    )
-    lines.append(t("report.top"))
-    lines += [
-        t("top.line", rank=rank, name=name, points=points)
-        for rank, (name, points) in enumerate(r.top, start=1)
-    ] or [t("top.empty")]
-    lines.append(t("summary.absent"))
     lines += grouped_names([(f"#{o}", name) for o, name in r.absentees]) or [
         t("report.absent_none")
     ]
@@ -106,8 +75,8 @@ async def organisation_report(update: Update, context: BotContext) -> None:
                     "org_report.line",
                     id=s.activity.id,
                     title=s.activity.title,
-                    checkins=_percent(s.checkin_rate),
-                    attendance=_percent(s.attendance),
+                    checkins=percent(s.checkin_rate),
+                    attendance=percent(s.attendance),
                     overdue=overdue or context.text("org_report.none_overdue"),
                     last=f"{s.activity.last_activity:%Y-%m-%d}",
                 )

@@ -13,7 +13,6 @@ import logging
 from datetime import timedelta
 from enum import Enum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 from telegram.error import (
@@ -33,6 +32,7 @@ from bot.i18n import Translator, language_of
 from bot.summary import SummaryDetail, WeekSummary
 from bot.text import grouped_names, split_message
 from handlers.meeting_text import compliance_lines
+from handlers.participation_text import meeting_lines, percent, quizzes_line, top_lines
 from handlers.private import send_private
 from storage.models import Branch
 from storage.summaries import SummaryRow
@@ -74,24 +74,19 @@ def outcome_of(error: TelegramError) -> Outcome:
     return Outcome.FAILED
 
 
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
-
-
 def summary_text(translate: Translator, language: str, branch: Branch, s: WeekSummary) -> str:
     """The group's summary of the week."""
 
     def t(key: str, **params: Any) -> str:
         return translate(language, key, **params)
 
-    zone = ZoneInfo(branch.timezone)
     activity, previous = s.activity, s.previous
     lines = [
         t("summary.title", branch=branch.title, start=s.week.days[0], end=s.week.days[-1]),
         t(
             "summary.checkins",
             checkins=activity.checkins,
-            rate=_percent(s.checkin_rate),
+            rate=percent(s.checkin_rate),
             change=f"{activity.checkins - previous.checkins:+d}",
         ),
         t(
@@ -102,40 +97,11 @@ def summary_text(translate: Translator, language: str, branch: Branch, s: WeekSu
             change=f"{activity.participants - previous.participants:+d}",
         ),
     ]
-    if s.occurrences:
-        lines.append(t("summary.meetings"))
-        for o in s.occurrences:
-            name = t(f"type.{o.type}") + (f" · {o.title}" if o.title else "")
-            rate = (o.present + o.late) / o.expected if o.expected else None
-            lines.append(
-                t(
-                    "summary.meeting",
-                    meeting=f"#{o.id} {o.starts_at.astimezone(zone):%m-%d %H:%M} {name}",
-                    present=o.present,
-                    late=o.late,
-                    excused=o.excused,
-                    absent=o.absent,
-                    rate=_percent(rate),
-                )
-            )
-    else:
-        lines.append(t("summary.no_meetings"))
-    q = s.quizzes
-    lines.append(
-        t(
-            "summary.quizzes",
-            finished=q.finished,
-            takers=q.takers,
-            average=_percent(q.average),
-            answers=q.poll_answers,
-            correct=q.poll_correct,
-        )
-    )
+    lines.append(t("summary.meetings") if s.occurrences else t("summary.no_meetings"))
+    lines += meeting_lines(t, branch.timezone, s.occurrences, "%m-%d %H:%M")
+    lines.append(quizzes_line(t, s.quizzes))
     lines.append(t("summary.top"))
-    lines += [
-        t("top.line", rank=rank, name=name, points=points)
-        for rank, (name, points) in enumerate(s.top, start=1)
-    ] or [t("top.empty")]
+    lines += top_lines(t, s.top)
     lines.append(compliance_lines(translate, language, s.compliance))
     return "\n".join(lines)
 
