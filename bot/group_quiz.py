@@ -13,6 +13,7 @@ from bot.errors import UserError
 from bot.points import PointsLedger
 from storage import Storage
 from storage.models import Branch
+from storage.polls import PostedPoll
 from storage.quiz import StoredQuestion
 
 DEFAULT_COUNT = 5
@@ -77,14 +78,16 @@ class GroupQuizService:
             now=now,
         )
 
-    async def branch_of(self, poll_id: str) -> Branch | None:
-        """The active branch a poll of ours was posted in; None for any other poll."""
+    async def find(self, poll_id: str) -> tuple[Branch, PostedPoll] | None:
+        """A poll of ours and the active branch it was posted in; None for any other poll."""
         poll = await self._storage.polls.get(poll_id)
         branch = await self._storage.branches.get(poll.branch_id) if poll else None
-        return branch if branch is not None and branch.active else None
+        if poll is None or branch is None or not branch.active:
+            return None
+        return branch, poll
 
     async def answer(
-        self, branch: Branch, poll_id: str, user_id: int, chosen: list[int], now: datetime
+        self, branch: Branch, poll: PostedPoll, user_id: int, chosen: list[int], now: datetime
     ) -> bool:
         """Record a member's answer and credit it if right; False if nothing was recorded.
 
@@ -92,13 +95,12 @@ class GroupQuizService:
         question does not, so posting a module again earns nothing twice.
         """
         polls = self._storage.polls
-        poll = await polls.get(poll_id)
-        if poll is None or poll.branch_id != branch.id or not chosen:
+        if not chosen:
             return False
         correct = sorted(set(chosen)) == sorted(poll.correct)
         async with self._storage.transaction():
             first = not await polls.answered_before(poll, user_id)
-            if not await polls.answer(poll_id, user_id, sorted(set(chosen)), correct, now):
+            if not await polls.answer(poll.poll_id, user_id, sorted(set(chosen)), correct, now):
                 return False
             if correct and first:
                 await self._points.credit_answer(branch, user_id, poll.question_id, now)

@@ -104,8 +104,7 @@ class Report:
     @property
     def checkin_rate(self) -> float | None:
         """Check-ins per roster member and day; None with an empty roster."""
-        roster = self.activity.roster
-        return self.activity.checkins / (roster * self.period.days) if roster else None
+        return self.activity.checkin_rate(self.period.days)
 
 
 EXPORT_FILES = ("members.csv", "checkins.csv", "attendance.csv", "quiz_results.csv")
@@ -231,11 +230,7 @@ class OrganisationReports:
             result.append(
                 BranchStanding(
                     activity=overview,
-                    checkin_rate=(
-                        activity.checkins / (activity.roster * ORG_DAYS)
-                        if activity.roster
-                        else None
-                    ),
+                    checkin_rate=activity.checkin_rate(ORG_DAYS),
                     attendance=attended / expected if expected else None,
                     overdue=[s.type for s in states if s.state == "overdue"],
                     silent=now - overview.last_activity > SILENT_AFTER,

@@ -67,8 +67,7 @@ class WeekSummary:
     @property
     def checkin_rate(self) -> float | None:
         """Check-ins per roster member and day; None with an empty roster."""
-        roster = self.activity.roster
-        return self.activity.checkins / (roster * 7) if roster else None
+        return self.activity.checkin_rate(len(self.week.days))
 
 
 @dataclass(frozen=True)

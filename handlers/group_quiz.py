@@ -77,13 +77,12 @@ async def poll_answer(update: Update, context: BotContext) -> None:
     person = person_of(answer.user) if answer.user is not None else None
     if person is None:
         return  # an anonymous voter (voter_chat) or a bot: no member to credit
-    branch = await services.group_quiz.branch_of(answer.poll_id)
-    if branch is None:
+    found = await services.group_quiz.find(answer.poll_id)
+    if found is None:
         return
+    branch, poll = found
     await services.members.seen(person, branch, now)
-    await services.group_quiz.answer(
-        branch, answer.poll_id, person.id, list(answer.option_ids), now
-    )
+    await services.group_quiz.answer(branch, poll, person.id, list(answer.option_ids), now)
 
 
 def handlers() -> list[BaseHandler]:

@@ -26,7 +26,6 @@ def meeting_lines(
     zone, lines = ZoneInfo(timezone), []
     for o in occurrences:
         name = t(f"type.{o.type}") + (f" · {o.title}" if o.title else "")
-        rate = (o.present + o.late) / o.expected if o.expected else None
         lines.append(
             t(
                 "summary.meeting",
@@ -35,7 +34,7 @@ def meeting_lines(
                 late=o.late,
                 excused=o.excused,
                 absent=o.absent,
-                rate=percent(rate),
+                rate=percent(o.rate),
             )
         )
     return lines

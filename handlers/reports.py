@@ -42,7 +42,7 @@ def report_text(context: BotContext, branch: Branch, r: Report) -> str:
     return "\n".join(lines)
 
 
-async def _branch_for_secretary(update: Update, context: BotContext) -> Branch:
+async def _branch_for_secretary(update: Update, context: BotContext, command: str) -> Branch:
     """The group's branch, or in private the chosen branch if the user is its secretary."""
     place = here(context)
     branch = place.branch
@@ -51,7 +51,7 @@ async def _branch_for_secretary(update: Update, context: BotContext) -> Branch:
     if place.private and not await context.services.auth.is_secretary_of(
         branch, update.effective_user.id
     ):
-        raise UserError("access.secretary", command="report")
+        raise UserError("access.secretary", command=command)
     return branch
 
 
@@ -91,7 +91,7 @@ async def report(update: Update, context: BotContext) -> None:
     if arguments(context) == "org":
         await organisation_report(update, context)
         return
-    branch = await _branch_for_secretary(update, context)
+    branch = await _branch_for_secretary(update, context, "report")
     period = report_period(branch, arguments(context), context.clock())
     result = await context.services.reports.report(branch, period)
     message = update.effective_message
@@ -111,7 +111,7 @@ async def report(update: Update, context: BotContext) -> None:
 
 async def export(update: Update, context: BotContext) -> None:
     """Sends the four CSV files privately as documents."""
-    branch = await _branch_for_secretary(update, context)
+    branch = await _branch_for_secretary(update, context, "export")
     period = export_period(branch, arguments(context), context.clock())
     files = await context.services.reports.export(branch, period)
     user_id = update.effective_user.id

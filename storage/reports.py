@@ -42,6 +42,10 @@ class Activity:
     participants: int  # distinct people with any act
     silent: int  # roster members with no act
 
+    def checkin_rate(self, days: int) -> float | None:
+        """Check-ins per roster member and day over ``days``; None with an empty roster."""
+        return self.checkins / (self.roster * days) if self.roster else None
+
 
 @dataclass(frozen=True)
 class OccurrenceAttendance:
@@ -60,6 +64,11 @@ class OccurrenceAttendance:
     def expected(self) -> int:
         """Everyone on the frozen expected list."""
         return self.present + self.late + self.excused + self.absent
+
+    @property
+    def rate(self) -> float | None:
+        """Attendance (late counts as present) over the expected; None before the close."""
+        return (self.present + self.late) / self.expected if self.expected else None
 
 
 @dataclass(frozen=True)
