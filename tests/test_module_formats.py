@@ -653,6 +653,8 @@ def test_format_tags_are_dropped_from_answers_feedback_and_general_feedback():
     # Moodle knows these four names in lower case only; anything else stays in the text.
     assert only("[HTML]题干{=[x]甲 ~乙}").text == "[HTML]题干"
     assert only("题干{=[x]甲 ~乙}").options[0].text == "[x]甲"
+    # A tag alone before the first answer is no answer (Moodle drops the empty answer it makes).
+    assert [o.text for o in only("题干{[html]=甲 ~乙}").options] == ["甲", "乙"]
 
 
 def test_true_false_keeps_both_feedbacks_and_the_general_feedback():

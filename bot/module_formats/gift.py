@@ -165,9 +165,9 @@ def _choice(
     text = source.text[body:end]
     single = "=" in text  # Moodle: any "=" makes it a single-answer question
     marks = [m.start() for m in re.finditer("[~=]", text)]
-    head = text[: marks[0]].strip() if marks else text.strip()
+    head = _clean(text[: marks[0]] if marks else text)  # a lone format tag is no answer
     if head:
-        problem = Problem(source.line(body), "gift.bad_answer", {"text": _clean(head)[:40]})
+        problem = Problem(source.line(body), "gift.bad_answer", {"text": head[:40]})
         return _Result(errors=(problem,))
     errors: list[Problem] = []
     options: list[tuple[str, float, str | None]] = []
