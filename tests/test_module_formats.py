@@ -127,7 +127,8 @@ def test_aiken_errors_name_their_lines(text, expected):
 # (moodle/moodle unless named otherwise), mapped onto this model: question text, options, which
 # are right, per-option feedback, general feedback as the explanation; a question kind the bot
 # does not support is skipped with a warning naming it.
-MOODLE_GIFT_TEST = "moodle/moodle question/format/gift/tests/giftformat_test.php"
+# GIFT cases named "giftformat_test.php::<method>" are from
+# moodle/moodle question/format/gift/tests/giftformat_test.php.
 
 
 def only(text, name="x.gift"):
@@ -208,13 +209,14 @@ def warnings_of(text):
     ],
 )
 def test_moodle_gift_cases_of_unsupported_kinds_are_skipped_by_name(source, text, expected):
-    # Source: MOODLE_GIFT_TEST::<source>; Moodle reads these as essay, match, numerical or
-    # shortanswer questions: the bot skips them with a warning naming the kind and the line.
+    # Source: giftformat_test.php::<source> (each case above). Moodle reads these as essay,
+    # match, numerical or shortanswer questions: the bot skips them with a warning naming the
+    # kind and the line.
     assert warnings_of(text) == [(line, "gift.unsupported", kind) for line, kind in expected]
 
 
 def test_moodle_gift_multichoice():
-    # Source: MOODLE_GIFT_TEST::test_import_multichoice. Format tags on answers and feedback
+    # Source: giftformat_test.php::test_import_multichoice. Format tags on answers and feedback
     # are dropped ([html] on the feedback, [plain] on the answer), not kept in the text.
     question = only(
         "\n// multiple choice with specified feedback for right and wrong answers\n"
@@ -235,7 +237,7 @@ def test_moodle_gift_multichoice():
 
 
 def test_moodle_gift_multichoice_multi():
-    # Source: MOODLE_GIFT_TEST::test_import_multichoice_multi ('single' => 0, 'fraction' =>
+    # Source: giftformat_test.php::test_import_multichoice_multi ('single' => 0, 'fraction' =>
     # (0.5, -1, 0.5, -1)): the answers with a positive weight are the right ones.
     question = only(
         "\n// multiple choice, multiple response with specified feedback for right and wrong "
@@ -255,7 +257,7 @@ def test_moodle_gift_multichoice_multi():
 
 
 def test_moodle_gift_multichoice_multi_tricky():
-    # Source: MOODLE_GIFT_TEST::test_import_multichoice_multi_tricky ('fraction' =>
+    # Source: giftformat_test.php::test_import_multichoice_multi_tricky ('fraction' =>
     # (1, -0.5, -0.5)): one answer carries all the weight, so it alone is right.
     question = only(
         "\n// multiple choice, multiple response with specified feedback for right and wrong "
@@ -268,7 +270,7 @@ def test_moodle_gift_multichoice_multi_tricky():
 
 
 def test_moodle_gift_truefalse_feedback_for_the_wrong_and_the_right_answer():
-    # Source: MOODLE_GIFT_TEST::test_import_truefalse: {FALSE#wrong#right} gives
+    # Source: giftformat_test.php::test_import_truefalse: {FALSE#wrong#right} gives
     # 'correctanswer' => 0, 'feedbacktrue' => the first text, 'feedbackfalse' => the second.
     question = only(
         "\n// true/false\n::Q1:: 42 is the Absolute Answer to everything.{\n"
@@ -284,8 +286,9 @@ def test_moodle_gift_truefalse_feedback_for_the_wrong_and_the_right_answer():
 
 @pytest.mark.parametrize("answer", ["T", "TRUE"])
 def test_moodle_gift_truefalse_true(answer):
-    # Source: MOODLE_GIFT_TEST::test_import_truefalse_true_answer1 ({T}) and
-    # ::test_import_truefalse_true_answer2 ({TRUE}): 'correctanswer' => 1, no feedback.
+    # Source: giftformat_test.php::test_import_truefalse_true_answer1 ({T}) and
+    # giftformat_test.php::test_import_truefalse_true_answer2 ({TRUE}): 'correctanswer' => 1,
+    # no feedback.
     question = only(f"// name 0-11\n::2-08 TSL::TSL is blablabla.{{{answer}}}")
     assert question.text == "TSL is blablabla."
     assert question.correct == (0,)
@@ -294,10 +297,10 @@ def test_moodle_gift_truefalse_true(answer):
 
 
 def test_moodle_gift_backslashes_and_escaped_braces_in_a_choice_question():
-    # Source: MOODLE_GIFT_TEST::test_import_backslash ('A \\ B \\\\ C' read as 'A \ B \\ C')
-    # and ::test_import_pre_content (\{ and \} are braces of the text), both essays in Moodle's
-    # test, here with choice answers so that the text is kept. Lines are trimmed, as in
-    # Moodle's readquestions.
+    # Source: giftformat_test.php::test_import_backslash ('A \\ B \\\\ C' read as 'A \ B \\ C')
+    # and giftformat_test.php::test_import_pre_content (\{ and \} are braces of the text),
+    # both essays in Moodle's tests, here with choice answers so that the text is kept. Lines
+    # are trimmed, as in Moodle's readquestions.
     assert only("A \\\\ B \\\\\\\\ C{=甲 ~乙}").text == "A \\ B \\\\ C"
     question = only(
         "::Q001::[html]<p>What would running the test method print?</p>\n<pre>\n"
@@ -426,7 +429,8 @@ def test_moodle_gift_fixture_in_a_category():
 
 
 def test_moodle_gift_file_in_another_encoding_is_refused():
-    # Source: import_export.feature, "import some GIFT questions with unsupported encoding"
+    # Source: moodle/moodle question/format/gift/tests/behat/import_export.feature, "import
+    # some GIFT questions with unsupported encoding"
     # (fixtures/questions_encoding_windows-1252.gift.txt): "does not use UTF-8".
     data = "// Windows-1252\nQuestion?{=Café ~Thé}\n".encode("cp1252")
     with pytest.raises(FormatError) as caught:
@@ -552,6 +556,30 @@ How are you? {
 ####We hope you're feeling well.
 }
 
+::Kanji Origins::Japanese characters originally
+came from what country? {=China}
+
+[markdown]Who's buried in **Grant's tomb**?{
+=no one#excellent answer!
+=nobody#excellent answer!}
+
+::Jesus' hometown:: Jesus Christ was from {
+    =Nazareth#Yes! That's right!
+    =%75%Nazereth#Right, but misspelled.
+    =%25%Bethlehem#He was born here, but not raised here.}
+
+Match the following countries with their corresponding capitals. {
+    =Canada -> Ottawa
+    =Italy  -> Rome
+    =Japan  -> Tokyo
+    =India  -> New Delhi
+    }
+
+::Q7:: When was Ulysses S. Grant born? {#
+         =1822:0      # Correct! Full credit.
+         =%50%1822:2  # He was born in 1822. Half credit for being close.
+}
+
 $CATEGORY: tom/dick/harry
 
 ::Grant's Tomb::Grant is {
@@ -636,7 +664,18 @@ def test_moodle_documentation_examples():
     ]
     assert difficult.correct == (2,)
     kinds = [w.params["kind"] for w in parsed.warnings]
-    assert kinds == ["short_answer", "matching", "numeric", "essay", "essay"]
+    assert kinds == [
+        "short_answer",  # Q3
+        "matching",  # Q4
+        "numeric",  # Q5
+        "essay",  # Q8
+        "essay",  # general feedback only
+        "short_answer",  # Kanji Origins
+        "short_answer",  # [markdown] Grant's tomb
+        "short_answer",  # Jesus' hometown with = weights
+        "matching",
+        "numeric",  # Q7
+    ]
 
 
 # -- the differences found by comparing with Moodle ------------------------------------------
@@ -702,8 +741,8 @@ def test_deliberate_differences_from_moodle():
 
 # -- Aiken: moodle/moodle question/format/aiken/tests/ -----------------------------------------
 
-# Source: question/format/aiken/tests/fixtures/aiken_errors.txt, with the third good question of
-# the current aikenformat_test.php::test_readquestions.
+# Source: moodle/moodle question/format/aiken/tests/fixtures/aiken_errors.txt, with the third
+# good question of the current aikenformat_test.php::test_readquestions.
 MOODLE_AIKEN_ERRORS = """A question with too few answers
 A) Only answer
 ANSWER: A
@@ -761,9 +800,10 @@ def test_moodle_aiken_good_questions():
 
 
 def test_moodle_aiken_fixture_and_questions_without_blank_lines_between():
-    # Source: question/format/aiken/tests/fixtures/questions.aiken.txt, imported by
-    # tests/behat/aiken_import.feature ("Importing 2 questions from file"). Moodle does not need
-    # the blank line between questions: without it the same two questions are read.
+    # Source: moodle/moodle question/format/aiken/tests/fixtures/questions.aiken.txt, imported
+    # by question/format/aiken/tests/behat/aiken_import.feature ("Importing 2 questions from
+    # file"). Moodle does not need the blank line between questions: without it the same two
+    # questions are read.
     text = (
         "The Moodle project was started by:\nA) Petr Skoda\nB) Martin Dougiamas\n"
         "C) Eloy Lafuente\nD) Tim Hunt\nANSWER: B\n\n"
