@@ -924,7 +924,7 @@ def test_every_problem_key_is_translated():
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(alphabet=st.sampled_from(list("{}=~#%:\\$/-> \nABCTF.1题答案")), max_size=200),
-    st.sampled_from(["x.gift", "x.aiken", "x.toml"]),
+    st.sampled_from(["x.gift", "x.aiken", "x.toml", "x.txt"]),
 )
 def test_random_input_raises_only_the_parsers_own_error(text, name):
     try:
