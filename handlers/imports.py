@@ -26,11 +26,15 @@ _CHOOSE = re.compile(r"^imp:([1-9]\d{0,17}):([1-9]\d{0,17})$")
 
 
 def problem_line(context: BotContext, problem: Problem) -> str:
-    """``line N: …`` for a problem found in a file, in the chat's language."""
+    """``line N: …`` for a problem found in a file, in the chat's language.
+
+    A problem of the whole file (line 0) is told without a line.
+    """
     params = dict(problem.params)
     if "kind" in params:
         params["kind"] = context.text(f"kind.{params['kind']}")
-    return context.text("import.line", line=problem.line, text=context.text(problem.key, **params))
+    text = context.text(problem.key, **params)
+    return context.text("import.line", line=problem.line, text=text) if problem.line else text
 
 
 def rejected_text(context: BotContext, error: FormatError) -> str:

@@ -1,166 +1,262 @@
-r"""Moodle's GIFT format, with ``$CATEGORY`` making one module per category.
+r"""Moodle's GIFT format, read the way Moodle's importer reads it.
 
-Supported: ``{=right ~wrong}`` (with ``#feedback`` per answer, ``%50%`` weights making several
-answers correct, ``####general feedback`` as the explanation), ``{T}``/``{FALSE}``,
-``::title::``, ``[html]``-style format tags, ``\\`` escapes, and a blank in the text when the
-answers sit mid-sentence. Essay, numeric, matching and short-answer questions are skipped
-with a warning; anything malformed is an error with its line.
+``$CATEGORY`` makes one module per category. Questions are separated by blank lines (a blank
+line inside ``{…}`` ends the question there, as in Moodle); ``//`` lines are comments wherever
+they stand. Supported: ``{=right ~wrong}`` with ``#feedback`` per answer and ``####general
+feedback`` (the explanation), ``%weights%`` (without ``=``, the answers with a positive weight
+are the right ones and must add up to 100%), ``{T}``/``{FALSE#wrong feedback#right feedback}``,
+``::title::``, ``[html]``-style format tags, ``\`` escapes, and a blank ``_____`` where the
+answers sit mid-sentence. Essay, numeric, matching and short-answer questions are skipped with
+a warning; anything malformed is an error naming its line.
+
+Where branchbot differs from Moodle on purpose (README, "Study modules"): only full-credit
+answers are right in a single-answer question (no partial credit); a single-answer question
+with several full-credit answers is skipped; ``{t}``/``{true}`` in any case are true/false.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass
 
 from bot.module_formats.model import FormatError, Module, Option, Parsed, Problem, Question
 
 _CATEGORY = re.compile(r"^\$CATEGORY:\s*(.*)$")
-_TITLE = re.compile(r"^::(.*?)::", re.DOTALL)
-_FORMAT_TAG = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
-_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
-_TRUE_FALSE = re.compile(r"^(T|TRUE|F|FALSE)(#.*)?$", re.IGNORECASE | re.DOTALL)
+# Moodle recognises these four format names, in lower case only.
+_FORMAT_TAG = re.compile(r"^\[(html|moodle|plain|markdown)\]")
+# Moodle's answer weight: one or two digits, an optional fraction (so %100% and %33.333%).
+_WEIGHT = re.compile(r"^%(-*\d{1,2}\.?\d*)%")
+_TRUE_FALSE = ("T", "TRUE", "F", "FALSE")
 BLANK = "_____"
 
+# An escaped control character is replaced by two private-use characters (a mark and the
+# character's stand-in) so that offsets, and so line numbers, stay those of the source text.
+_MARK = "\ue000"
+_STAND_IN = {c: chr(0xE100 + ord(c)) for c in "\\:#={}~n"}
+_RESTORE = {ord(v): ("\n" if k == "n" else k) for k, v in _STAND_IN.items()} | {ord(_MARK): None}
 
-def _unescape(text: str) -> str:
-    return re.sub(r"\\([~=#{}:n\\])", lambda m: "\n" if m.group(1) == "n" else m.group(1), text)
 
+def _protect(text: str) -> str:
+    r"""The text with its escapes as inert stand-ins of the same length.
 
-def _split_unescaped(text: str, marks: str) -> list[tuple[str, str]]:
-    """Split at unescaped ``marks``: [(mark that opened the piece or '', piece)]."""
-    pieces: list[tuple[str, str]] = []
-    current, opened, i = "", "", 0
+    The escapes are Moodle's: ``\~``, ``\=``, ``\#``, ``\{``, ``\}``, ``\:``, ``\\`` and
+    ``\n``.
+    """
+    out, i = [], 0
     while i < len(text):
         char = text[i]
-        if char == "\\" and i + 1 < len(text):
-            current += text[i : i + 2]
+        if char == "\\" and i + 1 < len(text) and text[i + 1] in _STAND_IN:
+            out += [_MARK, _STAND_IN[text[i + 1]]]
             i += 2
-            continue
-        if char in marks:
-            pieces.append((opened, current))
-            current, opened = "", char
         else:
-            current += char
-        i += 1
-    pieces.append((opened, current))
-    return pieces
+            out.append(char)
+            i += 1
+    return "".join(out)
 
 
-def _find_unescaped(text: str, char: str, start: int = 0) -> int:
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == char:
-            return i
-        i += 1
-    return -1
+def _clean(piece: str, *, trim_first: bool = True) -> str:
+    """A piece of text as shown: without its leading format tag, escapes resolved, trimmed."""
+    if trim_first:
+        piece = piece.strip()
+    return _FORMAT_TAG.sub("", piece, count=1).translate(_RESTORE).strip()
 
 
-def _blocks(text: str) -> tuple[list[tuple[int, str, str | None]], list[Problem]]:
-    """Questions as (first line, text, category), split at blank lines outside braces."""
-    blocks: list[tuple[int, str, str | None]] = []
-    problems: list[Problem] = []
+@dataclass
+class _Block:
+    lines: list[tuple[int, str]]  # (line number, trimmed text), comments left out
+    category: str | None
+
+
+def _module_title(path: str) -> str | None:
+    """The last part of a category path, without Moodle's ``$course$/top/`` context prefix."""
+    parts = [p.strip() for p in path.split("/")]
+    if parts and re.fullmatch(r"\$\w+\$", parts[0]):
+        parts = parts[1:]
+        if parts and parts[0] == "top":
+            parts = parts[1:]
+    return next((p for p in reversed(parts) if p), None)
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Questions as blocks of lines, split at every blank line, with their category."""
+    blocks: list[_Block] = []
+    lines: list[tuple[int, str]] = []
     category: str | None = None
-    lines: list[str] = []
-    start, depth = 0, 0
     for number, raw in enumerate(text.split("\n"), 1):
-        stripped = raw.strip()
-        if stripped.startswith("//") and depth == 0:
+        line = raw.strip()
+        if line.startswith("//"):
             continue
-        match = _CATEGORY.match(stripped)
-        if match and depth == 0:
+        header = _CATEGORY.match(line)
+        if not line or header:
             if lines:
-                blocks.append((start, "\n".join(lines), category))
+                blocks.append(_Block(lines, category))
                 lines = []
-            category = match.group(1).strip().split("/")[-1] or None
+            if header:
+                category = _module_title(header.group(1))
             continue
-        if not stripped and depth == 0:
-            if lines:
-                blocks.append((start, "\n".join(lines), category))
-                lines = []
-            continue
-        if not lines:
-            start = number
-        lines.append(raw)
-        unescaped = re.sub(r"\\.", "", raw)
-        depth += unescaped.count("{") - unescaped.count("}")
-        if depth < 0:
-            problems.append(Problem(number, "gift.unopened"))
-            depth = 0
+        lines.append((number, line))
     if lines:
-        blocks.append((start, "\n".join(lines), category))
-    return blocks, problems
+        blocks.append(_Block(lines, category))
+    return blocks
 
 
-def _answers(body: str, line: int) -> tuple[list[Option], str | None, Problem | None]:
-    """Options and explanation of a multiple-choice body, or the problem with it."""
-    explanation = None
-    general = body.find("####")
-    if general >= 0:
-        explanation = _unescape(body[general + 4 :].strip()) or None
-        body = body[:general]
-    options: list[Option] = []
-    for mark, piece in _split_unescaped(body, "~="):
-        if not mark:
-            if piece.strip():
-                return [], None, Problem(line, "gift.bad_answer", {"text": piece.strip()[:40]})
-            continue
-        weight = _WEIGHT.match(piece.strip())
-        text = piece.strip()[weight.end() :] if weight else piece.strip()
-        parts = _split_unescaped(text, "#")
-        answer = _unescape(parts[0][1].strip())
-        feedback = _unescape("#".join(p for _, p in parts[1:]).strip()) or None
-        correct = mark == "=" or (weight is not None and float(weight.group(1)) > 0)
+@dataclass
+class _Result:
+    question: Question | None = None
+    errors: tuple[Problem, ...] = ()
+    warning: Problem | None = None
+
+
+def _skipped(line: int, kind: str) -> _Result:
+    return _Result(warning=Problem(line, "gift.unsupported", {"kind": kind}))
+
+
+class _Source:
+    """One block's text (escapes protected) and the source line of any offset in it."""
+
+    def __init__(self, block: _Block) -> None:
+        self.numbers = [number for number, _ in block.lines]
+        self.starts, offset = [], 0
+        for _, line in block.lines:
+            self.starts.append(offset)
+            offset += len(line) + 1
+        self.text = _protect("\n".join(line for _, line in block.lines))
+
+    def line(self, offset: int) -> int:
+        return self.numbers[bisect_right(self.starts, offset) - 1]
+
+
+def _braces(source: _Source, begin: int) -> tuple[int, int] | Problem | None:
+    """The offsets of the answers' ``{`` and ``}``; None without answers; or the problem."""
+    text = source.text
+    opening, closing = text.find("{", begin), text.find("}", begin)
+    if opening < 0 and closing < 0:
+        return None
+    if closing >= 0 and (opening < 0 or closing < opening):
+        return Problem(source.line(closing), "gift.unopened")
+    if closing < 0 or text.find("{", opening + 1, closing) >= 0:
+        return Problem(source.line(opening), "gift.unclosed")
+    again, stray = text.find("{", closing + 1), text.find("}", closing + 1)
+    if again >= 0 and (stray < 0 or again < stray):
+        return Problem(source.line(again), "gift.second_answers")
+    if stray >= 0:
+        return Problem(source.line(stray), "gift.unopened")
+    return opening, closing
+
+
+def _true_false(stem: str, body: str, explanation: str | None, start: int) -> Question:
+    """``T#feedback when wrong#feedback when right``, Moodle's order."""
+    bits = body.split("#", 2)
+    truth = bits[0].strip().upper().startswith("T")
+    wrong = (_clean(bits[1]) if len(bits) > 1 else "") or None
+    right = (_clean(bits[2]) if len(bits) > 2 else "") or None
+    options = (
+        Option("True", truth, right if truth else wrong),
+        Option("False", not truth, wrong if truth else right),
+    )
+    return Question(stem, options, explanation, start)
+
+
+def _choice(
+    source: _Source, body: int, end: int, stem: str, explanation: str | None, start: int
+) -> _Result:
+    """A multiple-choice body between offsets ``body`` and ``end`` of the source."""
+    text = source.text[body:end]
+    single = "=" in text  # Moodle: any "=" makes it a single-answer question
+    marks = [m.start() for m in re.finditer("[~=]", text)]
+    head = _clean(text[: marks[0]] if marks else text)  # a lone format tag is no answer
+    if head:
+        problem = Problem(source.line(body), "gift.bad_answer", {"text": head[:40]})
+        return _Result(errors=(problem,))
+    errors: list[Problem] = []
+    options: list[tuple[str, float, str | None]] = []
+    for here, after in zip(marks, [*marks[1:], len(text)], strict=True):
+        line = source.line(body + here)
+        content = text[here + 1 : after].strip()
+        weight = 100.0
+        if text[here] == "~":
+            match = _WEIGHT.match(content)
+            weight = 0.0
+            if match:
+                content = content[match.end() :]
+                try:
+                    weight = float(match.group(1))
+                except ValueError:
+                    weight = float("nan")
+                if not -100 <= weight <= 100:
+                    errors.append(Problem(line, "gift.bad_weight", {"weight": match.group(1)}))
+        answer, _, feedback = content.partition("#")
+        answer = _clean(answer)
         if not answer:
-            return [], None, Problem(line, "gift.empty_answer")
-        options.append(Option(answer, correct, feedback))
-    return options, explanation, None
-
-
-def _question(start: int, block: str) -> tuple[Question | None, Problem | None, Problem | None]:
-    """(question, error, warning) for one block."""
-    text = block.strip()
-    title = _TITLE.match(text)
-    if title:
-        text = text[title.end() :].strip()
-    text = _FORMAT_TAG.sub("", text).strip()
-    opening = _find_unescaped(text, "{")
-    if opening < 0:
-        return None, None, Problem(start, "gift.unsupported", {"kind": "description"})
-    closing = _find_unescaped(text, "}", opening + 1)
-    if closing < 0:
-        return None, Problem(start, "gift.unclosed"), None
-    before, body, after = text[:opening], text[opening + 1 : closing].strip(), text[closing + 1 :]
-    if _find_unescaped(body, "{") >= 0:
-        return None, Problem(start, "gift.unclosed"), None  # it ran into the next question
-    body = _FORMAT_TAG.sub("", body).strip()
-    stem = _unescape(_FORMAT_TAG.sub("", before).strip())
-    if after.strip():
-        stem = f"{stem} {BLANK} {_unescape(after.strip())}".strip()
-    if not stem:
-        return None, Problem(start, "gift.no_text"), None
-    if not body:
-        return None, None, Problem(start, "gift.unsupported", {"kind": "essay"})
-    if body.startswith("#"):
-        return None, None, Problem(start, "gift.unsupported", {"kind": "numeric"})
-    true_false = _TRUE_FALSE.match(body)
-    if true_false:
-        truth = true_false.group(1).upper().startswith("T")
-        options = (Option("True", truth), Option("False", not truth))
-        return Question(stem, options, line=start), None, None
-    if "->" in body and "~" not in body:
-        return None, None, Problem(start, "gift.unsupported", {"kind": "matching"})
-    if "~" not in re.sub(r"\\.", "", body):
-        return None, None, Problem(start, "gift.unsupported", {"kind": "short_answer"})
-    options, explanation, problem = _answers(body, start)
-    if problem:
-        return None, problem, None
+            errors.append(Problem(line, "gift.empty_answer"))
+        options.append((answer, weight, _clean(feedback) or None))
+    if errors:
+        return _Result(errors=tuple(errors))
     if len(options) < 2:
-        return None, Problem(start, "gift.few_options"), None
-    if not any(option.correct for option in options):
-        return None, Problem(start, "gift.no_correct"), None
-    return Question(stem, tuple(options), explanation, start), None, None
+        return _Result(errors=(Problem(start, "gift.few_options"),))
+    if single:
+        right = [weight == 100 for _, weight, _ in options]
+        if sum(right) > 1:
+            return _Result(warning=Problem(start, "gift.any_of"))
+    else:
+        total = sum(weight for _, weight, _ in options if weight > 0)
+        if total <= 0:
+            return _Result(errors=(Problem(start, "gift.no_correct"),))
+        if round(total / 100, 2) != 1:
+            shown = f"{round(total / 100, 2) * 100:g}"
+            return _Result(errors=(Problem(start, "gift.weights_sum", {"total": shown}),))
+        right = [weight > 0 for _, weight, _ in options]
+    choices = tuple(
+        Option(answer, ok, feedback)
+        for (answer, _, feedback), ok in zip(options, right, strict=True)
+    )
+    return _Result(Question(stem, choices, explanation, start))
+
+
+def _question(block: _Block) -> _Result:
+    source = _Source(block)
+    text, start = source.text, block.lines[0][0]
+    begin = 0
+    if text.startswith("::"):  # the title, which branchbot does not keep
+        end = text.find("::", 2)
+        begin = end + 2 if end >= 0 else 2
+    braces = _braces(source, begin)
+    if braces is None:
+        return _skipped(start, "description")
+    if isinstance(braces, Problem):
+        return _Result(errors=(braces,))
+    opening, closing = braces
+    after = text[closing + 1 :]
+    stem = _clean(text[begin:opening] + (BLANK + after if after else ""))
+    body_start = opening + 1
+    body_end = closing
+    body = text[body_start:body_end]
+    explanation = None
+    general = body.rfind("####")
+    if general >= 0:
+        explanation = _clean(body[general + 4 :], trim_first=False) or None
+        body_end = body_start + general
+        body = body[:general]
+    body = body.strip()
+    if not body:
+        return _skipped(start, "essay")
+    if body.startswith("#"):
+        return _skipped(start, "numeric")
+    kind = "choice" if "~" in body else None
+    if kind is None and "=" in body and "->" in body:
+        return _skipped(start, "matching")
+    if kind is None:
+        hash_at = body.find("#")
+        check = body[:hash_at].strip() if hash_at > 0 else body
+        if check.upper() not in _TRUE_FALSE:  # Moodle accepts upper case only
+            return _skipped(start, "short_answer")
+        kind = "true_false"
+    if not stem:
+        return _Result(errors=(Problem(start, "gift.no_text"),))
+    if kind == "true_false":
+        return _Result(_true_false(stem, body, explanation, start))
+    return _choice(source, body_start, body_end, stem, explanation, start)
 
 
 def parse(text: str, *, default_title: str) -> Parsed:
@@ -169,17 +265,16 @@ def parse(text: str, *, default_title: str) -> Parsed:
     Raises:
         FormatError: every malformed question, by line.
     """
-    blocks, errors = _blocks(text)
+    errors: list[Problem] = []
     warnings: list[Problem] = []
     grouped: dict[str, list[Question]] = {}
-    for start, block, category in blocks:
-        question, error, warning = _question(start, block)
-        if error:
-            errors.append(error)
-        if warning:
-            warnings.append(warning)
-        if question:
-            grouped.setdefault(category or default_title, []).append(question)
+    for block in _blocks(text):
+        result = _question(block)
+        errors.extend(result.errors)
+        if result.warning:
+            warnings.append(result.warning)
+        if result.question:
+            grouped.setdefault(block.category or default_title, []).append(result.question)
     if errors:
         raise FormatError(sorted(errors, key=lambda p: p.line))
     if not grouped:
