@@ -11,12 +11,16 @@ from hypothesis import strategies as st
 from telegram import InlineKeyboardMarkup
 
 from bot.commands import Access
-from bot.text import MESSAGE_LIMIT, split_message, utf16_length
+from bot.text import MESSAGE_LIMIT, split_message
 from tests import factories
 from tests.conftest import ADMIN, GROUP, MEMBER, OPERATOR
 from tests.fakes.telegram_api import limit_breach
 from tests.test_meetings import add_meeting, fire, roster_of
 from tests.test_study import send_file
+
+
+def utf16_length(text):
+    return len(text.encode("utf-16-le")) // 2
 
 
 def keyboard(call):

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.module_formats import FormatError
-from bot.module_formats.model import QUESTION_OPTIONS_MAX, within_limits
+from bot.module_formats import FormatError, model
 from bot.study import StudyService
 from tests.conftest import ADMIN, GROUP, MEMBER
 from tests.test_quiz import buttons
@@ -59,10 +58,10 @@ def test_the_limit_is_checked_in_the_shared_model_for_every_format():
     ((problem),) = raised.value.problems
     assert (problem.key, problem.params) == (
         "format.too_many_options",
-        {"count": 13, "limit": QUESTION_OPTIONS_MAX},
+        {"count": 13, "limit": model.QUESTION_OPTIONS_MAX},
     )
     parsed = StudyService.check_file("x.toml", toml_question(12, [11, 12]))
-    assert within_limits(parsed) == parsed
+    assert model.within_limits(parsed) == parsed
 
 
 async def test_several_right_answers_among_12_options_can_be_submitted(harness):
