@@ -4,7 +4,8 @@
 an edit is split by ``bot.text.split_message`` at line boundaries (a longer line is cut too),
 whichever handler sends it. A keyboard goes under the last part, where the text ends.
 A keyboard of many buttons (Telegram takes at most 100) shows ``PAGE_SIZE`` of them with
-◀ ▶ buttons that turn the page (see ``paged_keyboard``).
+◀ ▶ buttons that turn the page (see ``paged_keyboard``). A callback answer (a toast or an
+alert) longer than Telegram's 200 characters is cut with "…".
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from telegram.error import BadRequest
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
-from bot.text import split_message
+from bot.text import shorten, split_message
 
 # As ApplicationBuilder would build them: many concurrent sends, one long poll.
 CONNECTION_POOL_SIZE = 256
 # Positional place of ``reply_markup`` after ``chat_id`` and ``text`` in ``send_message``.
 _MARKUP_ARG = 4
+# A callback answer (toast or alert) takes at most 200 characters.
+CALLBACK_ANSWER_LIMIT = 200
 PAGE_SIZE = 10
 PREVIOUS, NEXT = "◀", "▶"
 
@@ -55,6 +58,14 @@ class LimitedBot(ExtBot[Any]):
         return await super().send_message(
             chat_id, chunks[-1], *head, reply_markup=markup, **kwargs
         )
+
+    async def answer_callback_query(  # type: ignore[override]
+        self, callback_query_id: str, text: str | None = None, *args: Any, **kwargs: Any
+    ) -> bool:
+        """Answer a button press; a longer text is cut to the limit with "…"."""
+        if text is not None:
+            text = shorten(text, CALLBACK_ANSWER_LIMIT)
+        return await super().answer_callback_query(callback_query_id, text, *args, **kwargs)
 
     async def edit_message_text(  # type: ignore[override]
         self, text: str, *args: Any, **kwargs: Any

@@ -236,3 +236,10 @@ async def test_a_keyboard_of_many_branches_for_a_private_import_is_paged(harness
     assert buttons[-1]["callback_data"] == f"impp:{draft}:1"
     _, turned = await harness.press(f"impp:{draft}:1", chat=ADMIN, user=ADMIN)
     assert [b["text"] for b in keyboard(turned)] == ["第10支部", "第11支部", "◀"]
+
+
+async def test_a_callback_answer_longer_than_200_characters_is_cut(harness):
+    await harness.app.bot.answer_callback_query("17", "警告" * 150, show_alert=True)
+    (answer,) = harness.read(harness.unread())
+    assert len(answer.text) == 200
+    assert answer.text.endswith("…")
