@@ -15,7 +15,7 @@ ELLIPSIS = "…"
 
 def utf16_length(text: str) -> int:
     """The length Telegram counts: UTF-16 code units."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _cut(line: str, limit: int) -> tuple[str, str]:
@@ -40,22 +40,23 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     A single line longer than the limit is cut into pieces within the limit (at a space when
     one is near the end). Every text the bot sends goes through this (see ``handlers.sending``).
     """
+    if len(text) * 2 <= limit or utf16_length(text) <= limit:
+        return [text]
     chunks: list[str] = []
-    current = ""
+    current, size = "", -1  # the chunk being filled and its length (-1: nothing yet)
     for line in text.split("\n"):
         while utf16_length(line) > limit:
-            if current:
+            if size >= 0:
                 chunks.append(current)
-                current = ""
+                current, size = "", -1
             head, line = _cut(line, limit)
             chunks.append(head)
-        candidate = f"{current}\n{line}" if current else line
-        if utf16_length(candidate) > limit:
+        length = utf16_length(line)
+        if size >= 0 and size + 1 + length > limit:
             chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not chunks:
+            current, size = "", -1
+        current, size = (f"{current}\n{line}", size + 1 + length) if size >= 0 else (line, length)
+    if size >= 0 or not chunks:
         chunks.append(current)
     return chunks
 
