@@ -243,3 +243,19 @@ async def test_a_callback_answer_longer_than_200_characters_is_cut(harness):
     (answer,) = harness.read(harness.unread())
     assert len(answer.text) == 200
     assert answer.text.endswith("…")
+
+
+async def test_a_choice_among_12_open_meetings_is_paged(harness, clock):
+    await harness.setup_branch()
+    for n in range(12):
+        await add_meeting(harness, f"other 2031-03-05 19:30 第{n}场 remind=1h")
+    clock.now = datetime(2031, 3, 5, 11, 30, tzinfo=UTC)
+    (choose,) = await harness.say("/checkin", chat=GROUP, user=MEMBER)
+    buttons = keyboard(choose)
+    assert [b["callback_data"] for b in buttons[-1:]] == ["cip:1"]
+    assert len(buttons) == 11
+    _, turned = await harness.press("cip:1", chat=GROUP, user=MEMBER)
+    page = keyboard(turned)
+    assert [b["callback_data"] for b in page][-1] == "cip:0"
+    assert len(page) == 3
+    assert page[0]["callback_data"].startswith("mc:")
