@@ -19,6 +19,7 @@ from handlers.checkin import install_daily_posts
 from handlers.errors import on_error
 from handlers.menus import set_command_menus
 from handlers.schedule import install_schedule
+from handlers.sending import build_bot
 from handlers.summary import install_summaries
 from storage import open_storage
 
@@ -86,18 +87,19 @@ def build_application(
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     api_url = base_url or config.telegram.api_base_url
     file_url = file_url_for(api_url) if base_url else config.telegram.api_base_file_url
+    bot = build_bot(
+        token=config.telegram.token,
+        base_url=api_url,
+        base_file_url=file_url,
+        rate_limiter=SendRateLimiter(
+            overall_max_rate=1,
+            overall_time_period=1 / SENDS_PER_SECOND,
+            max_retries=RATE_LIMIT_RETRIES,
+        ),
+    )
     application = (
         ApplicationBuilder()
-        .token(config.telegram.token)
-        .base_url(api_url)
-        .base_file_url(file_url)
-        .rate_limiter(
-            SendRateLimiter(
-                overall_max_rate=1,
-                overall_time_period=1 / SENDS_PER_SECOND,
-                max_retries=RATE_LIMIT_RETRIES,
-            )
-        )
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)

@@ -10,6 +10,7 @@ from bot.commands import Access
 from bot.config import BotConfig
 from bot.errors import UserError
 from bot.settings import normalize, parse_settings
+from bot.text import NAME_MAX, shorten
 from storage import Storage
 from storage.models import Branch, Organisation
 
@@ -57,6 +58,7 @@ class BranchService:
             UserError: the code is unknown, or registration is closed and there is no code.
         """
         self._by_chat.clear()
+        title = shorten(title, NAME_MAX)  # the group's title, shown in buttons and headings
         organisation = None
         if code:
             organisation = await self._storage.organisations.by_code(normalize(code).upper())
@@ -109,7 +111,9 @@ class BranchService:
         if branch is None:
             return None
         logger.info("branch %s: bot re-added, active again", branch.id)
-        return await self._storage.branches.revive(branch.id, title, branch.organisation_id)
+        return await self._storage.branches.revive(
+            branch.id, shorten(title, NAME_MAX), branch.organisation_id
+        )
 
     async def deactivate_chat(self, chat_id: int, reason: str) -> None:
         """The bot was removed from the chat or refused there: stop writing to it."""

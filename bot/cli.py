@@ -9,13 +9,16 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
+from telegram.error import InvalidToken, NetworkError, TelegramError
+
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Config, ConfigError, load_config
-from bot.logs import configure_logging
+from bot.logs import REDACTED, configure_logging, redact
 
 logger = logging.getLogger(__name__)
 
 EXIT_CONFIG = 2
+EXIT_START = 3  # the Bot API refused the token, or could not be reached
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,6 +62,29 @@ def run(config: Config) -> None:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
 
 
+def start_failure(config: Config, exc: TelegramError) -> str:
+    """One line for a failed start: the Bot API's URL (token hidden), what failed, what to check.
+
+    The exception's own text is not used for a refused token: PTB puts the token in it.
+    """
+    url = f"{config.telegram.api_base_url.rstrip('/')}{REDACTED}"
+    if isinstance(exc, InvalidToken):
+        return (
+            f"branchbot: the Bot API at {url} rejected the token (getMe: Unauthorized or Not "
+            "Found): check BRANCHBOT_TOKEN or telegram.token against the token @BotFather gave"
+        )
+    detail = redact(str(exc), config.telegram.token)
+    if isinstance(exc, NetworkError):
+        return (
+            f"branchbot: cannot reach the Bot API at {url} ({detail}): check the network, "
+            "a firewall or proxy, and BRANCHBOT_API_BASE_URL or telegram.api_base_url"
+        )
+    return (
+        f"branchbot: the Bot API at {url} refused to start the bot ({detail}): "
+        "check the token, the mode and the webhook settings"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script and of ``python -m bot``."""
     args = _parser().parse_args(argv)
@@ -71,5 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.config or 'environment'}: configuration is valid")  # noqa: T201
         return 0
     configure_logging(args.log_level, config.telegram.token)
-    run(config)
+    try:
+        run(config)
+    except TelegramError as exc:
+        print(start_failure(config, exc), file=sys.stderr)  # noqa: T201
+        return EXIT_START
     return 0

@@ -10,6 +10,10 @@ from __future__ import annotations
 import logging
 import re
 
+# PTB logs the failure of its start-up requests (getMe, deleteWebhook) with a full traceback
+# before raising it; ``bot.cli`` reports that failure in one line instead.
+BOOTSTRAP_FAILURE = "Network Retry Loop (Bootstrap"
+
 _TOKEN_SHAPE = re.compile(r"\d{6,12}:[A-Za-z0-9_-]{30,}")
 REDACTED = "<token>"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -34,10 +38,23 @@ def redact(text: str, token: str) -> str:
     return _TOKEN_SHAPE.sub(REDACTED, text)
 
 
+class BootstrapFailureFilter(logging.Filter):
+    """Drops PTB's traceback of a failed start-up request: the CLI says it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for the start-up failure records of PTB's retry loop."""
+        return not (
+            record.name.startswith("telegram")
+            and record.levelno >= logging.ERROR
+            and BOOTSTRAP_FAILURE in record.getMessage()
+        )
+
+
 def configure_logging(level: str, token: str) -> None:
     """Send every record to stderr through the redacting formatter."""
     handler = logging.StreamHandler()
     handler.setFormatter(RedactingFormatter(token))
+    handler.addFilter(BootstrapFailureFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

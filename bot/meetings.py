@@ -24,6 +24,7 @@ from bot.schedule import (
     to_utc,
 )
 from bot.settings import normalize, parse_time
+from bot.text import TITLE_MAX
 from storage import Storage
 from storage.models import Branch, Meeting, OccurrenceView, RollEntry, ScheduledSend
 
@@ -56,7 +57,8 @@ def parse_meeting_add(text: str) -> MeetingRequest:
 
     Raises:
         UserError: ``meeting_add.usage`` for a malformed line, ``meeting_add.bad_type`` for an
-            unknown type, ``meeting_add.bad_option`` for a bad ``remind``/``duration``.
+            unknown type, ``meeting_add.bad_option`` for a bad ``remind``/``duration``,
+            ``meeting_add.title_too_long`` for a title over ``TITLE_MAX`` characters.
     """
     words = normalize(text).split()
     if len(words) < 3:
@@ -88,6 +90,8 @@ def parse_meeting_add(text: str) -> MeetingRequest:
         )
     except ValueError:
         raise UserError("meeting_add.bad_option") from None
+    if len(" ".join(title)) > TITLE_MAX:
+        raise UserError("meeting_add.title_too_long", length=len(" ".join(title)), limit=TITLE_MAX)
     return MeetingRequest(
         kind, first, " ".join(title), options.get("repeat"), remind, duration, held
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.errors import UserError
+from bot.text import NAME_MAX, shorten
 from storage import Storage
 from storage.models import Branch, Member
 
@@ -60,8 +61,9 @@ class MemberService:
     async def _save(self, person: Person, now: datetime) -> None:
         await self._storage.users.save(
             user_id=person.id,
-            first_name=person.first_name,
-            last_name=person.last_name,
+            # Telegram's own caps on names: anything longer is cut, with "…".
+            first_name=shorten(person.first_name, NAME_MAX),
+            last_name=shorten(person.last_name, NAME_MAX) if person.last_name else None,
             username=person.username,
             language_code=person.language_code,
             now=now,

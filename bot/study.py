@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.errors import UserError
 from bot.module_formats import Module, Parsed, Problem, parse_module_file
+from bot.module_formats.model import within_limits
 from storage import Storage
 from storage.models import Branch
 from storage.modules import ModuleContent, ModuleSummary, QuestionRecord
@@ -64,10 +65,11 @@ class StudyService:
 
         Raises:
             UserError: the file is too large or has too many questions.
-            FormatError: the file has errors (each with its line).
+            FormatError: the file has errors (each with its line), among them a question
+                with more options than a quiz can show.
         """
         StudyService.check_size(len(data))
-        parsed = parse_module_file(name, data)
+        parsed = within_limits(parse_module_file(name, data))
         total = sum(len(module.questions) for module in parsed.modules)
         if total > MAX_QUESTIONS:
             raise UserError("import.too_many", count=total, limit=MAX_QUESTIONS)

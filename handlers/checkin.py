@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,12 +19,16 @@ from bot.meetings import CheckinResult
 from handlers.common import command, here, person_of
 from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line
 from handlers.schedule import request_count_refresh
-from storage.models import Branch
+from handlers.sending import paged_keyboard, turn_to
+from storage.models import Branch, OccurrenceView
 
 logger = logging.getLogger(__name__)
 
 DAILY_BUTTON = "ci"
 RECORDED, ALREADY = "👍", "👌"
+PAGE_PREFIX = "cip:"
+PAGE_DATA = PAGE_PREFIX + "{page}"
+_PAGE = re.compile(r"^cip:(\d{1,4})$")
 
 
 async def checkin(update: Update, context: BotContext) -> None:
@@ -35,17 +40,9 @@ async def checkin(update: Update, context: BotContext) -> None:
     now = context.clock()
     open_now = await services.meetings.open_for_checkin(branch, now)
     if len(open_now) > 1:
-        buttons = [
-            [
-                InlineKeyboardButton(
-                    occurrence_line(services.translate, branch.language, o),
-                    callback_data=f"{CHECKIN_PREFIX}{o.id}",
-                )
-            ]
-            for o in open_now
-        ]
         await message.reply_text(
-            context.text("checkin.choose"), reply_markup=InlineKeyboardMarkup(buttons)
+            context.text("checkin.choose"),
+            reply_markup=paged_keyboard(_meeting_buttons(context, branch, open_now), 0, PAGE_DATA),
         )
         return
     if open_now:
@@ -59,6 +56,30 @@ async def checkin(update: Update, context: BotContext) -> None:
         recorded = await services.checkins.check_in(branch, person.id, now)
     # A reaction instead of a message: a group allows the bot about 20 messages a minute.
     await message.set_reaction(RECORDED if recorded else ALREADY)
+
+
+def _meeting_buttons(
+    context: BotContext, branch: Branch, open_now: list[OccurrenceView]
+) -> list[InlineKeyboardButton]:
+    """A check-in button per meeting whose window is open."""
+    translate = context.services.translate
+    return [
+        InlineKeyboardButton(
+            occurrence_line(translate, branch.language, o), callback_data=f"{CHECKIN_PREFIX}{o.id}"
+        )
+        for o in open_now
+    ]
+
+
+async def turn_page(update: Update, context: BotContext) -> None:
+    """◀ ▶ under the choice of meetings to check in to."""
+    query, place = update.callback_query, here(context)
+    match = _PAGE.match(query.data)
+    if match is None or place.private or place.branch is None or not place.branch.active:
+        raise UserError("button.stale")
+    open_now = await context.services.meetings.open_for_checkin(place.branch, context.clock())
+    buttons = _meeting_buttons(context, place.branch, open_now)
+    await turn_to(query, paged_keyboard(buttons, int(match.group(1)), PAGE_DATA))
 
 
 async def daily_button(update: Update, context: BotContext) -> None:
@@ -153,4 +174,5 @@ def handlers() -> list[BaseHandler]:
     return [
         command(commands.CHECKIN, checkin),
         CallbackQueryHandler(daily_button, pattern=f"^{DAILY_BUTTON}$"),
+        CallbackQueryHandler(turn_page, pattern=f"^{PAGE_PREFIX}"),
     ]

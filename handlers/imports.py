@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Document, InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import commands
@@ -16,13 +16,17 @@ from bot.context import BotContext
 from bot.errors import UserError
 from bot.module_formats import FormatError, Problem
 from bot.study import Imported
+from bot.text import NAME_MAX, shorten
 from handlers.common import command, gate, here
+from handlers.sending import paged_keyboard, turn_to
 
 # A command in a caption is not seen by CommandHandler: the caption is matched explicitly.
 IMPORT_CAPTION = filters.CaptionRegex(r"^/import(@\w+)?(\s|$)") & filters.Document.ALL
 SHOWN_ERRORS = 20
 CHOOSE_PREFIX = "imp:"
 _CHOOSE = re.compile(r"^imp:([1-9]\d{0,17}):([1-9]\d{0,17})$")
+PAGE_PREFIX = "impp:"
+_PAGE = re.compile(r"^impp:([1-9]\d{0,17}):(\d{1,4})$")
 
 
 def problem_line(context: BotContext, problem: Problem) -> str:
@@ -59,8 +63,11 @@ def imported_text(context: BotContext, imported: Imported) -> str:
     )
     text = context.text("import.done", modules=modules)
     if imported.warnings:
-        skipped = "\n".join(problem_line(context, w) for w in imported.warnings)
-        text += "\n\n" + context.text("import.skipped", lines=skipped)
+        lines = [problem_line(context, w) for w in imported.warnings[:SHOWN_ERRORS]]
+        if len(imported.warnings) > SHOWN_ERRORS:
+            more = len(imported.warnings) - SHOWN_ERRORS
+            lines.append(context.text("import.more", count=more))
+        text += "\n\n" + context.text("import.skipped", lines="\n".join(lines))
     return text
 
 
@@ -89,11 +96,7 @@ async def import_file(update: Update, context: BotContext) -> None:
     except FormatError as error:
         await message.reply_text(rejected_text(context, error))
         return
-    branches = await services.auth.secretary_branches(user_id)
-    buttons = [
-        [InlineKeyboardButton(b.title, callback_data=f"{CHOOSE_PREFIX}{draft_id}:{b.id}")]
-        for b in branches
-    ]
+    buttons = await _branch_buttons(context, draft_id, user_id)
     await message.reply_text(
         context.text(
             "import.choose_branch",
@@ -101,8 +104,32 @@ async def import_file(update: Update, context: BotContext) -> None:
             modules=len(parsed.modules),
             count=sum(len(m.questions) for m in parsed.modules),
         ),
-        reply_markup=InlineKeyboardMarkup(buttons),
+        reply_markup=paged_keyboard(buttons, 0, f"{PAGE_PREFIX}{draft_id}:{{page}}"),
     )
+
+
+async def _branch_buttons(
+    context: BotContext, draft_id: int, user_id: int
+) -> list[InlineKeyboardButton]:
+    """A button per branch the user is a secretary of, importing the held file there."""
+    branches = await context.services.auth.secretary_branches(user_id)
+    return [
+        InlineKeyboardButton(
+            shorten(b.title, NAME_MAX), callback_data=f"{CHOOSE_PREFIX}{draft_id}:{b.id}"
+        )
+        for b in branches
+    ]
+
+
+async def turn_page(update: Update, context: BotContext) -> None:
+    """◀ ▶ under the branch buttons of a privately sent file."""
+    query = update.callback_query
+    match = _PAGE.match(query.data)
+    if match is None or not here(context).private:
+        raise UserError("button.stale")
+    draft_id, page = int(match.group(1)), int(match.group(2))
+    buttons = await _branch_buttons(context, draft_id, query.from_user.id)
+    await turn_to(query, paged_keyboard(buttons, page, f"{PAGE_PREFIX}{draft_id}:{{page}}"))
 
 
 async def choose_branch(update: Update, context: BotContext) -> None:
@@ -133,4 +160,5 @@ def handlers() -> list[BaseHandler]:
         command(commands.IMPORT, import_file),
         MessageHandler(IMPORT_CAPTION, gate(commands.IMPORT, import_file)),
         CallbackQueryHandler(choose_branch, pattern=f"^{CHOOSE_PREFIX}"),
+        CallbackQueryHandler(turn_page, pattern=f"^{PAGE_PREFIX}"),
     ]

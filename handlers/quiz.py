@@ -21,6 +21,8 @@ ANSWER_PREFIX = "qa:"
 TOGGLE_PREFIX = "qm:"
 SUBMIT = "s"
 _START = re.compile(r"^qs:([1-9]\d{0,17}):([1-9]\d{0,17})$")
+# A question has at most QUESTION_OPTIONS_MAX (12) options: an option index has 2 digits, a
+# selection mask (one bit an option, at most 4095) 4.
 _ANSWER = re.compile(r"^qa:([1-9]\d{0,17}):(\d{1,4}):(\d{1,2})$")
 _TOGGLE = re.compile(r"^qm:([1-9]\d{0,17}):(\d{1,4}):(\d{1,4}):(\d{1,2}|s)$")
 
@@ -147,7 +149,7 @@ async def toggle(update: Update, context: BotContext) -> None:
         raise UserError("button.stale")
     attempt_id, position, mask = (int(g) for g in match.groups()[:3])
     if match.group(4) == SUBMIT:
-        chosen = [i for i in range(12) if mask >> i & 1]
+        chosen = [i for i in range(mask.bit_length()) if mask >> i & 1]
         if not chosen:
             await query.answer(context.text("quiz.choose_first"))
             return

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler
+import re
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import commands
 from bot.context import BotContext
 from bot.deeplinks import module_payload
 from bot.errors import UserError
-from bot.text import split_message
+from bot.text import TITLE_MAX, shorten, split_message
 from handlers.common import arguments, command, here, parse_id, reply
 from handlers.quiz import start_button
+from handlers.sending import paged_keyboard, turn_to
 from storage.models import Branch
+from storage.modules import ModuleSummary
+
+PAGE_PREFIX = "stp:"
+PAGE_DATA = PAGE_PREFIX + "{page}"
+_PAGE = re.compile(r"^stp:(\d{1,4})$")
 
 
 async def show_module(update: Update, context: BotContext, branch: Branch, module_id: int) -> None:
@@ -50,23 +58,36 @@ async def study(update: Update, context: BotContext) -> None:
         )
         for m, best in found
     )
-    modules = [m for m, _ in found]
     markup = None
     if not place.private:
-        link = f"https://t.me/{context.bot.username}?start="
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        f"#{m.id} {m.title}", url=link + module_payload(m.id, place.branch.id)
-                    )
-                ]
-                for m in modules
-            ]
-        )
+        markup = paged_keyboard(_module_buttons(context, place.branch, found), 0, PAGE_DATA)
     await update.effective_message.reply_text(
         context.text("study.list", modules=lines), reply_markup=markup
     )
+
+
+def _module_buttons(
+    context: BotContext, branch: Branch, found: list[tuple[ModuleSummary, int | None]]
+) -> list[InlineKeyboardButton]:
+    """A button per module that opens it privately through its deep link."""
+    link = f"https://t.me/{context.bot.username}?start="
+    return [
+        InlineKeyboardButton(
+            shorten(f"#{m.id} {m.title}", TITLE_MAX), url=link + module_payload(m.id, branch.id)
+        )
+        for m, _ in found
+    ]
+
+
+async def turn_page(update: Update, context: BotContext) -> None:
+    """◀ ▶ under the group's module list: show that page of module buttons."""
+    query, place = update.callback_query, here(context)
+    match = _PAGE.match(query.data)
+    if match is None or place.private or place.branch is None or not place.branch.active:
+        raise UserError("button.stale")
+    found = await context.services.study.published(place.branch, query.from_user.id)
+    buttons = _module_buttons(context, place.branch, found)
+    await turn_to(query, paged_keyboard(buttons, int(match.group(1)), PAGE_DATA))
 
 
 async def publish(update: Update, context: BotContext) -> None:
@@ -86,4 +107,5 @@ def handlers() -> list[BaseHandler]:
     return [
         command(commands.PUBLISH, publish),
         command(commands.STUDY, study),
+        CallbackQueryHandler(turn_page, pattern=f"^{PAGE_PREFIX}"),
     ]

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shlex
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +116,67 @@ async def test_branchbot_run_answers_a_group_and_never_logs_the_token(tmp_path):
     assert TOKEN not in logs
     assert not TOKEN_SHAPE.search(logs)
     assert api.problems == []
+
+
+async def run_process(tmp_path, base_url: str) -> tuple[int, str]:
+    """``python -m bot run`` with the test token against ``base_url``: exit code and output."""
+    env = {
+        **os.environ,
+        "BRANCHBOT_TOKEN": TOKEN,
+        "BRANCHBOT_API_BASE_URL": base_url,
+        "BRANCHBOT_DB": str(tmp_path / "db.sqlite3"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    return process.returncode, (out + err).decode()
+
+
+@pytest.mark.slow
+async def test_a_refused_token_is_one_line_that_does_not_show_it(tmp_path):
+    async with FakeTelegram("987654321:ThisIsNotTheTokenTheBotWasGiven0000") as api:
+        code, output = await run_process(tmp_path, api.base_url)
+    assert code == 3
+    assert output.splitlines() == [
+        f"branchbot: the Bot API at {api.base_url}<token> rejected the token (getMe: "
+        "Unauthorized or Not Found): check BRANCHBOT_TOKEN or telegram.token against the token "
+        "@BotFather gave"
+    ]
+    assert TOKEN not in output
+    assert not TOKEN_SHAPE.search(output)
+
+
+@pytest.mark.slow
+async def test_no_network_is_one_line_naming_the_api_and_what_to_check(tmp_path):
+    with socket.socket() as closed:  # a loopback port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    base_url = f"http://127.0.0.1:{port}/bot"
+    code, output = await run_process(tmp_path, base_url)
+    assert code == 3
+    (line,) = output.splitlines()
+    assert line.startswith(f"branchbot: cannot reach the Bot API at {base_url}<token> (")
+    assert line.endswith(
+        "check the network, a firewall or proxy, and BRANCHBOT_API_BASE_URL or "
+        "telegram.api_base_url"
+    )
+    assert TOKEN not in output
+    assert "Traceback" not in output
+
+
+def test_the_quick_start_survives_being_pasted_into_a_shell():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Quick start", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    for line in block.splitlines():
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        operators = {token for token in lexer if set(token) <= set("<>|&;()")}
+        assert operators <= {"&&"}, line  # no redirect, pipe or background job
+    assert "export BRANCHBOT_TOKEN='" in block

@@ -916,9 +916,8 @@ def test_every_problem_key_is_translated():
     keys = set(re.findall(r'"((?:format|gift|aiken|toml)\.[a-z_]+)"', source))
     assert len(keys) >= 15
     for key in keys:
-        assert translate(
-            "zh", key, kind="论述", letter="A", text="x", field="f", detail="d", weight=1, total=2
-        )
+        params = {"kind": "论述", "letter": "A", "text": "x", "field": "f", "detail": "d"}
+        assert translate("zh", key, **params, weight=1, total=2, count=13, limit=12)
 
 
 @settings(max_examples=300, deadline=None)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from bot.text import TITLE_MAX, shorten
 
 # Telegram's limits for a quiz poll (Bot API 10.0): a question that breaks one is imported,
 # marked not poll-ready, and left out of group quizzes.
@@ -12,6 +14,11 @@ POLL_OPTIONS_MIN = 2
 POLL_OPTIONS_MAX = 12
 EXPLANATION_MAX = 200
 EXPLANATION_LINE_FEEDS_MAX = 2
+# A question with more options is refused, whatever the format: it fits neither a quiz poll
+# nor the private quiz, whose buttons carry a several-answer selection as a 12-bit mask
+# (Telegram also takes at most 100 buttons a message). A file holding one is rejected with
+# the question's line, so the secretary can split it; nothing is half imported.
+QUESTION_OPTIONS_MAX = POLL_OPTIONS_MAX
 
 
 @dataclass(frozen=True)
@@ -107,3 +114,26 @@ def decode(data: bytes) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise FormatError([Problem(line, "format.not_utf8")]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def within_limits(parsed: Parsed) -> Parsed:
+    """``parsed`` as it may be stored: titles over ``TITLE_MAX`` shortened with "…".
+
+    Raises:
+        FormatError: a question has more than ``QUESTION_OPTIONS_MAX`` options (each one
+            named by its line).
+    """
+    problems = [
+        Problem(
+            question.line,
+            "format.too_many_options",
+            {"count": len(question.options), "limit": QUESTION_OPTIONS_MAX},
+        )
+        for module in parsed.modules
+        for question in module.questions
+        if len(question.options) > QUESTION_OPTIONS_MAX
+    ]
+    if problems:
+        raise FormatError(problems)
+    modules = [replace(m, title=shorten(m.title, TITLE_MAX)) for m in parsed.modules]
+    return replace(parsed, modules=modules)

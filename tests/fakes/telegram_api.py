@@ -27,6 +27,49 @@ API_METHODS = Path(__file__).with_name("botapi_methods.json")
 BOT_ID = 5000000001
 BOT_USERNAME = "branch_test_bot"
 
+# Telegram's limits on what a message carries (Bot API 10.0): a breach is answered with 400,
+# as Telegram does, and recorded as a problem, which fails the test.
+TEXT_MAX = 4096  # UTF-16 code units, like Telegram counts
+CAPTION_MAX = 1024
+CALLBACK_ANSWER_MAX = 200
+KEYBOARD_BUTTONS_MAX = 100
+ROW_BUTTONS_MAX = 8
+CALLBACK_DATA_MAX = 64  # bytes of UTF-8
+TEXT_METHODS = frozenset({"sendMessage", "editMessageText"})
+CAPTION_METHODS = frozenset({"sendPhoto", "sendDocument", "editMessageCaption"})
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def limit_breach(method: str, params: dict[str, Any]) -> str | None:
+    """What Telegram would refuse in this call's text, caption or keyboard, if anything."""
+    if method in TEXT_METHODS:
+        text = str(params.get("text", ""))
+        if "text" in params and not text.strip():
+            return "message text is empty"
+        if _utf16(text) > TEXT_MAX:
+            return f"message is too long ({_utf16(text)} > {TEXT_MAX})"
+    if method in CAPTION_METHODS and _utf16(str(params.get("caption", ""))) > CAPTION_MAX:
+        return "message caption is too long"
+    if method == "answerCallbackQuery" and len(str(params.get("text", ""))) > CALLBACK_ANSWER_MAX:
+        return "callback answer text is too long"
+    markup = params.get("reply_markup")
+    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
+    if rows is not None:
+        if sum(len(row) for row in rows) > KEYBOARD_BUTTONS_MAX:
+            return f"reply markup is too long ({sum(len(row) for row in rows)} buttons)"
+        for row in rows:
+            if len(row) > ROW_BUTTONS_MAX:
+                return f"too many buttons in a row ({len(row)})"
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(data.encode("utf-8")) <= CALLBACK_DATA_MAX:
+                    return f"BUTTON_DATA_INVALID ({data!r})"
+    return None
+
+
 # Calls a user would see; each must be read by the test (see Harness.assert_all_read).
 VISIBLE = frozenset(
     {
@@ -288,6 +331,13 @@ class FakeTelegram:
                     "parameters": {"retry_after": limited},
                 },
                 status=429,
+            )
+        breach = limit_breach(method, params)
+        if breach is not None:
+            self.problems.append(f"{method}: {breach}")
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": f"Bad Request: {breach}"},
+                status=400,
             )
         for failure in list(self._failures):
             if failure.method == method and failure.match(params):
