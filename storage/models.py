@@ -65,6 +65,7 @@ class User:
     language_code: str | None
     started: bool
     private_branch_id: int | None
+    forgotten: bool = False  # the nameless stand-in of someone who used /forget
 
     @property
     def display_name(self) -> str:
