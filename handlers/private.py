@@ -169,11 +169,13 @@ async def deliver_waiting(context: BotContext, user_id: int, language: str) -> i
     delivered = 0
     for message in await services.delivery.waiting(user_id):
         branch = await services.branches.get(message.branch_id)
-        texts = (
-            await render(context, branch, language, message.message_key, message.params)
-            if branch is not None
-            else None
-        )
+        key, texts = message.message_key, None
+        try:
+            if branch is not None:
+                texts = await render(context, branch, language, key, message.params)
+        except (KeyError, TypeError, ValueError):
+            # A kept message this version cannot read must not block all that follow it.
+            logger.exception("kept message %s (%s) dropped", message.id, key)
         if texts:
             await _send_texts(context, user_id, language, texts, message.buttons)
             delivered += 1

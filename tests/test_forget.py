@@ -211,3 +211,24 @@ async def test_a_forgotten_secretary_leaves_no_id_in_keys_menus_or_organisations
         "chat_id": GROUP.id,
         "user_id": MEMBER.id,
     }
+
+
+async def test_a_kept_message_that_cannot_be_read_is_dropped_without_blocking_the_rest(
+    harness, caplog
+):
+    branch = await harness.setup_branch()
+    await harness.say("hello", chat=GROUP, user=ADMIN)
+    db = harness.services.storage.db
+    for key, params, dedupe in (
+        ("meeting.roll", "{}", "roll:9:1"),  # no occurrence named
+        ("role.told", '{"branch_title": "城东", "role": "书记"}', "role:1:2"),
+    ):
+        await db.execute(
+            "INSERT INTO pending_messages (user_id, branch_id, message_key, params, dedupe_key,"
+            " created_at) VALUES (?, ?, ?, ?, ?, 0)",
+            (ADMIN.id, branch.id, key, params, dedupe),
+        )
+    calls = await harness.say("/start", chat=ADMIN, user=ADMIN)
+    assert any("城东" in c.text for c in calls)
+    assert "kept message" in caplog.text
+    assert await db.fetch_all("SELECT * FROM pending_messages") == []
