@@ -46,6 +46,6 @@ class DeliveryService:
         """Return what waits for the user, oldest first."""
         return await self._storage.pending.waiting(user_id)
 
-    async def delivered(self, message: PendingMessage, now: datetime) -> None:
-        """Record that a waiting message reached its user."""
-        await self._storage.pending.mark_delivered(message.id, now)
+    async def delivered(self, message: PendingMessage) -> None:
+        """A waiting message reached its user, or has nothing left to say: it is deleted."""
+        await self._storage.pending.remove(message.id)

@@ -133,11 +133,27 @@ _HEADERS = {
 }
 
 
+# A cell starting with one of these is read as a formula by spreadsheet programs (OWASP, "CSV
+# Injection"): names, titles and reasons are user text and must stay text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ``'``.
+
+    Only text is touched: numbers (a negative one included) are the bot's own figures, never a
+    formula, and must stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(header: Sequence[str], rows: list[tuple[Any, ...]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(tuple(spreadsheet_safe(cell) for cell in row) for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -9,6 +9,7 @@ from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
 from handlers.common import command, here
+from handlers.menus import update_secretary_menu
 from handlers.private import keyboard
 
 YES, NO = "forget:yes", "forget:no"
@@ -29,11 +30,21 @@ async def confirmed(update: Update, context: BotContext) -> None:
     if not here(context).private:
         raise UserError("button.stale")
     if query.data == YES:
+        await _drop_secretary_menus(context, query.from_user.id)
         await context.services.members.forget(query.from_user.id)
     await query.answer()
     await query.edit_message_text(
         context.text("forget.done" if query.data == YES else "forget.kept")
     )
+
+
+async def _drop_secretary_menus(context: BotContext, user_id: int) -> None:
+    """Take away the secretaries' menu the person had in each group as a granted secretary."""
+    services = context.services
+    for chat_id, secretary, _ in await services.storage.memberships.granted_secretaries():
+        branch = await services.branches.for_chat(chat_id) if secretary == user_id else None
+        if branch is not None:
+            await update_secretary_menu(context, branch=branch, user_id=user_id, granted=False)
 
 
 def handlers() -> list[BaseHandler]:

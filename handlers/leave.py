@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
@@ -12,7 +14,8 @@ from bot.context import BotContext
 from bot.errors import UserError
 from handlers.common import arguments, command, here, parse_id, person_of, reply
 from handlers.meeting_text import RSVP_PREFIX, occurrence_line
-from handlers.private import send_private
+from handlers.private import renders, send_private
+from storage.models import Branch
 
 DECIDE_PREFIX = "lv:"
 _RSVP = re.compile(r"^rsvp:([1-9]\d{0,17}):([yn])$")
@@ -69,22 +72,44 @@ async def leave(update: Update, context: BotContext) -> None:
         "leave.requested",
         meeting=occurrence_line(services.translate, place.language, occurrence),
     )
-    line = occurrence_line(services.translate, branch.language, occurrence)
     for secretary in await services.auth.secretaries(branch):
+        # Kept as the leave's id: the name and reason are read when it is delivered, so a
+        # new reason is shown and a member who used /forget is not (one kept per secretary).
         await send_private(
             context,
             user_id=secretary,
             branch=branch,
             key="leave.for_secretary",
-            dedupe_key=f"leave:{request.id}:{secretary}:{request.reason}",
+            dedupe_key=f"leave:{request.id}:{secretary}",
             buttons=[
                 ("leave.approve_button", f"{DECIDE_PREFIX}{request.id}:a"),
                 ("leave.decline_button", f"{DECIDE_PREFIX}{request.id}:d"),
             ],
-            name=user.full_name,
-            meeting=line,
-            reason=request.reason,
+            leave=request.id,
         )
+
+
+@renders("leave.for_secretary")
+async def leave_request_text(
+    context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
+) -> list[str] | None:
+    """A leave request for a secretary, from the live rows; None if its member was forgotten."""
+    services = context.services
+    found = await services.leaves.get(int(params["leave"]))
+    if found is None:
+        return None
+    request, occurrence = found
+    member = await services.storage.users.get(request.user_id)
+    if member is None or member.forgotten:
+        return None
+    text = services.translate(
+        language,
+        "leave.for_secretary",
+        name=member.display_name,
+        meeting=occurrence_line(services.translate, branch.language, occurrence),
+        reason=request.reason,
+    )
+    return [text]
 
 
 async def decide(update: Update, context: BotContext) -> None:

@@ -49,9 +49,11 @@ def roll_text(translate: Translator, language: str, roll: Roll) -> str:
     groups = {status: roll.of(status) for status in ("present", "late", "excused", "absent")}
     groups["pending"] = [e for e in roll.entries if e.leave_status == "pending"]
     for status, entries in groups.items():
+        # A member who used /forget still counts, unnamed (their stand-in has no name).
         names = ", ".join(
             f"{e.name} ({e.leave_reason})" if status in ("excused", "pending") else e.name
             for e in entries
+            if e.name
         )
         lines.append(translate(language, f"roll.{status}", count=len(entries), names=names or "—"))
     quorum = roll.quorum

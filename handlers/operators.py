@@ -21,9 +21,13 @@ async def backup(update: Update, context: BotContext) -> None:
     if size > UPLOAD_LIMIT:
         await reply(update, context, "backup.kept", path=str(path), size=size // 1_000_000)
         return
-    with path.open("rb") as file:
-        await update.effective_message.reply_document(file, filename=path.name)
-    path.unlink()
+    # The copy on disk is only the upload's source: removed whether the upload succeeds,
+    # fails or is cancelled, so no stray copy of everyone's data stays behind.
+    try:
+        with path.open("rb") as file:
+            await update.effective_message.reply_document(file, filename=path.name)
+    finally:
+        path.unlink(missing_ok=True)
 
 
 async def branches(update: Update, context: BotContext) -> None:

@@ -3,12 +3,18 @@
 A bot may write to a user only after the user started it. When a private message is refused,
 it is kept, the group is shown once a button that opens the private chat, and it is
 delivered when the user starts the bot.
+
+A kept message holds references, not text: a message that names other people (a leave
+request, a roll, a report) is kept as the ids it is about and rendered from the live rows when
+it is delivered, by the renderer registered for its catalog key. So ``/forget`` has nothing to
+rewrite in it: the forgotten person is simply not named, or the message is dropped. A delivered
+message is deleted, and nothing is ever sent to a forgotten person's stand-in.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -37,6 +43,32 @@ def keyboard(
     )
 
 
+# Renders a kept message from its references: (context, branch, language, params) -> the
+# texts to send, or None when there is nothing left to say (its subject was forgotten or gone).
+Renderer = Callable[[BotContext, Branch, str, Mapping[str, Any]], Awaitable[list[str] | None]]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def renders(key: str) -> Callable[[Renderer], Renderer]:
+    """Register the renderer of the catalog key ``key``: its params are references."""
+
+    def register(renderer: Renderer) -> Renderer:
+        _RENDERERS[key] = renderer
+        return renderer
+
+    return register
+
+
+async def render(
+    context: BotContext, branch: Branch, language: str, key: str, params: Mapping[str, Any]
+) -> list[str] | None:
+    """The texts of a private message now: its renderer's, else the catalog text of ``key``."""
+    renderer = _RENDERERS.get(key)
+    if renderer is None:
+        return [context.services.translate(language, key, **params)]
+    return await renderer(context, branch, language, params)
+
+
 async def send_private(
     context: BotContext,
     *,
@@ -46,33 +78,46 @@ async def send_private(
     dedupe_key: str,
     buttons: Sequence[tuple[str, str]] = (),
     fallback: bool = True,
+    keep: Mapping[str, Any] | None = None,
     **params: Any,
 ) -> bool:
     """Send a catalog message to a user privately; keep it for later if Telegram refuses.
 
     Args:
         context: the callback context.
-        user_id: the recipient.
+        user_id: the recipient; never a forgotten person's stand-in (nothing is sent).
         branch: the branch the message is about (its group gets the fallback button).
-        key: the catalog key; rendered in the user's language, else the branch's.
-        dedupe_key: identifies the act behind the message, so a replay keeps nothing twice.
-        buttons: (label key, callback data) pairs shown under the message.
+        key: the catalog key, or a key with a registered renderer; rendered in the user's
+            language, else the branch's.
+        dedupe_key: identifies the act behind the message, so a replay keeps nothing twice;
+            made of ids only, never of what the message says.
+        buttons: (label key, callback data) pairs shown under the (last) message.
         fallback: if False, a refused message is dropped instead of kept (a nudge).
-        **params: the key's parameters.
+        keep: what to keep instead of ``params`` if the message must wait: the references
+            that the key's renderer reads when it is delivered (``params`` then hold the
+            text as sent now). Without it, ``params`` are kept, so they must be references
+            for a key with a renderer, and plain values naming nobody for any other key.
+        **params: the key's parameters now; for a key with a renderer and no ``keep``, the
+            references it reads.
 
     Returns:
         True if delivered now, False if it waits for the user to start the bot (or, without
-        fallback, was dropped).
+        fallback, was dropped, or there was nothing to send).
     """
     services = context.services
     user = await services.storage.users.get(user_id)
+    if user is not None and user.forgotten:
+        logger.info("private %s not sent: its recipient used /forget", key)
+        return False
     language = language_of(user.language_code if user else None) or branch.language
+    if keep is None:
+        texts = await render(context, branch, language, key, params)
+    else:
+        texts = [services.translate(language, key, **params)]
+    if not texts:
+        return False
     try:
-        await context.bot.send_message(
-            user_id,
-            services.translate(language, key, **params),
-            reply_markup=keyboard(context, language, buttons),
-        )
+        await _send_texts(context, user_id, language, texts, buttons)
     except Forbidden as exc:
         logger.info("user %s cannot be written to privately (%s)", user_id, exc)
         if not fallback:
@@ -83,7 +128,7 @@ async def send_private(
         user_id=user_id,
         branch_id=branch.id,
         message_key=key,
-        params=params,
+        params=dict(params if keep is None else keep),
         dedupe_key=dedupe_key,
         now=context.clock(),
         buttons=list(buttons),
@@ -102,15 +147,37 @@ async def send_private(
     return False
 
 
+async def _send_texts(
+    context: BotContext,
+    user_id: int,
+    language: str,
+    texts: Sequence[str],
+    buttons: Sequence[tuple[str, str]],
+) -> None:
+    for number, text in enumerate(texts, start=1):
+        markup = keyboard(context, language, buttons) if number == len(texts) else None
+        await context.bot.send_message(user_id, text, reply_markup=markup)
+
+
 async def deliver_waiting(context: BotContext, user_id: int, language: str) -> int:
-    """Send a user who just started the bot everything kept for them; return how many."""
+    """Send a user who just started the bot everything kept for them; return how many.
+
+    Each is rendered now, from the live rows; one with nothing left to say is dropped. Either
+    way the kept row is deleted.
+    """
     services = context.services
     delivered = 0
     for message in await services.delivery.waiting(user_id):
-        text = services.translate(language, message.message_key, **message.params)
-        await context.bot.send_message(
-            user_id, text, reply_markup=keyboard(context, language, message.buttons)
-        )
-        await services.delivery.delivered(message, context.clock())
-        delivered += 1
+        branch = await services.branches.get(message.branch_id)
+        key, texts = message.message_key, None
+        try:
+            if branch is not None:
+                texts = await render(context, branch, language, key, message.params)
+        except (KeyError, TypeError, ValueError):
+            # A kept message this version cannot read must not block all that follow it.
+            logger.exception("kept message %s (%s) dropped", message.id, key)
+        if texts:
+            await _send_texts(context, user_id, language, texts, message.buttons)
+            delivered += 1
+        await services.delivery.delivered(message)
     return delivered

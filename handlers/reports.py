@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from datetime import date
+from functools import partial
+from typing import Any
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
 from telegram.ext import BaseHandler
@@ -10,17 +15,21 @@ from bot import commands
 from bot.context import BotContext
 from bot.deeplinks import branch_payload
 from bot.errors import UserError
-from bot.reports import ORG_DAYS, Report, export_period, report_period
+from bot.reports import ORG_DAYS, Period, Report, export_period, report_period
 from bot.text import grouped_names, split_message
 from handlers.common import arguments, command, here, reply
 from handlers.participation_text import meeting_lines, percent, quizzes_line, top_lines
-from handlers.private import send_private
-from storage.models import Branch
+from handlers.private import renders, send_private
+from storage.models import Branch, from_epoch, to_epoch, to_epoch_end
 
 
 def report_text(context: BotContext, branch: Branch, r: Report) -> str:
     """The report, line by line, in the reader's language."""
-    t, a = context.text, r.activity
+    return _report_text(context.text, branch, r)
+
+
+def _report_text(t: Callable[..., str], branch: Branch, r: Report) -> str:
+    a = r.activity
     lines = [
         t("report.title", branch=branch.title, first=r.period.first, last=r.period.last),
         t("report.checkins", checkins=a.checkins, rate=percent(r.checkin_rate)),
@@ -40,6 +49,32 @@ def report_text(context: BotContext, branch: Branch, r: Report) -> str:
         t("summary.not_taken_none")
     ]
     return "\n".join(lines)
+
+
+def period_reference(period: Period) -> dict[str, Any]:
+    """A report's period as a kept message holds it (instants in whole seconds)."""
+    return {
+        "start": to_epoch(period.start),
+        "end": to_epoch_end(period.end),
+        "first": period.first.isoformat(),
+        "last": period.last.isoformat(),
+    }
+
+
+@renders("report.part")
+async def kept_report(
+    context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
+) -> list[str] | None:
+    """A kept report: computed again over its period, from the rows as they are now."""
+    period = Period(
+        from_epoch(int(params["start"])),  # type: ignore[arg-type]
+        from_epoch(int(params["end"])),  # type: ignore[arg-type]
+        date.fromisoformat(params["first"]),
+        date.fromisoformat(params["last"]),
+    )
+    result = await context.services.reports.report(branch, period)
+    translate = context.services.translate
+    return split_message(_report_text(partial(translate, language), branch, result))
 
 
 async def _branch_for_secretary(update: Update, context: BotContext, command: str) -> Branch:
@@ -96,15 +131,19 @@ async def report(update: Update, context: BotContext) -> None:
     result = await context.services.reports.report(branch, period)
     message = update.effective_message
     user_id = update.effective_user.id
-    for part, chunk in enumerate(split_message(report_text(context, branch, result))):
-        await send_private(
+    for chunk in split_message(report_text(context, branch, result)):
+        # Kept as the period, once for all parts: rendered whole when delivered.
+        held = not await send_private(
             context,
             user_id=user_id,
             branch=branch,
             key="report.part",
-            dedupe_key=f"report:{message.chat_id}:{message.message_id}:{part}",
+            dedupe_key=f"report:{message.chat_id}:{message.message_id}",
+            keep=period_reference(period),
             text=chunk,
         )
+        if held:
+            break
     if not here(context).private:
         await reply(update, context, "report.sent_privately")
 

@@ -9,6 +9,7 @@ confirms it after.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -19,8 +20,8 @@ from telegram.ext import Application, JobQueue
 from bot.context import BotContext
 from bot.meetings import Roll
 from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line, roll_text, rsvp_buttons
-from handlers.private import keyboard, send_private
-from storage.models import OccurrenceView, ScheduledSend
+from handlers.private import keyboard, renders, send_private
+from storage.models import Branch, OccurrenceView, ScheduledSend
 
 logger = logging.getLogger(__name__)
 
@@ -202,16 +203,33 @@ async def post_close(context: BotContext, occurrence: OccurrenceView) -> int | N
         return None
     message = await context.bot.send_message(occurrence.chat_id, _group_counts(context, roll))
     branch = await services.branches.get(occurrence.branch_id)
+    text = roll_text(services.translate, branch.language, roll)
     for user_id in secretaries:
+        # Kept as the occurrence's id: rendered when delivered, from the live roll.
         await _privately(
             context,
             user_id=user_id,
             branch=branch,
             key="meeting.roll",
             dedupe_key=f"roll:{occurrence.id}:{user_id}",
-            roll=roll_text(services.translate, branch.language, roll),
+            keep={"occurrence": occurrence.id},
+            roll=text,
         )
     return message.message_id
+
+
+@renders("meeting.roll")
+async def roll_message(
+    context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
+) -> list[str] | None:
+    """A kept roll, from the occurrence's attendance as it is now."""
+    services = context.services
+    occurrence = await services.storage.meetings.occurrence(int(params["occurrence"]))
+    if occurrence is None:
+        return None
+    roll = Roll(occurrence, await services.storage.meetings.roll(occurrence.id))
+    text = roll_text(services.translate, branch.language, roll)
+    return [services.translate(language, "meeting.roll", roll=text)]
 
 
 def _group_counts(context: BotContext, roll: Roll) -> str:

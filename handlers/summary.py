@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
 from enum import Enum
 from typing import Any
@@ -33,8 +34,8 @@ from bot.summary import SummaryDetail, WeekSummary
 from bot.text import grouped_names, split_message
 from handlers.meeting_text import compliance_lines
 from handlers.participation_text import meeting_lines, percent, quizzes_line, top_lines
-from handlers.private import send_private
-from storage.models import Branch
+from handlers.private import renders, send_private
+from storage.models import Branch, from_epoch, to_epoch
 from storage.summaries import SummaryRow
 
 logger = logging.getLogger(__name__)
@@ -227,16 +228,37 @@ async def _tell_secretaries(
         user = await services.storage.users.get(user_id)
         language = language_of(user.language_code if user else None) or branch.language
         text = detail_text(services.translate, language, branch, summary, detail)
-        for part, chunk in enumerate(split_message(text)):
+        week_end = to_epoch(row.week_end)
+        for chunk in split_message(text):
             try:
-                await send_private(
+                # Kept as the week, once for all parts: rendered whole when delivered, from
+                # the rows as they are then (without anyone who used /forget since).
+                sent = await send_private(
                     context,
                     user_id=user_id,
                     branch=branch,
                     key="summary.detail",
-                    dedupe_key=f"summary:{branch.id}:{row.week_end.isoformat()}:{user_id}:{part}",
+                    dedupe_key=f"summary:{branch.id}:{week_end}:{user_id}",
+                    keep={"week_end": week_end},
                     text=chunk,
                 )
             except TelegramError as error:
                 logger.warning("summary detail to %s not sent: %s", user_id, error)
                 break
+            if not sent:  # kept whole for later (or not to be sent): no further parts now
+                break
+
+
+@renders("summary.detail")
+async def kept_detail(
+    context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
+) -> list[str] | None:
+    """A kept detail: the week's summary and who missed what, computed again now."""
+    services = context.services
+    end = from_epoch(int(params["week_end"]))
+    if end is None:
+        return None
+    summary = await services.summaries.compute(branch, end)
+    detail = await services.summaries.detail(branch, summary.week)
+    text = detail_text(services.translate, language, branch, summary, detail)
+    return split_message(text)

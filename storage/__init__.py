@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import logging
+import os
 import shutil
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from storage.branches import BranchRepo, OrganisationRepo
 from storage.checkins import CheckinRepo
-from storage.db import Database
+from storage.db import PRIVATE_DIR, Database, create_private_file, make_private_dir
 from storage.deliveries import CommandMenuRepo, PendingMessageRepo
 from storage.jobs import ScheduledSendRepo
 from storage.leaves import LeaveRepo
@@ -59,11 +60,26 @@ class Storage:
         return self.db.transaction()
 
     async def backup(self, folder: Path, stamp: str) -> Path:
-        """Write a consistent, gzip-compressed copy of the database into ``folder``."""
-        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        """Write a consistent, gzip-compressed copy of the database into ``folder``.
+
+        The folder is 0700 and the copy 0600, whatever the umask. If the copy fails or the
+        caller is cancelled, nothing is left behind: the work in progress (on other threads,
+        which a cancellation does not stop) is let finish, then its files are removed.
+        """
         raw = folder / f"branchbot-{stamp}.sqlite3"
-        await self.db.backup(raw)
         packed = raw.with_name(raw.name + ".gz")
+        work = asyncio.ensure_future(self._write_backup(folder, raw, packed))
+        try:
+            return await asyncio.shield(work)
+        except BaseException:
+            await asyncio.wait([work])
+            for leftover in (raw, packed, raw.with_name(raw.name + "-journal")):
+                leftover.unlink(missing_ok=True)
+            raise
+
+    async def _write_backup(self, folder: Path, raw: Path, packed: Path) -> Path:
+        await asyncio.to_thread(private_folder, folder)
+        await self.db.backup(raw)
         await asyncio.to_thread(_gzip, raw, packed)
         return packed
 
@@ -72,7 +88,17 @@ class Storage:
         await self.db.close()
 
 
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` (and missing parents) 0700, and tighten it to 0700 if it exists.
+
+    Only for folders that are the bot's own, such as ``storage.backup_dir``.
+    """
+    make_private_dir(folder)
+    os.chmod(folder, PRIVATE_DIR)
+
+
 def _gzip(source: Path, target: Path) -> None:
+    create_private_file(target)
     with source.open("rb") as raw, gzip.open(target, "wb") as packed:
         shutil.copyfileobj(raw, packed)
     source.unlink()

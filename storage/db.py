@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -47,9 +48,13 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
-        """Open (creating if needed) the database file and set the per-connection pragmas."""
+        """Open (creating if needed) the database file and set the per-connection pragmas.
+
+        The file, and the folders created for it, are the bot's alone (0600, 0700), whatever
+        the umask: the database holds members' names and leave reasons.
+        """
         if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            await asyncio.to_thread(_private_database_file, Path(path))
         # isolation_level=None: the sqlite3 module must not open transactions on its own;
         # transaction() issues BEGIN/COMMIT itself.
         conn = await aiosqlite.connect(path, isolation_level=None)
@@ -165,6 +170,7 @@ class Database:
         The copy is consistent: it runs on the connection's own thread, between statements,
         and waits for any open transaction.
         """
+        create_private_file(target)
         copy = sqlite3.connect(target, check_same_thread=False)
         try:
             async with self._access():
@@ -211,6 +217,51 @@ class Database:
                 logger.info("applied migration %s", path.name)
                 version = number
             return version
+
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+# SQLite gives its -wal and -shm files the database file's mode; older ones are tightened too.
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def make_private_dir(folder: Path) -> None:
+    """Create ``folder`` and any missing parents as 0700 folders, whatever the umask."""
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    for created in reversed(missing):
+        created.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+        os.chmod(created, PRIVATE_DIR)  # mkdir's mode is cut by the umask
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty and readable by the owner only (or tighten it if it exists)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+    _tighten(path)  # os.open's mode is cut by the umask, and spares a file that existed
+
+
+def _tighten(path: Path) -> None:
+    try:
+        os.chmod(path, PRIVATE_FILE)
+    except PermissionError:  # another user's file the bot may write: say so, keep running
+        logger.warning("cannot make %s readable by its owner only", path)
+
+
+def _private_database_file(path: Path) -> None:
+    """Make the database file (created empty if new) and its companions owner-only.
+
+    SQLite creates a database file 0644 less the umask; one created here first keeps 0600,
+    and the -wal and -shm files SQLite makes beside it copy that mode.
+    """
+    make_private_dir(path.parent)
+    create_private_file(path)
+    for suffix in _COMPANIONS:
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            _tighten(companion)
 
 
 def pending_migrations(directory: Path, version: int) -> list[tuple[int, Path]]:

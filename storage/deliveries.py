@@ -80,12 +80,12 @@ class PendingMessageRepo:
             for row in rows
         ]
 
-    async def mark_delivered(self, message_id: int, now: datetime) -> None:
-        """Record that the message reached its user."""
-        await self._db.execute(
-            "UPDATE pending_messages SET delivered_at = ? WHERE id = ?",
-            (to_epoch(now), message_id),
-        )
+    async def remove(self, message_id: int) -> None:
+        """Delete a message that reached its user (or no longer has anything to say).
+
+        Nothing is kept once delivered: a kept row would be one more copy of what it said.
+        """
+        await self._db.execute("DELETE FROM pending_messages WHERE id = ?", (message_id,))
 
 
 class CommandMenuRepo:

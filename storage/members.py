@@ -9,7 +9,7 @@ from storage.models import Member, User, to_epoch
 
 _USER_COLUMNS = (
     "u.id, u.first_name, u.last_name, u.username, u.language_code,"
-    " u.started_at IS NOT NULL AS started, u.private_branch_id"
+    " u.started_at IS NOT NULL AS started, u.private_branch_id, u.forgotten"
 )
 
 
@@ -22,6 +22,7 @@ def _user(row: Row) -> User:
         language_code=row["language_code"],
         started=bool(row["started"]),
         private_branch_id=row["private_branch_id"],
+        forgotten=bool(row["forgotten"]),
     )
 
 
@@ -74,7 +75,9 @@ class UserRepo:
 
         Counts (check-ins, attendance, points, quiz scores) keep the stand-in's rows; what
         names or describes the person (names, username, leave reasons, roles, the roster
-        place, messages kept for them, keys that embed their id) is gone.
+        place, messages kept for them, keys that embed their id) is gone. Messages kept for
+        others hold only references (a leave's id, an occurrence's id), rendered from these
+        rows when delivered, so they have nothing to rewrite: the person is simply not named.
         """
         if await self.get(user_id) is None:
             return False
@@ -109,11 +112,31 @@ class UserRepo:
                 f"UPDATE {table} SET {column} = ? WHERE {column} = ?",  # noqa: S608
                 (stand_in, user_id),
             )
+        await self._db.execute(
+            "UPDATE organisations SET admin_user_id = ? WHERE admin_user_id = ?",
+            (stand_in, user_id),
+        )
+        # A key naming the message that caused a write names its chat, and a private chat's
+        # id is the person's id: such keys become the row's own id.
+        for table, column in (
+            ("modules", "import_key"),
+            ("meetings", "created_key"),
+            ("organisations", "created_key"),
+        ):
+            await self._db.execute(
+                f"UPDATE {table} SET {column} = 'forgotten:' || id"  # noqa: S608 - fixed names
+                f" WHERE {column} LIKE ?",
+                (f"{user_id}:%",),
+            )
         for table in ("pending_messages", "import_drafts"):
             await self._db.execute(
                 f"DELETE FROM {table} WHERE user_id = ?",  # noqa: S608 - fixed names
                 (user_id,),
             )
+        # Their own command menu as a granted secretary (the handler removed it from Telegram).
+        await self._db.execute(
+            "DELETE FROM command_menus WHERE scope LIKE ?", (f"member:%:{user_id}",)
+        )
         await self._db.execute("DELETE FROM users WHERE id = ?", (user_id,))
         return True
 

@@ -11,6 +11,17 @@ def to_epoch(instant: datetime) -> int:
     return int(instant.timestamp())
 
 
+def to_epoch_end(instant: datetime) -> int:
+    """The exclusive end, in stored whole seconds, of a range that ends at ``instant``.
+
+    An act at ``t < instant`` is stored as ``floor(t)``; when ``instant`` falls inside a second
+    that second's acts are before it, so the bound rounds up. A range that ends "now" then
+    holds everything already confirmed, even in the current second.
+    """
+    seconds = int(instant.timestamp())
+    return seconds + 1 if instant.microsecond else seconds
+
+
 def from_epoch(seconds: int | None) -> datetime | None:
     """Read whole UTC seconds back as an aware instant."""
     return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
@@ -54,6 +65,7 @@ class User:
     language_code: str | None
     started: bool
     private_branch_id: int | None
+    forgotten: bool = False  # the nameless stand-in of someone who used /forget
 
     @property
     def display_name(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.db import Database
-from storage.models import to_epoch
+from storage.models import to_epoch, to_epoch_end
 
 
 class PointsRepo:
@@ -62,7 +62,7 @@ class PointsRepo:
             (
                 branch_id,
                 to_epoch(since) if since else 0,
-                to_epoch(until) if until else 2**62,
+                to_epoch_end(until) if until else 2**62,
                 limit,
             ),
         )

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.db import Database
-from storage.models import from_epoch, to_epoch
+from storage.models import from_epoch, to_epoch, to_epoch_end
 
 # Every act of participation in a branch within [:s, :e): who and when.
 _ACTS = """
@@ -90,7 +90,9 @@ class ReportRepo:
 
     @staticmethod
     def _range(branch_id: int, start: datetime, end: datetime) -> dict[str, Any]:
-        return {"b": branch_id, "s": to_epoch(start), "e": to_epoch(end)}
+        # [start, end) over whole stored seconds: the end rounds up, so a range that ends now
+        # takes in the acts of the current second (what the bot has confirmed is counted).
+        return {"b": branch_id, "s": to_epoch(start), "e": to_epoch_end(end)}
 
     async def activity(self, branch_id: int, start: datetime, end: datetime) -> Activity:
         """Roster size, check-ins, participants and silent roster members in a range."""

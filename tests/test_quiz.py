@@ -94,14 +94,14 @@ async def test_a_restart_mid_quiz_resumes_where_it_stopped(harness, clock):
     assert len(attempts) == 1
 
 
-async def answer_with_the_first_option(harness, question):
+async def answer_with_the_first_option(harness, question, user=MEMBER):
     """Answer every question with the first option shown; return the closing message."""
     while question.text.startswith("第"):
         if "多选" in question.text:
-            toggled = (await harness.press(buttons(question)[0][1], chat=MEMBER, user=MEMBER))[1]
-            calls = await harness.press(buttons(toggled)[-1][1], chat=MEMBER, user=MEMBER)
+            toggled = (await harness.press(buttons(question)[0][1], chat=user, user=user))[1]
+            calls = await harness.press(buttons(toggled)[-1][1], chat=user, user=user)
         else:
-            calls = await harness.press(buttons(question)[0][1], chat=MEMBER, user=MEMBER)
+            calls = await harness.press(buttons(question)[0][1], chat=user, user=user)
         question = calls[-1]
     return question
 

@@ -20,7 +20,8 @@ FIXTURES = {
         "INSERT INTO organisations VALUES (1, '城东党委', 'ABCD2345', 900001, '900001:1', 0)",
         "INSERT INTO branches VALUES (1, -4001, '第一支部', 1, 'Asia/Shanghai', 'zh', 6,"
         " '20:00', '08:00', 1, 0, 0)",
-        "INSERT INTO users VALUES (100002, '李四', NULL, 'lisi', 'zh', NULL, 1, 0)",
+        "INSERT INTO users (id, first_name, last_name, username, language_code, started_at,"
+        " private_branch_id, seen_at) VALUES (100002, '李四', NULL, 'lisi', 'zh', NULL, 1, 0)",
         "INSERT INTO memberships VALUES (1, 100002, 'committee', 1, 0, 0)",
     ],
     2: [
@@ -178,5 +179,49 @@ async def test_the_points_ledger_credits_the_check_ins_recorded_before_it(tmp_pa
     assert [tuple(r) for r in rows] == [
         ("checkin", "checkin:1:100002:2031-03-05", 1, "2031-03-05"),
         ("meeting", "meeting:1:100002", 3, "2031-03-05"),
+    ]
+    await db.close()
+
+
+async def test_kept_private_messages_become_references_without_names_or_reasons(tmp_path):
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await db.migrate(target=11)
+    for version in range(1, 12):
+        for statement in FIXTURES.get(version, []):
+            await db.execute(statement)
+    leave_id = (await db.fetch_one("SELECT id FROM leaves"))[0]
+    await db.execute(
+        "INSERT INTO users (id, first_name, seen_at, forgotten) VALUES (-1, '', 0, 1)"
+    )
+    kept = [  # (user, key, params, dedupe key, delivered)
+        (100002, "leave.for_secretary", '{"name": "李四", "reason": "旧"}',
+         f"leave:{leave_id}:100002:旧", None),
+        (100002, "leave.for_secretary", '{"name": "李四", "reason": "出差"}',
+         f"leave:{leave_id}:100002:出差", None),
+        (100002, "meeting.roll", '{"roll": "出席（1）：李四"}', "roll:1:100002", None),
+        (100002, "summary.detail", '{"text": "缺席：李四"}',
+         "summary:1:2032-03-07T12:00:00+00:00:100002:0", None),
+        (100002, "summary.detail", '{"text": "…"}',
+         "summary:1:2032-03-07T12:00:00+00:00:100002:1", None),
+        (100002, "report.part", '{"text": "积分前五：李四"}', "report:-4001:80:0", None),
+        (100002, "leave.approved", '{"meeting": "#1"}', "leave-outcome:9", 5),
+        (-1, "leave.approved", '{"meeting": "#1"}', "leave-outcome:1", None),
+    ]
+    for user_id, key, params, dedupe, delivered in kept:
+        await db.execute(
+            "INSERT INTO pending_messages (user_id, branch_id, message_key, params, dedupe_key,"
+            " created_at, delivered_at) VALUES (?, 1, ?, ?, ?, 0, ?)",
+            (user_id, key, params, dedupe, delivered),
+        )
+    await db.migrate()
+    rows = await db.fetch_all(
+        "SELECT user_id, message_key, params, dedupe_key FROM pending_messages ORDER BY id"
+    )
+    week_end = 1962273600  # 2032-03-07 12:00 UTC
+    assert [tuple(r) for r in rows] == [
+        (100002, "role.told", "{}", "role:-4001:9"),  # version 2's row, kept as it was
+        (100002, "leave.for_secretary", f'{{"leave":{leave_id}}}', f"leave:{leave_id}:100002"),
+        (100002, "meeting.roll", '{"occurrence":1}', "roll:1:100002"),
+        (100002, "summary.detail", f'{{"week_end":{week_end}}}', f"summary:1:{week_end}:100002"),
     ]
     await db.close()
