@@ -17,6 +17,7 @@ from telegram.error import Forbidden
 from bot.context import BotContext
 from bot.deeplinks import branch_payload
 from bot.i18n import language_of
+from handlers.common import NOT_PEOPLE
 from storage.models import Branch
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,11 @@ async def send_private(
         fallback, was dropped).
     """
     services = context.services
+    if user_id in NOT_PEOPLE:
+        # Telegram's stand-in for anonymous admins and channels is no one: nothing is sent
+        # to it or kept for it (anonymous admins get a "send it to me" button instead).
+        logger.warning("not sending %s privately to the stand-in sender %s", key, user_id)
+        return False
     user = await services.storage.users.get(user_id)
     language = language_of(user.language_code if user else None) or branch.language
     try:

@@ -10,6 +10,7 @@ from bot.context import BotContext
 from bot.deeplinks import module_payload
 from bot.errors import UserError
 from bot.text import split_message
+from handlers.branch_choice import acting_branch, choice_handler
 from handlers.common import arguments, command, here, parse_id, reply
 from handlers.quiz import start_button
 from storage.models import Branch
@@ -34,9 +35,10 @@ async def show_module(update: Update, context: BotContext, branch: Branch, modul
 async def study(update: Update, context: BotContext) -> None:
     """The modules published to the branch; in the group, buttons open each privately."""
     place, services = here(context), context.services
-    if place.branch is None or not place.branch.active:
-        raise UserError("me.no_branch" if place.private else "branch.not_registered")
-    found = await services.study.published(place.branch, update.effective_user.id)
+    branch = await acting_branch(update, context, commands.STUDY)
+    if branch is None:
+        return  # asked which branch: the button runs /study
+    found = await services.study.published(branch, update.effective_user.id)
     if not found:
         await reply(update, context, "study.none")
         return
@@ -58,7 +60,7 @@ async def study(update: Update, context: BotContext) -> None:
             [
                 [
                     InlineKeyboardButton(
-                        f"#{m.id} {m.title}", url=link + module_payload(m.id, place.branch.id)
+                        f"#{m.id} {m.title}", url=link + module_payload(m.id, branch.id)
                     )
                 ]
                 for m in modules
@@ -86,4 +88,5 @@ def handlers() -> list[BaseHandler]:
     return [
         command(commands.PUBLISH, publish),
         command(commands.STUDY, study),
+        choice_handler(commands.STUDY, study),
     ]
