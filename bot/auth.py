@@ -96,6 +96,16 @@ class Authorizer:
             return True
         return user_id in await self.admins(branch.chat_id)
 
+    async def belongs_to(self, branch: Branch, user_id: int) -> bool:
+        """Whether a link or button naming the branch may act for the user.
+
+        Its members may (seen in its group, not left, not forgotten), and so may its
+        secretaries: a group administrator need never have written in the group.
+        """
+        if await self._storage.memberships.is_member(branch.id, user_id):
+            return True
+        return await self.is_secretary_of(branch, user_id)
+
     async def secretary_branches(self, user_id: int) -> list[Branch]:
         """The active branches, among the user's own, where the user is a secretary."""
         found = []

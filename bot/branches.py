@@ -49,6 +49,11 @@ class BranchService:
         """Return the branch with this id."""
         return await self._storage.branches.get(branch_id)
 
+    async def of_member(self, user_id: int) -> list[Branch]:
+        """The active branches the user is a member of, in the order they were registered."""
+        found = [await self.get(i) for i in await self._storage.memberships.branch_ids(user_id)]
+        return [b for b in found if b is not None and b.active]
+
     async def setup(
         self, *, chat_id: int, title: str, code: str | None, access: Access, now: datetime
     ) -> SetupResult:

@@ -21,7 +21,8 @@ class Here:
     Attributes:
         chat_id: the chat of the update.
         private: whether it is the user's private chat with the bot.
-        branch: the group's branch, or in private the branch the user chose with a start link.
+        branch: the group's branch; in private the branch the user chose (a start link or a
+            branch button), else their only branch, else None.
         language: the language replies are written in.
         actor: who sent it (None for updates without a sender).
     """

@@ -25,11 +25,11 @@ class LeaveService:
     async def _occurrence_for_member(self, occurrence_id: int, user_id: int) -> OccurrenceView:
         occurrence = await self._storage.meetings.occurrence(occurrence_id)
         member = (
-            await self._storage.memberships.get(occurrence.branch_id, user_id)
+            await self._storage.memberships.is_member(occurrence.branch_id, user_id)
             if occurrence
-            else None
+            else False
         )
-        if occurrence is None or member is None:
+        if occurrence is None or not member:
             raise UserError("meeting.unknown", id=occurrence_id)
         if occurrence.cancelled:
             raise UserError("leave.cancelled")

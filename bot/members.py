@@ -84,10 +84,10 @@ class MemberService:
             await self._save(person, now)
             await self._storage.memberships.touch(branch.id, person.id, now, on_roster=True)
 
-    async def left(self, user_id: int, branch: Branch) -> None:
-        """A person left the group: off the roster, and out of any granted role."""
+    async def left(self, user_id: int, branch: Branch, now: datetime) -> None:
+        """A person left the group: no longer a member, off the roster, out of any role."""
         self._unremember(user_id)
-        await self._storage.memberships.leave(branch.id, user_id)
+        await self._storage.memberships.leave(branch.id, user_id, now)
 
     async def join_roster(self, person: Person, branch: Branch, now: datetime) -> bool:
         """Put the person on the roster; False if they were on it already."""

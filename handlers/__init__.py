@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram.ext import BaseHandler
 
 from handlers import (
+    branch_choice,
     branches,
     buttons,
     checkin,
@@ -56,6 +57,7 @@ def handler_groups() -> dict[int, list[BaseHandler]]:
             *reports.handlers(),
             *organisations.handlers(),
             *operators.handlers(),
+            *branch_choice.handlers(),
             *buttons.handlers(),
         ],
     }

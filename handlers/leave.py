@@ -57,6 +57,8 @@ async def leave(update: Update, context: BotContext) -> None:
         raise UserError("leave.usage")
     target = parse_id(words[0], "leave.usage")
     user = update.effective_user
+    if person_of(user) is None:
+        raise UserError("access.person_only", command=commands.LEAVE.name)
     place = here(context)
     request, occurrence = await services.leaves.request(
         target,

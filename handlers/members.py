@@ -122,7 +122,7 @@ async def member_changed(update: Update, context: BotContext) -> None:
     if not _in_chat(old) and _in_chat(new):
         await services.members.joined(person, branch, context.clock())
     elif _in_chat(old) and not _in_chat(new):
-        await services.members.left(user.id, branch)
+        await services.members.left(user.id, branch, context.clock())
         await update_secretary_menu(context, branch=branch, user_id=user.id, granted=False)
 
 

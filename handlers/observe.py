@@ -28,6 +28,10 @@ async def locate(update: Update, context: BotContext) -> Here:
     stored = await services.storage.users.get(user.id) if user else None
     branch_id = stored.private_branch_id if stored else None
     branch = await services.branches.get(branch_id) if branch_id else None
+    if stored is not None and (branch is None or not branch.active):
+        # Nothing chosen: a member of exactly one branch needs no choosing.
+        own = await services.branches.of_member(stored.id)
+        branch = own[0] if len(own) == 1 else None
     language = (
         language_of(user.language_code if user else None)
         or language_of(stored.language_code if stored else None)

@@ -23,6 +23,7 @@ from telegram.error import Forbidden
 from bot.context import BotContext
 from bot.deeplinks import branch_payload
 from bot.i18n import language_of
+from handlers.common import NOT_PEOPLE
 from storage.models import Branch
 
 logger = logging.getLogger(__name__)
@@ -105,6 +106,11 @@ async def send_private(
         fallback, was dropped, or there was nothing to send).
     """
     services = context.services
+    if user_id in NOT_PEOPLE:
+        # Telegram's stand-in for anonymous admins and channels is no one: nothing is sent
+        # to it or kept for it (anonymous admins get a "send it to me" button instead).
+        logger.warning("not sending %s privately to the stand-in sender %s", key, user_id)
+        return False
     user = await services.storage.users.get(user_id)
     if user is not None and user.forgotten:
         logger.info("private %s not sent: its recipient used /forget", key)

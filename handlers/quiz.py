@@ -93,6 +93,17 @@ async def _presser_in_private(update: Update, context: BotContext) -> int:
     return update.callback_query.from_user.id
 
 
+async def _check_member_of_attempt(context: BotContext, attempt_id: int, user_id: int) -> None:
+    """An answer counts only from a member of the branch the attempt is for."""
+    services = context.services
+    attempt = await services.storage.quiz.get(attempt_id)
+    branch = await services.branches.get(attempt.branch_id) if attempt else None
+    if branch is None:
+        raise UserError("button.stale")
+    if not await services.auth.belongs_to(branch, user_id):
+        raise UserError("button.not_member")
+
+
 async def start_quiz(update: Update, context: BotContext) -> None:
     """Starts the module's quiz, or resumes an unfinished attempt where it stopped."""
     query, services = update.callback_query, context.services
@@ -101,6 +112,8 @@ async def start_quiz(update: Update, context: BotContext) -> None:
     branch = await services.branches.get(int(match.group(2))) if match else None
     if match is None or branch is None or not branch.active:
         raise UserError("button.stale")
+    if not await services.auth.belongs_to(branch, user_id):
+        raise UserError("button.not_member")
     asked = await services.quiz.begin(branch, int(match.group(1)), user_id, context.clock())
     await query.answer()
     await send_question(context, query.message.chat_id, asked)
@@ -134,6 +147,7 @@ async def answer(update: Update, context: BotContext) -> None:
     if match is None:
         raise UserError("button.stale")
     attempt_id, position, option = (int(g) for g in match.groups())
+    await _check_member_of_attempt(context, attempt_id, user_id)
     answered = await context.services.quiz.answer(
         attempt_id, user_id, position, [option], context.clock()
     )
@@ -148,6 +162,7 @@ async def toggle(update: Update, context: BotContext) -> None:
     if match is None:
         raise UserError("button.stale")
     attempt_id, position, mask = (int(g) for g in match.groups()[:3])
+    await _check_member_of_attempt(context, attempt_id, user_id)
     if match.group(4) == SUBMIT:
         chosen = [i for i in range(mask.bit_length()) if mask >> i & 1]
         if not chosen:

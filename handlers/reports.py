@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import partial
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import Forbidden
-from telegram.ext import BaseHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import commands
+from bot.auth import ActorKind
+from bot.commands import CommandSpec
 from bot.context import BotContext
 from bot.deeplinks import branch_payload
 from bot.errors import UserError
 from bot.reports import ORG_DAYS, Period, Report, export_period, report_period
-from bot.text import grouped_names, split_message
+from bot.text import grouped_names
+from handlers.branch_choice import acting_branch, choice_handler
 from handlers.common import arguments, command, here, reply
 from handlers.participation_text import meeting_lines, percent, quizzes_line, top_lines
 from handlers.private import renders, send_private
 from storage.models import Branch, from_epoch, to_epoch, to_epoch_end
+
+# An anonymous admin's /report or /export: whoever presses the button gets it, if a secretary.
+SEND_TO_ME = "stm:"
+MAX_DATA = 64  # bytes of callback data Telegram accepts
+_SEND_TO_ME = re.compile(r"^stm:(report|export):(.*)$", re.DOTALL)
 
 
 def report_text(context: BotContext, branch: Branch, r: Report) -> str:
@@ -74,20 +83,7 @@ async def kept_report(
     )
     result = await context.services.reports.report(branch, period)
     translate = context.services.translate
-    return split_message(_report_text(partial(translate, language), branch, result))
-
-
-async def _branch_for_secretary(update: Update, context: BotContext, command: str) -> Branch:
-    """The group's branch, or in private the chosen branch if the user is its secretary."""
-    place = here(context)
-    branch = place.branch
-    if branch is None or not branch.active:
-        raise UserError("me.no_branch" if place.private else "branch.not_registered")
-    if place.private and not await context.services.auth.is_secretary_of(
-        branch, update.effective_user.id
-    ):
-        raise UserError("access.secretary", command=command)
-    return branch
+    return [_report_text(partial(translate, language), branch, result)]
 
 
 async def organisation_report(update: Update, context: BotContext) -> None:
@@ -117,8 +113,7 @@ async def organisation_report(update: Update, context: BotContext) -> None:
                 )
                 + (context.text("org_report.silent") if s.silent else "")
             )
-    for chunk in split_message("\n".join(lines)):
-        await update.effective_message.reply_text(chunk)
+    await update.effective_message.reply_text("\n".join(lines))
 
 
 async def report(update: Update, context: BotContext) -> None:
@@ -126,48 +121,140 @@ async def report(update: Update, context: BotContext) -> None:
     if arguments(context) == "org":
         await organisation_report(update, context)
         return
-    branch = await _branch_for_secretary(update, context, "report")
+    branch = await acting_branch(update, context, commands.REPORT, secretary=True)
+    if branch is None:
+        return  # asked which branch: the button runs /report
     period = report_period(branch, arguments(context), context.clock())
-    result = await context.services.reports.report(branch, period)
+    if await _offer_to_presser(update, context, commands.REPORT):
+        return
     message = update.effective_message
-    user_id = update.effective_user.id
-    for chunk in split_message(report_text(context, branch, result)):
-        # Kept as the period, once for all parts: rendered whole when delivered.
-        held = not await send_private(
-            context,
-            user_id=user_id,
-            branch=branch,
-            key="report.part",
-            dedupe_key=f"report:{message.chat_id}:{message.message_id}",
-            keep=period_reference(period),
-            text=chunk,
-        )
-        if held:
-            break
+    await _send_report(
+        context,
+        branch,
+        period,
+        user_id=update.effective_user.id,
+        dedupe_key=f"report:{message.chat_id}:{message.message_id}",
+    )
     if not here(context).private:
         await reply(update, context, "report.sent_privately")
 
 
+async def _send_report(
+    context: BotContext, branch: Branch, period: Period, *, user_id: int, dedupe_key: str
+) -> bool:
+    """Send the report privately (the bot splits it); True if delivered now.
+
+    If it must wait for the user to start the bot, the period is kept, not the text: it is
+    computed again when delivered, from the rows as they are then.
+    """
+    result = await context.services.reports.report(branch, period)
+    return await send_private(
+        context,
+        user_id=user_id,
+        branch=branch,
+        key="report.part",
+        dedupe_key=dedupe_key,
+        keep=period_reference(period),
+        text=report_text(context, branch, result),
+    )
+
+
 async def export(update: Update, context: BotContext) -> None:
     """Sends the four CSV files privately as documents."""
-    branch = await _branch_for_secretary(update, context, "export")
+    branch = await acting_branch(update, context, commands.EXPORT, secretary=True)
+    if branch is None:
+        return  # asked which branch: the button runs /export
     period = export_period(branch, arguments(context), context.clock())
+    if await _offer_to_presser(update, context, commands.EXPORT):
+        return
+    sent = await _send_export(
+        context, branch, period, user_id=update.effective_user.id, asked=update.effective_message
+    )
+    if sent and not here(context).private:
+        await reply(update, context, "export.sent_privately", first=period.first, last=period.last)
+
+
+async def _send_export(
+    context: BotContext, branch: Branch, period: Period, *, user_id: int, asked: Message
+) -> bool:
+    """Send the CSV files privately; True if sent.
+
+    If the user never started the bot, ``asked`` is answered with a button that opens the
+    private chat.
+    """
     files = await context.services.reports.export(branch, period)
-    user_id = update.effective_user.id
     try:
         for name, content in files.items():
             await context.bot.send_document(user_id, content, filename=name)
     except Forbidden:
         link = f"https://t.me/{context.bot.username}?start={branch_payload(branch.id)}"
         button = InlineKeyboardButton(context.text("private.open"), url=link)
-        await update.effective_message.reply_text(
+        await asked.reply_text(
             context.text("export.start_first"), reply_markup=InlineKeyboardMarkup([[button]])
         )
+        return False
+    return True
+
+
+async def _offer_to_presser(update: Update, context: BotContext, spec: CommandSpec) -> bool:
+    """An anonymous admin cannot be written to: the group gets a "send it to me" button.
+
+    Returns:
+        True if the button was posted (nothing is sent now).
+    """
+    actor = here(context).actor
+    if actor is None or actor.kind is not ActorKind.ANONYMOUS_ADMIN:
+        return False
+    data = f"{SEND_TO_ME}{spec.name}:{arguments(context)}"
+    if len(data.encode()) > MAX_DATA:
+        raise UserError(f"{spec.name}.usage")
+    button = InlineKeyboardButton(context.text("send_to_me.button"), callback_data=data)
+    await update.effective_message.reply_text(
+        context.text("send_to_me.ask", command=spec.name),
+        reply_markup=InlineKeyboardMarkup([[button]]),
+    )
+    return True
+
+
+async def send_to_me(update: Update, context: BotContext) -> None:
+    """The "send it to me" button: a secretary who presses it gets the report or files."""
+    query, place, services = update.callback_query, here(context), context.services
+    match = _SEND_TO_ME.match(query.data or "")
+    branch = None if place.private else place.branch
+    if match is None or branch is None or not branch.active:
+        raise UserError("button.stale")
+    user_id = query.from_user.id
+    if not await services.auth.is_secretary_of(branch, user_id):
+        raise UserError("send_to_me.secretary_only")
+    kind, args, message, now = match.group(1), match.group(2), query.message, context.clock()
+    if kind == commands.REPORT.name:
+        period = report_period(branch, args, now)
+        delivered = await _send_report(
+            context,
+            branch,
+            period,
+            user_id=user_id,
+            dedupe_key=f"report:{message.chat_id}:{message.message_id}:{user_id}",
+        )
+        await query.answer(
+            context.text("report.sent_privately" if delivered else "send_to_me.held")
+        )
         return
-    if not here(context).private:
-        await reply(update, context, "export.sent_privately", first=period.first, last=period.last)
+    period = export_period(branch, args, now)
+    if await _send_export(context, branch, period, user_id=user_id, asked=message):
+        await query.answer(
+            context.text("export.sent_privately", first=period.first, last=period.last)
+        )
+    else:
+        await query.answer()
 
 
 def handlers() -> list[BaseHandler]:
     """Handlers of this module."""
-    return [command(commands.REPORT, report), command(commands.EXPORT, export)]
+    return [
+        command(commands.REPORT, report),
+        choice_handler(commands.REPORT, report),
+        command(commands.EXPORT, export),
+        choice_handler(commands.EXPORT, export),
+        CallbackQueryHandler(send_to_me, pattern=f"^{SEND_TO_ME}"),
+    ]

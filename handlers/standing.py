@@ -8,15 +8,18 @@ from telegram.ext import BaseHandler
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
-from handlers.common import command, here, reply
+from handlers.branch_choice import acting_branch, choice_handler
+from handlers.common import command, here, person_of, reply
 
 
 async def me(update: Update, context: BotContext) -> None:
     """The member's own participation in the branch (in private: the chosen branch)."""
-    place, services, now = here(context), context.services, context.clock()
-    branch, user_id = place.branch, update.effective_user.id
-    if branch is None or not branch.active:
-        raise UserError("me.no_branch")
+    services, now, user_id = context.services, context.clock(), update.effective_user.id
+    if person_of(update.effective_user) is None:
+        raise UserError("access.person_only", command=commands.ME.name)
+    branch = await acting_branch(update, context, commands.ME)
+    if branch is None:
+        return  # asked which branch: the button runs /me
     stats = await services.checkins.participation(branch, user_id, now)
     studied = await services.study.published(branch, user_id)
     answered, right = await services.group_quiz.results(branch, user_id)
@@ -63,4 +66,8 @@ async def top(update: Update, context: BotContext) -> None:
 
 def handlers() -> list[BaseHandler]:
     """Handlers of this module."""
-    return [command(commands.ME, me), command(commands.TOP, top)]
+    return [
+        command(commands.ME, me),
+        choice_handler(commands.ME, me),
+        command(commands.TOP, top),
+    ]

@@ -26,13 +26,18 @@ async def start(update: Update, context: BotContext) -> None:
     branch = await services.branches.get(payload.branch_id) if payload else None
     if payload and (branch is None or not branch.active):
         await reply(update, context, "start.unknown_branch")
+        branch = None
+    elif branch is not None and not await services.auth.belongs_to(branch, user.id):
+        # A link is forgeable and forwardable: it opens a branch only to its own members.
+        await reply(update, context, "start.not_member")
+        branch = None
     elif branch is not None:
         await services.storage.users.set_private_branch(user.id, branch.id)
         await reply(update, context, "start.branch_chosen", branch=branch.title)
     else:
         await reply(update, context, "start.private", name=user.first_name)
     await deliver_waiting(context, user.id, place.language)
-    if branch is not None and branch.active and payload and payload.module_id is not None:
+    if branch is not None and payload and payload.module_id is not None:
         await show_module(update, context, branch, payload.module_id)
 
 

@@ -11,7 +11,8 @@ from bot import commands
 from bot.context import BotContext
 from bot.deeplinks import module_payload
 from bot.errors import UserError
-from bot.text import TITLE_MAX, shorten, split_message
+from bot.text import TITLE_MAX, shorten
+from handlers.branch_choice import acting_branch, choice_handler
 from handlers.common import arguments, command, here, parse_id, reply
 from handlers.quiz import start_button
 from handlers.sending import paged_keyboard, turn_to
@@ -31,20 +32,18 @@ async def show_module(update: Update, context: BotContext, branch: Branch, modul
     ]
     parts += [part for part in (content.summary, content.material) if part]
     parts += [f"{title}: {url}" for title, url in content.links]
-    chunks = split_message("\n\n".join(parts))
-    for chunk in chunks[:-1]:
-        await update.effective_message.reply_text(chunk)
     await update.effective_message.reply_text(
-        chunks[-1], reply_markup=start_button(context, content.id, branch.id)
+        "\n\n".join(parts), reply_markup=start_button(context, content.id, branch.id)
     )
 
 
 async def study(update: Update, context: BotContext) -> None:
     """The modules published to the branch; in the group, buttons open each privately."""
     place, services = here(context), context.services
-    if place.branch is None or not place.branch.active:
-        raise UserError("me.no_branch" if place.private else "branch.not_registered")
-    found = await services.study.published(place.branch, update.effective_user.id)
+    branch = await acting_branch(update, context, commands.STUDY)
+    if branch is None:
+        return  # asked which branch: the button runs /study
+    found = await services.study.published(branch, update.effective_user.id)
     if not found:
         await reply(update, context, "study.none")
         return
@@ -60,7 +59,7 @@ async def study(update: Update, context: BotContext) -> None:
     )
     markup = None
     if not place.private:
-        markup = paged_keyboard(_module_buttons(context, place.branch, found), 0, PAGE_DATA)
+        markup = paged_keyboard(_module_buttons(context, branch, found), 0, PAGE_DATA)
     await update.effective_message.reply_text(
         context.text("study.list", modules=lines), reply_markup=markup
     )
@@ -108,4 +107,5 @@ def handlers() -> list[BaseHandler]:
         command(commands.PUBLISH, publish),
         command(commands.STUDY, study),
         CallbackQueryHandler(turn_page, pattern=f"^{PAGE_PREFIX}"),
+        choice_handler(commands.STUDY, study),
     ]

@@ -162,13 +162,16 @@ class MembershipRepo:
     async def touch(
         self, branch_id: int, user_id: int, now: datetime, *, on_roster: bool | None = None
     ) -> None:
-        """Record that the user was seen in the branch; optionally set their roster place."""
+        """Record that the user was seen in the branch; optionally set their roster place.
+
+        Being seen in the group makes someone who had left a member again.
+        """
         roster = None if on_roster is None else int(on_roster)
         await self._db.execute(
             "INSERT INTO memberships (branch_id, user_id, on_roster, joined_at, seen_at)"
             " VALUES (?, ?, coalesce(?, 0), ?, ?)"
             " ON CONFLICT (branch_id, user_id) DO UPDATE SET seen_at = excluded.seen_at,"
-            " on_roster = coalesce(?, memberships.on_roster)",
+            " on_roster = coalesce(?, memberships.on_roster), left_at = NULL",
             (branch_id, user_id, roster, to_epoch(now), to_epoch(now), roster),
         )
 
@@ -181,6 +184,15 @@ class MembershipRepo:
             (branch_id, user_id),
         )
         return _member(row) if row else None
+
+    async def is_member(self, branch_id: int, user_id: int) -> bool:
+        """Whether the user belongs to the branch: seen there, not left since, not forgotten."""
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id AND u.forgotten = 0"
+            " WHERE m.branch_id = ? AND m.user_id = ? AND m.left_at IS NULL",
+            (branch_id, user_id),
+        )
+        return row is not None
 
     async def find_by_username(self, branch_id: int, username: str) -> Member | None:
         """Return the branch's member with this @username (case-insensitive)."""
@@ -206,12 +218,12 @@ class MembershipRepo:
             (int(on_roster), branch_id, user_id),
         )
 
-    async def leave(self, branch_id: int, user_id: int) -> None:
-        """Take someone who left the group off the roster and out of any granted role."""
+    async def leave(self, branch_id: int, user_id: int, now: datetime) -> None:
+        """Someone left the group: no longer a member, off the roster, out of any role."""
         await self._db.execute(
-            "UPDATE memberships SET on_roster = 0, role = 'member'"
+            "UPDATE memberships SET on_roster = 0, role = 'member', left_at = ?"
             " WHERE branch_id = ? AND user_id = ?",
-            (branch_id, user_id),
+            (to_epoch(now), branch_id, user_id),
         )
 
     async def roster(self, branch_id: int) -> list[Member]:
@@ -234,10 +246,10 @@ class MembershipRepo:
         return [row[0] for row in rows]
 
     async def branch_ids(self, user_id: int) -> list[int]:
-        """Ids of the active branches the user is a member of."""
+        """Ids of the active branches the user is a member of (not those they left)."""
         rows = await self._db.fetch_all(
             "SELECT m.branch_id FROM memberships m JOIN branches b ON b.id = m.branch_id"
-            " WHERE m.user_id = ? AND b.active = 1 ORDER BY m.branch_id",
+            " WHERE m.user_id = ? AND b.active = 1 AND m.left_at IS NULL ORDER BY m.branch_id",
             (user_id,),
         )
         return [row[0] for row in rows]

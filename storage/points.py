@@ -53,10 +53,16 @@ class PointsRepo:
     async def top(
         self, branch_id: int, since: datetime | None, limit: int, until: datetime | None = None
     ) -> list[tuple[str, int]]:
-        """The members with most points in [since, until) (or ever), with their names."""
+        """The members with most points in [since, until) (or ever), with their names.
+
+        Only the branch's members count: not someone who left, was forgotten, or never
+        belonged (points reached through a link or a button meant for others).
+        """
         rows = await self._db.fetch_all(
             "SELECT u.first_name || coalesce(' ' || u.last_name, ''), sum(p.points) AS total"
             " FROM points p JOIN users u ON u.id = p.user_id AND u.forgotten = 0"
+            " JOIN memberships m ON m.branch_id = p.branch_id AND m.user_id = p.user_id"
+            " AND m.left_at IS NULL"
             " WHERE p.branch_id = ? AND p.awarded_at >= ? AND p.awarded_at < ?"
             " GROUP BY p.user_id ORDER BY total DESC, min(p.awarded_at), p.user_id LIMIT ?",
             (

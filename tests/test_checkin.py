@@ -142,7 +142,8 @@ async def test_me_shows_checkins_streak_and_attendance(harness, clock):
     branch = await harness.services.branches.for_chat(GROUP.id)
     await harness.say(f"/start b{branch.id}", chat=MEMBER, user=MEMBER)
     assert "签到：2 天" in await harness.reply("/me", chat=MEMBER, user=MEMBER)
-    assert "/me" in await harness.reply("/me", chat=ADMIN, user=ADMIN)  # no branch chosen
+    # Nothing chosen, one branch: /me answers for it at once.
+    assert "你在支部「" in await harness.reply("/me", chat=ADMIN, user=ADMIN)
 
 
 def test_streaks():

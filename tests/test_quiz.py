@@ -26,6 +26,7 @@ async def opened(harness):
     branch = await harness.setup_branch()
     await send_file(harness, EXAMPLE, "党章.toml")
     await harness.reply("/publish 1", chat=GROUP, user=ADMIN)
+    await harness.say("/help", chat=GROUP, user=MEMBER)  # a member: seen in the group
     calls = await harness.say(f"/start m1b{branch.id}", chat=MEMBER, user=MEMBER)
     (start,) = buttons(calls[-1])
     assert start == ("开始测验", f"qs:1:{branch.id}")

@@ -28,6 +28,7 @@ async def test_start_in_private_greets_in_the_users_language(harness):
 
 async def test_start_link_chooses_the_branch_for_private_commands(harness):
     branch = await harness.setup_branch()
+    await harness.say("/help", chat=GROUP, user=MEMBER)  # a member: seen in the group
     text = await harness.reply(f"/start b{branch.id}", chat=MEMBER, user=MEMBER)
     assert GROUP.title in text
     user = await harness.services.storage.users.get(MEMBER.id)
@@ -44,6 +45,7 @@ async def test_start_link_to_unknown_branch_says_so(harness):
 
 async def test_module_link_chooses_the_branch_and_names_the_module(harness):
     branch = await harness.setup_branch()
+    await harness.say("/help", chat=GROUP, user=MEMBER)  # a member: seen in the group
     calls = await harness.say(f"/start m7b{branch.id}", chat=MEMBER, user=MEMBER)
     assert [c.method for c in calls] == ["sendMessage", "sendMessage"]
     assert GROUP.title in calls[0].text

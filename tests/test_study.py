@@ -160,5 +160,6 @@ async def test_study_lists_published_modules_and_the_link_opens_one_privately(ha
 async def test_a_link_to_an_unpublished_module_says_so(harness):
     branch = await harness.setup_branch()
     await send_file(harness, EXAMPLE, "党章.toml")
+    await harness.say("/help", chat=GROUP, user=MEMBER)  # a member: seen in the group
     calls = await harness.say(f"/start m1b{branch.id}", chat=MEMBER, user=MEMBER)
     assert "未在本支部发布" in calls[-1].text

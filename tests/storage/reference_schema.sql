@@ -98,7 +98,7 @@ CREATE TABLE memberships (
     role TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('member', 'committee', 'secretary')),
     on_roster INTEGER NOT NULL DEFAULT 0,
     joined_at INTEGER NOT NULL,
-    seen_at INTEGER NOT NULL,
+    seen_at INTEGER NOT NULL, left_at INTEGER,
     PRIMARY KEY (branch_id, user_id)
 ) WITHOUT ROWID;
 

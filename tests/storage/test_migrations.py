@@ -22,7 +22,8 @@ FIXTURES = {
         " '20:00', '08:00', 1, 0, 0)",
         "INSERT INTO users (id, first_name, last_name, username, language_code, started_at,"
         " private_branch_id, seen_at) VALUES (100002, '李四', NULL, 'lisi', 'zh', NULL, 1, 0)",
-        "INSERT INTO memberships VALUES (1, 100002, 'committee', 1, 0, 0)",
+        "INSERT INTO memberships (branch_id, user_id, role, on_roster, joined_at, seen_at)"
+        " VALUES (1, 100002, 'committee', 1, 0, 0)",
     ],
     2: [
         "INSERT INTO pending_messages (id, user_id, branch_id, message_key, params, dedupe_key,"

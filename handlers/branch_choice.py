@@ -1,0 +1,137 @@
+"""Which branch a private command acts on, with buttons when the user has several.
+
+In a group the branch is the group's. In private it is the branch the user chose (with a
+start link or one of these buttons), else their only branch; with several and none chosen,
+buttons list them: a press remembers the choice and runs the command that asked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler
+
+from bot.commands import CommandSpec
+from bot.context import BotContext
+from bot.errors import UserError
+from handlers.common import Callback, arguments, gate, here
+from storage.models import Branch
+
+PREFIX = "pb:"
+MAX_DATA = 64  # bytes of callback data Telegram accepts
+_CHOICE = re.compile(r"^pb:([1-9]\d{0,17})(?::([a-z_]+)(?::(.+))?)?$", re.DOTALL)
+
+
+async def acting_branch(
+    update: Update, context: BotContext, spec: CommandSpec, *, secretary: bool = False
+) -> Branch | None:
+    """The branch the command acts on, or None after asking with buttons.
+
+    Args:
+        update: the command's update.
+        context: the callback context.
+        spec: the command (its name goes into the buttons, to run it once chosen).
+        secretary: the command is a secretary's: in private only branches the user is a
+            secretary of qualify.
+
+    Raises:
+        UserError: in a group, the group is not a branch; in private, the user has no branch
+            (or, for ``secretary``, none they are a secretary of).
+    """
+    place, services = here(context), context.services
+    if not place.private:
+        if place.branch is None or not place.branch.active:
+            raise UserError("branch.not_registered")
+        return place.branch
+    user_id = update.effective_user.id
+    chosen = place.branch if place.branch is not None and place.branch.active else None
+    if secretary:
+        if chosen is not None and await services.auth.is_secretary_of(chosen, user_id):
+            return chosen
+        candidates = await services.auth.secretary_branches(user_id)
+        if not candidates:
+            raise UserError("access.secretary", command=spec.name)
+    else:
+        if chosen is not None:
+            return chosen
+        candidates = await services.branches.of_member(user_id)
+        if not candidates:
+            raise UserError("me.no_branch")
+    if len(candidates) == 1:
+        return candidates[0]
+    await ask(update, context, spec, candidates)
+    return None
+
+
+def choice_data(branch_id: int, spec: CommandSpec, args: str) -> str:
+    """A button's data: the branch and the command with its arguments, if they fit."""
+    data = f"{PREFIX}{branch_id}:{spec.name}" + (f":{args}" if args else "")
+    if len(data.encode()) > MAX_DATA:
+        return f"{PREFIX}{branch_id}"  # chooses only: the user sends the command again
+    return data
+
+
+async def ask(
+    update: Update, context: BotContext, spec: CommandSpec, branches: list[Branch]
+) -> None:
+    """Ask which branch the command is for, one button per branch."""
+    args = arguments(context)
+    markup = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.title, callback_data=choice_data(b.id, spec, args))]
+            for b in branches
+        ]
+    )
+    await update.effective_message.reply_text(
+        context.text("private.choose_branch", command=spec.name), reply_markup=markup
+    )
+
+
+async def _choose(update: Update, context: BotContext) -> tuple[Branch, str | None, str]:
+    """Remember the pressed branch for the presser's private commands."""
+    query, place, services = update.callback_query, here(context), context.services
+    match = _CHOICE.match(query.data or "")
+    if match is None or not place.private:
+        raise UserError("button.stale")
+    branch = await services.branches.get(int(match.group(1)))
+    if branch is None or not branch.active:
+        raise UserError("button.stale")
+    if not await services.auth.belongs_to(branch, query.from_user.id):
+        raise UserError("button.not_member")
+    await services.storage.users.set_private_branch(query.from_user.id, branch.id)
+    context.here = replace(place, branch=branch)
+    await query.answer()
+    return branch, match.group(2), match.group(3) or ""
+
+
+async def chosen_only(update: Update, context: BotContext) -> None:
+    """A branch button whose command did not fit in it: the branch is chosen, send it again."""
+    branch, _, _ = await _choose(update, context)
+    await update.callback_query.edit_message_text(
+        context.text("start.branch_chosen", branch=branch.title)
+        + "\n"
+        + context.text("private.send_again")
+    )
+
+
+def choice_handler(spec: CommandSpec, callback: Callback) -> CallbackQueryHandler:
+    """The handler of the branch buttons of ``spec``: choose, then run the command."""
+    gated = gate(spec, callback)
+
+    async def chosen(update: Update, context: BotContext) -> None:
+        branch, _, args = await _choose(update, context)
+        await update.callback_query.edit_message_text(
+            context.text("start.branch_chosen", branch=branch.title)
+        )
+        context.args = args.split()
+        await gated(update, context)
+
+    chosen.__name__ = f"chosen_{spec.name}"
+    return CallbackQueryHandler(chosen, pattern=rf"^{PREFIX}\d+:{spec.name}(:|$)")
+
+
+def handlers() -> list[CallbackQueryHandler]:
+    """The choose-only buttons (each command registers its own with ``choice_handler``)."""
+    return [CallbackQueryHandler(chosen_only, pattern=rf"^{PREFIX}\d+$")]

@@ -1,0 +1,137 @@
+"""Private commands work at once: one branch needs no choosing, several are chosen with
+buttons (the choice is remembered and the command answers), and no group button is needed."""
+
+from __future__ import annotations
+
+from tests import factories
+from tests.conftest import ADMIN, GROUP, MEMBER, OTHER
+from tests.test_meetings import add_meeting
+from tests.test_study import EXAMPLE, send_file
+
+GROUP2 = factories.Group(-4002, "城西第二支部")
+
+
+def buttons(call):
+    return [
+        (b["text"], b["callback_data"])
+        for row in call.params["reply_markup"]["inline_keyboard"]
+        for b in row
+    ]
+
+
+async def one_branch(harness):
+    """A branch where everyone has written in the group (and so is a member)."""
+    branch = await harness.setup_branch()
+    for person in (MEMBER, OTHER, ADMIN):
+        await harness.say("/help", chat=GROUP, user=person)
+    return branch
+
+
+async def test_a_member_of_one_branch_gets_me_study_and_meetings_at_once(harness):
+    branch = await one_branch(harness)
+    await send_file(harness, EXAMPLE, "党章.toml")
+    await harness.reply("/publish 1", chat=GROUP, user=ADMIN)
+    _, occurrence = await add_meeting(harness, "group 2031-03-05 19:30 小组学习")
+    text = await harness.reply("/me", chat=MEMBER, user=MEMBER)
+    assert text.startswith(f"你在支部「{GROUP.title}」的参与情况：")
+    text = await harness.reply("/me", chat=OTHER, user=OTHER)
+    assert text.startswith(f"Your participation in “{GROUP.title}”:")
+    assert "党章学习" in await harness.reply("/study", chat=MEMBER, user=MEMBER)
+    assert "党章学习" in await harness.reply("/study", chat=OTHER, user=OTHER)
+    assert "小组学习" in await harness.reply("/meetings", chat=MEMBER, user=MEMBER)
+    assert "小组学习" in await harness.reply("/meetings", chat=OTHER, user=OTHER)
+    calls = await harness.say(f"/leave {occurrence} 出差", chat=MEMBER, user=MEMBER)
+    assert calls[0].chat_id == MEMBER.id
+    assert calls[0].text.startswith("已提交")
+    # Nothing was chosen: the only branch is used, and nothing had to be stored for that.
+    user = await harness.services.storage.users.get(MEMBER.id)
+    assert user.private_branch_id is None
+    assert branch.id in await harness.services.storage.memberships.branch_ids(MEMBER.id)
+
+
+async def test_a_secretary_of_one_branch_gets_report_and_export_privately_at_once(harness):
+    await one_branch(harness)
+    calls = await harness.say("/report", chat=ADMIN, user=ADMIN)
+    assert [c.chat_id for c in calls] == [ADMIN.id]
+    assert calls[0].text.startswith(f"「{GROUP.title}」参与情况报告")
+    calls = await harness.say("/export", chat=ADMIN, user=ADMIN)
+    assert [c.method for c in calls] == ["sendDocument"] * 4
+    assert {c.chat_id for c in calls} == {ADMIN.id}
+    # A member is still refused.
+    assert await harness.reply("/report", chat=MEMBER, user=MEMBER) == (
+        "只有支部书记（群管理员或被授予书记角色的成员）可以使用 /report。"
+    )
+
+
+async def test_several_branches_are_chosen_with_buttons_and_the_choice_is_remembered(harness):
+    first = await one_branch(harness)
+    second = await harness.setup_branch(GROUP2)
+    await harness.say("/help", chat=GROUP2, user=OTHER)
+    (question,) = await harness.say("/me", chat=OTHER, user=OTHER)
+    assert question.text == (
+        "You belong to several branches. Which one is /me for? "
+        "(Later private commands will use it too.)"
+    )
+    assert buttons(question) == [
+        (GROUP.title, f"pb:{first.id}:me"),
+        (GROUP2.title, f"pb:{second.id}:me"),
+    ]
+    chosen, edited, answered = await harness.press(f"pb:{second.id}:me", chat=OTHER, user=OTHER)
+    assert chosen.method == "answerCallbackQuery"
+    assert edited.method == "editMessageText"
+    assert edited.text == f"Private commands now act on the branch “{GROUP2.title}”."
+    assert answered.text.startswith(f"Your participation in “{GROUP2.title}”:")
+    # Remembered: the next private command answers at once, for the chosen branch.
+    text = await harness.reply("/study", chat=OTHER, user=OTHER)
+    assert text == "No modules are published to this branch yet."
+
+
+async def test_a_secretary_of_several_branches_chooses_and_gets_the_report_asked_for(harness):
+    await one_branch(harness)
+    second = await harness.setup_branch(GROUP2)
+    await harness.say("/help", chat=GROUP2, user=ADMIN)
+    (question,) = await harness.say("/report month", chat=ADMIN, user=ADMIN)
+    assert question.text == (
+        "你属于多个支部。/report 作用于哪个支部？请选择（之后的私聊命令也将作用于它）："
+    )
+    assert (GROUP2.title, f"pb:{second.id}:report:month") in buttons(question)
+    calls = await harness.press(f"pb:{second.id}:report:month", chat=ADMIN, user=ADMIN)
+    assert [c.method for c in calls[:2]] == ["answerCallbackQuery", "editMessageText"]
+    sent = [c for c in calls if c.method == "sendMessage"]
+    assert [c.chat_id for c in sent] == [ADMIN.id]
+    assert sent[0].text.startswith(f"「{GROUP2.title}」参与情况报告（2031-03-01 至")
+    user = await harness.services.storage.users.get(ADMIN.id)
+    assert user.private_branch_id == second.id
+
+
+async def test_a_branch_button_works_only_for_a_member_of_that_branch(harness):
+    await one_branch(harness)
+    second = await harness.setup_branch(GROUP2)
+    (refused,) = await harness.press(f"pb:{second.id}:me", chat=MEMBER, user=MEMBER)
+    assert refused.params["show_alert"] is True
+    assert refused.text == "你不是该支部的成员，此按钮对你无效，未记录任何内容。"
+    (refused,) = await harness.press(f"pb:{second.id}:me", chat=GROUP, user=MEMBER)
+    assert refused.text == "此按钮已失效，未记录任何内容。"
+    user = await harness.services.storage.users.get(MEMBER.id)
+    assert user.private_branch_id is None
+
+
+async def test_arguments_too_long_for_a_button_only_choose_the_branch(harness):
+    await one_branch(harness)
+    second = await harness.setup_branch(GROUP2)
+    await harness.say("/help", chat=GROUP2, user=ADMIN)
+    (question,) = await harness.say("/export 2031-01-01 2031-03-01 x" * 2, chat=ADMIN, user=ADMIN)
+    assert (GROUP2.title, f"pb:{second.id}") in buttons(question)
+    _, edited = await harness.press(f"pb:{second.id}", chat=ADMIN, user=ADMIN)
+    assert edited.text == f"私聊命令现在作用于支部「{GROUP2.title}」。\n请再发送一次该命令。"
+
+
+async def test_someone_in_no_branch_is_told_how_to_get_one(harness):
+    await harness.setup_branch()
+    assert await harness.reply("/me", chat=OTHER, user=OTHER) == (
+        "You are not a member of any branch yet. Write in your branch's group first; "
+        "private commands then act on that branch."
+    )
+    assert await harness.reply("/study", chat=MEMBER, user=MEMBER) == (
+        "你还不是任何支部的成员。请先在所在支部的群里发言，之后私聊命令就会作用于该支部。"
+    )
