@@ -69,6 +69,7 @@ async def test_several_right_answers_among_12_options_can_be_submitted(harness):
     (answer,) = await send_file(harness, toml_question(12, [11, 12]), "multi.toml")
     assert "#1 多选：1 道题" in answer.text
     await harness.reply("/publish 1", chat=GROUP, user=ADMIN)
+    await harness.say("/help", chat=GROUP, user=MEMBER)  # a member: seen in the group
     calls = await harness.say(f"/start m1b{branch.id}", chat=MEMBER, user=MEMBER)
     _, question = await harness.press(buttons(calls[-1])[0][1], chat=MEMBER, user=MEMBER)
     shown = buttons(question)
