@@ -115,6 +115,16 @@ def gate(spec: CommandSpec, callback: Callback) -> Callback:
                 place.actor.user_id if place.actor else None,
                 place.chat_id,
             )
+            user_id = place.actor.user_id if place.actor else None
+            if (
+                place.private
+                and spec.access is Access.SECRETARY
+                and user_id is not None
+                and not await context.services.branches.of_member(user_id)
+            ):
+                # Perhaps a group administrator the bot has not seen yet: say how to become
+                # known rather than that only secretaries may ask.
+                raise UserError("me.no_branch")
             raise UserError(f"access.{spec.access.name.lower()}", command=spec.name)
         await callback(update, context)
 

@@ -135,3 +135,7 @@ async def test_someone_in_no_branch_is_told_how_to_get_one(harness):
     assert await harness.reply("/study", chat=MEMBER, user=MEMBER) == (
         "你还不是任何支部的成员。请先在所在支部的群里发言，之后私聊命令就会作用于该支部。"
     )
+    for command in ("/report", "/export"):  # an administrator the bot has not seen yet
+        assert (await harness.reply(command, chat=ADMIN, user=ADMIN)).startswith(
+            "你还不是任何支部的成员"
+        )
