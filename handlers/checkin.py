@@ -113,13 +113,16 @@ def schedule_daily(
 ) -> None:
     """(Re)schedule a branch's daily post at its local check-in time.
 
-    With ``catch_up`` (at start), today's post also runs now if its time passed less than
-    ``grace`` ago; it is claimed per day, so if today's was sent already nothing happens.
+    The job's id is its name, so a new schedule replaces the old one. With ``catch_up`` (at
+    start), today's post also runs now if its time passed less than ``grace`` ago; it is
+    claimed per day, so if today's was sent already nothing happens.
     """
     name = daily_job_name(branch.id)
-    for job in job_queue.get_jobs_by_name(name):
-        job.schedule_removal()
     if not branch.active or branch.checkin_time is None:
+        # Looked up by its id: listing every job for each branch made start-up quadratic.
+        existing = job_queue.scheduler.get_job(name)
+        if existing is not None:
+            existing.remove()
         return
     zone = ZoneInfo(branch.timezone)
     at = time.fromisoformat(branch.checkin_time).replace(tzinfo=zone)
