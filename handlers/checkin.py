@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.cron import CronTrigger
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, JobQueue
@@ -103,6 +105,19 @@ def daily_job_name(branch_id: int) -> str:
     return f"daily:{branch_id}"
 
 
+@functools.lru_cache(maxsize=256)
+def _daily_trigger(checkin_time: str, timezone: str) -> CronTrigger:
+    """Every day at a local time (building a cron trigger is most of a job's cost)."""
+    at = time.fromisoformat(checkin_time)
+    return CronTrigger(
+        day_of_week="sun,mon,tue,wed,thu,fri,sat",
+        hour=at.hour,
+        minute=at.minute,
+        second=at.second,
+        timezone=ZoneInfo(timezone),
+    )
+
+
 def schedule_daily(
     job_queue: JobQueue[Any],
     branch: Branch,
@@ -126,12 +141,13 @@ def schedule_daily(
         return
     zone = ZoneInfo(branch.timezone)
     at = time.fromisoformat(branch.checkin_time).replace(tzinfo=zone)
-    job_queue.run_daily(
+    # run_daily's job, with the trigger shared by every branch posting at the same local time.
+    job_queue.run_custom(
         post_daily,
-        time=at,
         data=branch.id,
         name=name,
         job_kwargs={
+            "trigger": _daily_trigger(branch.checkin_time, branch.timezone),
             "id": name,
             "replace_existing": True,
             "misfire_grace_time": int(grace.total_seconds()),

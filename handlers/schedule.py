@@ -69,10 +69,10 @@ async def install_schedule(application: Application[Any, Any, Any, Any, Any, Any
     services, clock = application.bot_data["services"], application.bot_data["clock"]
     job_queue, grace = application.job_queue, _grace(application)
     await services.meetings.extend(clock())
-    recovery = await services.schedule.recover(clock(), grace)
+    now = clock()
+    recovery = await services.schedule.recover(now, grace, until=now + JOB_WINDOW)
     schedule_sends(job_queue, recovery.due_now, grace, now=True)
-    soon = clock() + JOB_WINDOW
-    schedule_sends(job_queue, [s for s in recovery.future if s.due_at <= soon], grace)
+    schedule_sends(job_queue, recovery.future, grace)
     job_queue.run_repeating(
         extend_series,
         interval=EXTEND_EVERY,
@@ -81,7 +81,11 @@ async def install_schedule(application: Application[Any, Any, Any, Any, Any, Any
         job_kwargs={"id": "extend", "replace_existing": True},
     )
     logger.info(
-        "schedule rebuilt: %d due now, %d ahead", len(recovery.due_now), len(recovery.future)
+        "schedule rebuilt: %d due now, %d queued (due within %s), %d owed later",
+        len(recovery.due_now),
+        len(recovery.future),
+        JOB_WINDOW,
+        recovery.later,
     )
 
 
