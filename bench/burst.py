@@ -42,12 +42,12 @@ async def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             app = await branchbot(config_for(Path(folder)), api)
             await register(app, chats)
-            seconds = await feed(app, api, presses(chats, members))
+            seconds = (await feed(app, api, presses(chats, members))).wall
             db = app.bot_data["services"].storage.db
             stored = (await db.fetch_one("SELECT count(*) FROM daily_checkins"))[0]
             await stop(app)
         app = await floor_app(api)
-        floor = await feed(app, api, presses(chats, members, first_user=900000))
+        floor = (await feed(app, api, presses(chats, members, first_user=900000))).wall
         await stop(app)
     total = groups * members
     print(f"burst: {total} check-in presses across {groups} groups; {machine()}")

@@ -8,6 +8,7 @@ import platform
 import sqlite3
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -85,19 +86,32 @@ def presses(groups: list[int], per_group: int, first_user: int = 300000) -> list
     return updates
 
 
+@dataclass(frozen=True)
+class Fed:
+    """What feeding a batch of updates cost: wall time, and CPU time of each process."""
+
+    wall: float
+    cpu: float  # the benchmark's process (the application under test), every thread
+    fake_cpu: float  # the fake Bot API's process
+
+
 async def feed(
     app: Application[Any, Any, Any, Any, Any, Any],
     fake: RemoteFake,
     updates: list[dict[str, Any]],
-) -> float:
-    """Put updates on the application's queue; seconds until every press was answered."""
+) -> Fed:
+    """Put updates on the application's queue and wait until every press was answered."""
     answered = await fake.count("answerCallbackQuery")
     parsed = [Update.de_json(u, app.bot) for u in updates]
-    started = time.perf_counter()
+    fake_cpu, cpu, started = fake.cpu_seconds(), time.process_time(), time.perf_counter()
     for update in parsed:
         await app.update_queue.put(update)
     await fake.wait_count("answerCallbackQuery", answered + len(parsed))
-    return time.perf_counter() - started
+    return Fed(
+        time.perf_counter() - started,
+        time.process_time() - cpu,
+        fake.cpu_seconds() - fake_cpu,
+    )
 
 
 def seeded_at(database: Path) -> datetime:

@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -94,6 +95,13 @@ class RemoteFake:
         if self._control is None:
             raise RuntimeError("the fake Bot API is not started")
         return self._control
+
+    def cpu_seconds(self) -> float:
+        """CPU time the fake's process has used so far (user and system)."""
+        if self._child is None:
+            return 0.0
+        fields = Path(f"/proc/{self._child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     async def count(self, method: str) -> int:
         """How many times the bot has called ``method``."""
