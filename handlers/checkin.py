@@ -105,11 +105,31 @@ def daily_job_name(branch_id: int) -> str:
     return f"daily:{branch_id}"
 
 
+class _SharedDaily(CronTrigger):
+    """A daily trigger shared by the branches posting at one local time.
+
+    Its first fire time after a moment is the same for every moment up to that fire time, so
+    it is computed once for all the jobs added at start, not once a job.
+    """
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        """As CronTrigger's; the first fire time is reused while ``now`` has not reached it."""
+        memo: tuple[datetime, datetime] | None = getattr(self, "_memo", None)
+        if previous_fire_time is None and memo is not None and memo[0] <= now < memo[1]:
+            return memo[1]
+        found = super().get_next_fire_time(previous_fire_time, now)
+        if previous_fire_time is None and found is not None:
+            self._memo = (now, found)
+        return found
+
+
 @functools.lru_cache(maxsize=256)
 def _daily_trigger(checkin_time: str, timezone: str) -> CronTrigger:
     """Every day at a local time (building a cron trigger is most of a job's cost)."""
     at = time.fromisoformat(checkin_time)
-    return CronTrigger(
+    return _SharedDaily(
         day_of_week="sun,mon,tue,wed,thu,fri,sat",
         hour=at.hour,
         minute=at.minute,

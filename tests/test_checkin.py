@@ -4,10 +4,13 @@ meeting windows, restarts, and /me."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.cron import CronTrigger
 from telegram.ext import JobQueue
 
 from bot.checkin import streak_of
+from handlers.checkin import _daily_trigger
 from tests import factories
 from tests.conftest import ADMIN, GROUP, MEMBER, OTHER, start_app, stop_app
 from tests.test_meetings import add_meeting, fire, roster_of
@@ -183,3 +186,13 @@ async def test_many_branches_each_get_one_daily_post_without_a_scan_per_branch(
         (hour,) = job.job.trigger.fields[5].expressions
         branch = await harness.services.storage.branches.get(job.data)
         assert (hour.first, f"daily:{branch.id}") == (int(branch.checkin_time[:2]), job.name)
+
+
+def test_a_shared_daily_trigger_fires_when_its_own_cron_would():
+    shared = _daily_trigger("08:00", "Asia/Shanghai")
+    assert _daily_trigger("08:00", "Asia/Shanghai") is shared
+    plain = CronTrigger(hour=8, minute=0, second=0, timezone=ZoneInfo("Asia/Shanghai"))
+    start = datetime(2031, 3, 2, 23, 0, tzinfo=UTC)  # 07:00 local
+    for minutes in (0, 30, 59, 60, 61, 90, 24 * 60, 25 * 60, 10, 0):
+        now = start + timedelta(minutes=minutes)
+        assert shared.get_next_fire_time(None, now) == plain.get_next_fire_time(None, now), now
