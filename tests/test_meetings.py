@@ -489,3 +489,20 @@ async def test_extend_writes_every_series_due_in_one_transaction(harness, clock)
         "SELECT meeting_id, count(*) FROM occurrences GROUP BY meeting_id"
     )
     assert [row[1] for row in rows] == [17] * 5  # every week until 90 days from the new now
+
+
+async def test_a_missed_check_in_post_runs_at_start_though_its_close_lies_beyond_the_job_window(
+    harness, clock
+):
+    await harness.setup_branch()
+    _, occ = await add_meeting(harness, "group 2031-03-05 19:30 remind=1d duration=2d")
+    await stop_app(harness.app)
+    # Back two hours after the start: the post is beyond the grace, but the window is open
+    # for two days, so its close is owed far beyond the twelve hours read at start.
+    clock.now = datetime(2031, 3, 5, 13, 30, tzinfo=UTC)
+    harness.app = await start_app(harness.config, harness.api, clock)
+    post = await harness.api.wait_for("sendMessage", lambda c: f"mc:{occ}" in str(c.params))
+    harness.read([post])
+    assert not harness.app.job_queue.get_jobs_by_name(f"close:{occ}")  # left in the database
+    _, state = await harness.services.storage.sends.get(f"close:{occ}")
+    assert state == "pending"
