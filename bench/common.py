@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
+import sqlite3
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
+from bench.fake_server import RemoteFake
 from bot.app import build_application
 from bot.config import BotConfig, Config, StorageConfig, TelegramConfig
 from tests import factories
@@ -49,7 +52,7 @@ async def stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 async def branchbot(
-    config: Config, api: FakeTelegram
+    config: Config, api: FakeTelegram | RemoteFake
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The real bot, started against the fake API."""
     app = build_application(config, base_url=api.base_url)
@@ -83,21 +86,42 @@ def presses(groups: list[int], per_group: int, first_user: int = 300000) -> list
     return updates
 
 
+@dataclass(frozen=True)
+class Fed:
+    """What feeding a batch of updates cost: wall time, and CPU time of each process."""
+
+    wall: float
+    cpu: float  # the benchmark's process (the application under test), every thread
+    fake_cpu: float  # the fake Bot API's process
+
+
 async def feed(
     app: Application[Any, Any, Any, Any, Any, Any],
-    api: FakeTelegram,
+    fake: RemoteFake,
     updates: list[dict[str, Any]],
-) -> float:
-    """Put updates on the application's queue; seconds until every press was answered."""
-    answered = api.counts["answerCallbackQuery"]
+) -> Fed:
+    """Put updates on the application's queue and wait until every press was answered."""
+    answered = await fake.count("answerCallbackQuery")
     parsed = [Update.de_json(u, app.bot) for u in updates]
-    started = time.perf_counter()
+    fake_cpu, cpu, started = fake.cpu_seconds(), time.process_time(), time.perf_counter()
     for update in parsed:
         await app.update_queue.put(update)
-    await api.wait_until(
-        lambda: api.counts["answerCallbackQuery"] >= answered + len(parsed), within=600
+    await fake.wait_count("answerCallbackQuery", answered + len(parsed))
+    return Fed(
+        time.perf_counter() - started,
+        time.process_time() - cpu,
+        fake.cpu_seconds() - fake_cpu,
     )
-    return time.perf_counter() - started
+
+
+def seeded_at(database: Path) -> datetime:
+    """The moment ``bench.seed_data`` built the database (its history ends there)."""
+    conn = sqlite3.connect(database)
+    try:
+        (seeded,) = conn.execute("SELECT seeded_at FROM bench_seed").fetchone()
+    finally:
+        conn.close()
+    return datetime.fromtimestamp(seeded, UTC)
 
 
 def machine() -> str:

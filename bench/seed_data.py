@@ -1,10 +1,17 @@
 """Load data: a synthetic organisation with a year of history, written straight into SQLite.
 
-Branches of ``--members`` members each, plus one branch of ``--big`` members; for each branch a
-year of meetings (a monthly committee and group meeting, a quarterly lecture) closed with
-attendance, daily check-ins (each member on a ``--rate`` share of days; the big branch on half),
-two published modules with one finished attempt by half the members, and the points all that
-earns. ``--meetings`` adds that many one-off meetings still to come (for the start-up figure).
+Branches of ``--members`` members each, plus one branch of ``--big`` members, each with a
+secretary (granted the role, and able to be written to privately); for each branch three
+series stored as the bot stores them (a monthly committee and group meeting, a quarterly
+lecture): a year of occurrences closed with attendance, and the occurrences of the next 90
+days materialised with the sends they owe. Every branch's committee meets in the week before
+the seeding's week (the week the summary benchmarks time); a thirtieth of the branches meet
+within the next six hours and another thirtieth a day later, so sends fall due within the
+start-up's twelve-hour job window. Daily check-ins (each member on a ``--rate`` share of days;
+the big branch on half), two published modules with one finished attempt by half the members,
+and the points all that earns. ``--meetings`` adds that many one-off meetings still to come.
+The moment of seeding is kept in the table ``bench_seed``: the benchmarks take their clock
+from it, and start-up warns when the database is too old for its owed sends to be near.
 
     python -m bench.seed_data data/bench.sqlite3 [--branches 1000] [--members 100] [--big 1000]
 """
@@ -17,14 +24,21 @@ import json
 import random
 import sqlite3
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from bot.meetings import FOREVER
+from dateutil.relativedelta import relativedelta
+
+from bot.meetings import FOREVER, owed_sends, resume_at
+from bot.schedule import HORIZON, month_end_safe, occurrences
 from storage.db import Database
+from storage.models import Meeting
 
 DAY = 86400
 ZONE = "Asia/Shanghai"
+SHANGHAI = timezone(timedelta(hours=8))  # no daylight saving: a fixed offset is exact
+REMIND = (1440, 60)
+DURATION = 90
 
 
 def _args() -> argparse.Namespace:
@@ -50,7 +64,15 @@ class Seeder:
 
     def __init__(self, conn: sqlite3.Connection, now: int, rng: random.Random) -> None:
         self.conn, self.now, self.rng = conn, now, rng
-        self.start = now - 365 * DAY
+        self.start = (now // DAY - 365) * DAY
+        # The summary's week: Sunday 20:00 to Sunday 20:00 in Shanghai, the last one ended.
+        local = datetime.fromtimestamp(now, SHANGHAI)
+        sunday = (local - timedelta(days=(local.weekday() + 1) % 7)).replace(
+            hour=20, minute=0, second=0, microsecond=0
+        )
+        if sunday > local:
+            sunday -= timedelta(days=7)
+        self.week = sunday - timedelta(days=7)
         self.next_user = 1_000_000
         self.counts: dict[str, int] = {}
 
@@ -86,10 +108,21 @@ class Seeder:
         )
         members = list(range(self.next_user, self.next_user + size))
         self.next_user += size
+        # The first member is the secretary, who has started the bot (private detail goes out).
         self.insert(
-            "users", [(u, f"成员{u}", None, None, "zh", None, None, now, 0) for u in members]
+            "users",
+            [
+                (u, f"成员{u}", None, None, "zh", now if u == members[0] else None, None, now, 0)
+                for u in members
+            ],
         )
-        self.insert("memberships", [(branch_id, u, "member", 1, start, now) for u in members])
+        self.insert(
+            "memberships",
+            [
+                (branch_id, u, "secretary" if u == members[0] else "member", 1, start, now)
+                for u in members
+            ],
+        )
         checkins, points = [], []
         for user in members:
             for day in range(365):
@@ -117,10 +150,34 @@ class Seeder:
     def _meetings(
         self, branch_id: int, members: list[int], points: list[tuple[object, ...]]
     ) -> None:
-        rng = self.rng
-        plan = (("committee", 30), ("group", 30), ("lecture", 91))
-        for kind, every in plan:
+        """Three series, each with a year of closed occurrences and 90 days materialised."""
+        week, soon = self.week, datetime.fromtimestamp(self.now, SHANGHAI)
+        plan = (
+            # committee: monthly, on a day of the summary's week
+            ("committee", 1, week + timedelta(days=1 + branch_id % 6, hours=-0.5)),
+            # group: monthly, within the next day and a half for a fifteenth of the branches
+            ("group", 1, soon + timedelta(hours=6, days=branch_id % 30)),
+            # lecture: quarterly, on a day of the last quarter
+            ("lecture", 3, week - timedelta(days=branch_id % 91, hours=1)),
+        )
+        for kind, months, anchor in plan:
+            local = anchor.replace(tzinfo=None, second=0, microsecond=0)
+            first = local - relativedelta(months=12)
+            rule = month_end_safe(local.day, months)
             meeting_id = self._count_next("meetings")
+            meeting = Meeting(
+                meeting_id,
+                branch_id,
+                kind,
+                "",
+                first.isoformat(timespec="minutes"),
+                ZONE,
+                rule,
+                DURATION,
+                REMIND,
+                datetime.fromtimestamp(0, UTC),
+            )
+            until = datetime.fromtimestamp(self.now, UTC) + HORIZON
             self.insert(
                 "meetings",
                 [
@@ -129,12 +186,12 @@ class Seeder:
                         branch_id,
                         kind,
                         "",
-                        "2030-01-01T19:30",
+                        meeting.first_local,
                         ZONE,
-                        None,
-                        90,
-                        "1440,60",
-                        self.now,
+                        rule,
+                        DURATION,
+                        ",".join(map(str, REMIND)),
+                        int(resume_at(meeting, until).timestamp()),
                         None,
                         f"seed:{meeting_id}",
                         members[0],
@@ -142,43 +199,84 @@ class Seeder:
                     )
                 ],
             )
-            for starts in range(self.start + every * DAY, self.now, every * DAY):
-                occurrence = self._count_next("occurrences")
-                self.insert(
-                    "occurrences",
-                    [(occurrence, meeting_id, starts, starts + 5400, 0, 0, None, starts + 5400)],
+            for found in occurrences(
+                first, ZONE, rule, after=datetime.fromtimestamp(self.start, UTC), until=until
+            ):
+                starts = int(found.starts_at.timestamp())
+                self._occurrence(branch_id, meeting_id, starts, members, points)
+
+    def _occurrence(
+        self,
+        branch_id: int,
+        meeting_id: int,
+        starts: int,
+        members: list[int],
+        points: list[tuple[object, ...]],
+    ) -> None:
+        """One occurrence: closed with its roll if it ended, else with the sends it owes."""
+        rng, ends = self.rng, starts + DURATION * 60
+        occurrence = self._count_next("occurrences")
+        closed = ends <= self.now
+        self.insert(
+            "occurrences",
+            [(occurrence, meeting_id, starts, ends, 0, 0, None, ends if closed else None)],
+        )
+        created = datetime.fromtimestamp(starts, UTC) - HORIZON
+        sends = owed_sends(
+            occurrence,
+            datetime.fromtimestamp(starts, UTC),
+            datetime.fromtimestamp(ends, UTC),
+            REMIND,
+            created,
+        )
+        self.insert(
+            "scheduled_sends",
+            [
+                (
+                    send.key,
+                    send.kind,
+                    occurrence,
+                    int(send.due_at.timestamp()),
+                    "sent" if send.due_at.timestamp() <= self.now else "pending",
+                    min(int(send.due_at.timestamp()), self.now),
+                    None,
                 )
-                attendance, checkins = [], []
-                for user in members:
-                    roll = rng.random()
-                    status = (
-                        "present"
-                        if roll < 0.7
-                        else "late"
-                        if roll < 0.8
-                        else "excused"
-                        if roll < 0.85
-                        else "absent"
+                for send in sends
+            ],
+        )
+        if not closed:
+            return
+        attendance, checkins = [], []
+        for user in members:
+            roll = rng.random()
+            status = (
+                "present"
+                if roll < 0.7
+                else "late"
+                if roll < 0.8
+                else "excused"
+                if roll < 0.85
+                else "absent"
+            )
+            attendance.append((occurrence, user, status))
+            if status in ("present", "late"):
+                late = int(status == "late")
+                checkins.append((occurrence, user, starts + 60 + late * 900, late))
+                date = datetime.fromtimestamp(starts, UTC).date().isoformat()
+                points.append(
+                    (
+                        None,
+                        branch_id,
+                        user,
+                        "meeting_late" if late else "meeting",
+                        f"meeting:{occurrence}:{user}",
+                        2 if late else 3,
+                        date,
+                        starts + 60,
                     )
-                    attendance.append((occurrence, user, status))
-                    if status in ("present", "late"):
-                        late = int(status == "late")
-                        checkins.append((occurrence, user, starts + 60, late))
-                        date = datetime.fromtimestamp(starts, UTC).date().isoformat()
-                        points.append(
-                            (
-                                None,
-                                branch_id,
-                                user,
-                                "meeting_late" if late else "meeting",
-                                f"meeting:{occurrence}:{user}",
-                                2 if late else 3,
-                                date,
-                                starts + 60,
-                            )
-                        )
-                self.insert("attendance", attendance)
-                self.insert("meeting_checkins", checkins)
+                )
+        self.insert("attendance", attendance)
+        self.insert("meeting_checkins", checkins)
 
     def _study(self, branch_id: int, members: list[int]) -> None:
         rng = self.rng
@@ -243,7 +341,7 @@ class Seeder:
 
     def upcoming(self, count: int) -> None:
         """Meetings still to come, each materialised with its owed sends (start-up load)."""
-        branch_id, first = 1, self.now + 7 * DAY
+        branch_id, first = 1, (self.now // DAY + 7) * DAY
         for _ in range(count):
             meeting = self._count_next("meetings")
             occurrence = self._count_next("occurrences")
@@ -327,11 +425,13 @@ def main() -> None:
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("BEGIN")
     rng = random.Random(args.seed)  # noqa: S311 - synthetic data, not secrets
-    seeder = Seeder(conn, int(time.time()) // DAY * DAY, rng)
+    seeder = Seeder(conn, int(time.time()), rng)
     seeder.branch(1, args.big, 0.5)
     for branch_id in range(2, args.branches + 2):
         seeder.branch(branch_id, args.members, args.rate)
     seeder.upcoming(args.meetings)
+    conn.execute("CREATE TABLE bench_seed (seeded_at INTEGER NOT NULL)")
+    conn.execute("INSERT INTO bench_seed VALUES (?)", (seeder.now,))
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()

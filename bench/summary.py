@@ -1,7 +1,8 @@
 """Summary: the weekly summary's queries for the largest branch, and its chart, timed apart.
 
 Reads a database built by ``bench.seed_data`` (branch 1 is the large one, with a year of
-history). Run with ``taskset -c 0,1``.
+history); the week timed is the last one ended when it was seeded, which holds meetings.
+Run with ``taskset -c 0,1``.
 
     taskset -c 0,1 python -m bench.summary data/bench.sqlite3
 """
@@ -11,10 +12,9 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import config_for, machine, run, table
+from bench.common import config_for, machine, run, seeded_at, table
 from bot.i18n import Translator
 from bot.points import week_start
 from bot.services import build_services
@@ -32,7 +32,7 @@ async def main() -> None:
     async def no_admins(_: int) -> frozenset[int]:
         return frozenset()
 
-    now = datetime.now(UTC)
+    now = seeded_at(path)  # the seeded history ends here; its last week has meetings
     services = build_services(config_for(path.parent), storage, lambda: now, no_admins)
     branch = await storage.branches.get(1)
     roster = len(await storage.memberships.roster(branch.id))
@@ -49,7 +49,10 @@ async def main() -> None:
         chart_of(translate, "zh", branch, summary)
         charts.append(time.perf_counter() - started)
     await storage.close()
-    print(f"summary of one branch: {roster} members, a year of history; {machine()}")
+    print(
+        f"summary of one branch: {roster} members, a year of history,"
+        f" meetings in the week timed: {len(summary.occurrences)}; {machine()}"
+    )
     print(
         table(
             [

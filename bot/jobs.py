@@ -21,7 +21,8 @@ class Recovery:
     """What the schedule holds at start."""
 
     due_now: list[ScheduledSend]  # missed while down, within grace: run once, now
-    future: list[ScheduledSend]
+    future: list[ScheduledSend]  # due later, up to the ``until`` asked for
+    later: int = 0  # how many more are owed beyond ``until`` (left in the database)
 
 
 class ScheduleService:
@@ -30,20 +31,23 @@ class ScheduleService:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
 
-    async def recover(self, now: datetime, grace: timedelta) -> Recovery:
+    async def recover(
+        self, now: datetime, grace: timedelta, until: datetime | None = None
+    ) -> Recovery:
         """Sort the owed sends at start; log what an earlier run lost or missed for good.
 
         A missed reminder runs if younger than ``grace``; a missed check-in post runs while
         its check-in window is still open; a missed close always runs, since it freezes the
-        attendance.
+        attendance. Sends due after ``until`` are only counted: they stay in the database.
         """
         sends = self._storage.sends
         for key in await sends.interrupted():
             await sends.move(key, from_state="claimed", to_state="unconfirmed", now=now)
             logger.warning("scheduled send %s was interrupted by a stop: it may be lost", key)
         due_now, future = [], []
-        pending = await sends.pending()
-        open_windows = {s.occurrence_id for s in pending if s.kind == "close" and s.due_at > now}
+        pending = await sends.pending(until)
+        missed_open = any(s.kind == "open" and s.due_at <= now for s in pending)
+        open_windows = await sends.closes_owed_after(now) if missed_open else set()
         for send in pending:
             if send.due_at > now:
                 future.append(send)
@@ -61,11 +65,12 @@ class ScheduleService:
                     send.due_at.isoformat(),
                     grace,
                 )
-        return Recovery(due_now, future)
+        later = await sends.count_pending_after(until) if until is not None else 0
+        return Recovery(due_now, future, later)
 
     async def pending_before(self, until: datetime) -> list[ScheduledSend]:
         """The sends still owed that fall due before ``until``."""
-        return [send for send in await self._storage.sends.pending() if send.due_at < until]
+        return [send for send in await self._storage.sends.pending(until) if send.due_at < until]
 
     async def claim(self, key: str, now: datetime) -> ScheduledSend | None:
         """Claim a send before it goes out; None if it is not owed (sent, cancelled, …)."""

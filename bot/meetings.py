@@ -37,6 +37,11 @@ LATE_AFTER = timedelta(minutes=10)  # after start
 QUORUM_TYPES = ("general", "committee")
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)  # materialised for good
 ATTENDANCE_STATUSES = ("present", "late", "excused", "absent")
+# Series materialised in one transaction by ``extend``.
+EXTEND_BATCH = 200
+# Growing spans searched for a series' next occurrence beyond the horizon (a daily or weekly
+# rule is settled by the first, a yearly one by the third).
+_LOOKAHEAD = (timedelta(days=8), timedelta(days=100), timedelta(days=1500))
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,28 @@ def parse_meeting_add(text: str) -> MeetingRequest:
     return MeetingRequest(
         kind, first, " ".join(title), options.get("repeat"), remind, duration, held
     )
+
+
+def resume_at(meeting: Meeting, until: datetime) -> datetime:
+    """How far a meeting is materialised once its occurrences before ``until`` exist.
+
+    That is the start of its first occurrence at or after ``until``: no occurrence lies in
+    between, so the series needs no look until that start comes within the horizon. A one-off
+    whose start is behind ``until`` is done for good; a series with no occurrence within
+    ``_LOOKAHEAD`` (ended, or rarer than that) is looked at again when that span runs out.
+    """
+    first = datetime.fromisoformat(meeting.first_local)
+    if meeting.rule is None:
+        starts_at = to_utc(first, meeting.timezone)
+        return starts_at if starts_at >= until else FOREVER
+    low = until
+    for span in _LOOKAHEAD:
+        high = until + span
+        found = occurrences(first, meeting.timezone, meeting.rule, after=low, until=high)
+        if found:
+            return found[0].starts_at
+        low = high
+    return low
 
 
 def send_key(kind: str, occurrence_id: int, offset: int | None = None) -> str:
@@ -237,9 +264,7 @@ class MeetingService:
             for send in owed_sends(occurrence_id, starts_at, ends_at, meeting.remind_min, now):
                 await self._storage.sends.add(send.key, send.kind, occurrence_id, send.due_at)
                 sends.append(send)
-        # A one-off meeting whose occurrence now exists needs no more extending.
-        done = meeting.rule is None and bool(found)
-        await self._storage.meetings.set_materialised(meeting.id, FOREVER if done else until)
+        await self._storage.meetings.set_materialised(meeting.id, resume_at(meeting, until))
         return sends
 
     async def for_checkin_now(
@@ -296,10 +321,17 @@ class MeetingService:
         return occurrence, [close]
 
     async def extend(self, now: datetime) -> None:
-        """Materialise every meeting up to the horizon (one-offs once they come within it)."""
-        for meeting in await self._storage.meetings.series_to_extend(now + HORIZON):
+        """Materialise every meeting up to the horizon (one-offs once they come within it).
+
+        Only series with an occurrence newly within the horizon are read (each records the
+        start of its next occurrence not yet created), and they are written a batch at a time:
+        a restart redoes nothing, and a run costs a few commits, not one per series.
+        """
+        due = await self._storage.meetings.series_to_extend(now + HORIZON)
+        for first in range(0, len(due), EXTEND_BATCH):
             async with self._storage.transaction():
-                await self._materialise(meeting, now)
+                for meeting in due[first : first + EXTEND_BATCH]:
+                    await self._materialise(meeting, now)
 
     async def occurrence_of(self, branch: Branch, occurrence_id: int) -> OccurrenceView:
         """An occurrence of this branch.

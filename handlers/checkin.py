@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.cron import CronTrigger
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, JobQueue
@@ -124,6 +126,39 @@ def daily_job_name(branch_id: int) -> str:
     return f"daily:{branch_id}"
 
 
+class _SharedDaily(CronTrigger):
+    """A daily trigger shared by the branches posting at one local time.
+
+    Its first fire time after a moment is the same for every moment up to that fire time, so
+    it is computed once for all the jobs added at start, not once a job.
+    """
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        """As CronTrigger's; the first fire time is reused while ``now`` has not reached it."""
+        memo: tuple[datetime, datetime] | None = getattr(self, "_memo", None)
+        if previous_fire_time is None and memo is not None and memo[0] <= now < memo[1]:
+            return memo[1]
+        found = super().get_next_fire_time(previous_fire_time, now)
+        if previous_fire_time is None and found is not None:
+            self._memo = (now, found)
+        return found
+
+
+@functools.lru_cache(maxsize=256)
+def _daily_trigger(checkin_time: str, timezone: str) -> CronTrigger:
+    """Every day at a local time (building a cron trigger is most of a job's cost)."""
+    at = time.fromisoformat(checkin_time)
+    return _SharedDaily(
+        day_of_week="sun,mon,tue,wed,thu,fri,sat",
+        hour=at.hour,
+        minute=at.minute,
+        second=at.second,
+        timezone=ZoneInfo(timezone),
+    )
+
+
 def schedule_daily(
     job_queue: JobQueue[Any],
     branch: Branch,
@@ -134,22 +169,26 @@ def schedule_daily(
 ) -> None:
     """(Re)schedule a branch's daily post at its local check-in time.
 
-    With ``catch_up`` (at start), today's post also runs now if its time passed less than
-    ``grace`` ago; it is claimed per day, so if today's was sent already nothing happens.
+    The job's id is its name, so a new schedule replaces the old one. With ``catch_up`` (at
+    start), today's post also runs now if its time passed less than ``grace`` ago; it is
+    claimed per day, so if today's was sent already nothing happens.
     """
     name = daily_job_name(branch.id)
-    for job in job_queue.get_jobs_by_name(name):
-        job.schedule_removal()
     if not branch.active or branch.checkin_time is None:
+        # Looked up by its id: listing every job for each branch made start-up quadratic.
+        existing = job_queue.scheduler.get_job(name)
+        if existing is not None:
+            existing.remove()
         return
     zone = ZoneInfo(branch.timezone)
     at = time.fromisoformat(branch.checkin_time).replace(tzinfo=zone)
-    job_queue.run_daily(
+    # run_daily's job, with the trigger shared by every branch posting at the same local time.
+    job_queue.run_custom(
         post_daily,
-        time=at,
         data=branch.id,
         name=name,
         job_kwargs={
+            "trigger": _daily_trigger(branch.checkin_time, branch.timezone),
             "id": name,
             "replace_existing": True,
             "misfire_grace_time": int(grace.total_seconds()),

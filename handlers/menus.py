@@ -116,11 +116,26 @@ def _fingerprint(menu: Menu, commands: list[BotCommand]) -> str:
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
+# A menu's content depends only on these; the secretaries' menus of one language share it.
+_Content = tuple[str | None, str, Access, bool]
+
+
 async def _apply(
-    bot: Bot, services: Services, menu: Menu, known: dict[str, str], clock: Clock
+    bot: Bot,
+    services: Services,
+    menu: Menu,
+    known: dict[str, str],
+    clock: Clock,
+    contents: dict[_Content, tuple[list[BotCommand], str]] | None = None,
 ) -> None:
-    commands = menu.commands(services)
-    fingerprint = _fingerprint(menu, commands)
+    content = (menu.language_code, menu.language, menu.access, menu.private)
+    if contents is not None and content in contents:
+        commands, fingerprint = contents[content]
+    else:
+        commands = menu.commands(services)
+        fingerprint = _fingerprint(menu, commands)
+        if contents is not None:
+            contents[content] = commands, fingerprint
     if known.get(menu.key) == fingerprint:
         return
     try:
@@ -135,8 +150,9 @@ async def set_command_menus(bot: Bot, services: Services, config: Config, clock:
     """Set every menu whose content changed since it was last set."""
     known = await services.storage.menus.fingerprints()
     secretaries = await services.storage.memberships.granted_secretaries()
+    contents: dict[_Content, tuple[list[BotCommand], str]] = {}  # built once per content
     for menu in all_menus(config, secretaries):
-        await _apply(bot, services, menu, known, clock)
+        await _apply(bot, services, menu, known, clock, contents)
 
 
 async def update_secretary_menu(

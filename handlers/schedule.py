@@ -59,8 +59,10 @@ def schedule_sends(
 def unschedule(job_queue: JobQueue[Any], keys: list[str]) -> None:
     """Remove the jobs of sends no longer owed."""
     for key in keys:
-        for job in job_queue.get_jobs_by_name(key):
-            job.schedule_removal()
+        # Each send's job has its key as id: a look-up, not a scan of every job.
+        job = job_queue.scheduler.get_job(key)
+        if job is not None:
+            job.remove()
 
 
 async def install_schedule(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -68,10 +70,10 @@ async def install_schedule(application: Application[Any, Any, Any, Any, Any, Any
     services, clock = application.bot_data["services"], application.bot_data["clock"]
     job_queue, grace = application.job_queue, _grace(application)
     await services.meetings.extend(clock())
-    recovery = await services.schedule.recover(clock(), grace)
+    now = clock()
+    recovery = await services.schedule.recover(now, grace, until=now + JOB_WINDOW)
     schedule_sends(job_queue, recovery.due_now, grace, now=True)
-    soon = clock() + JOB_WINDOW
-    schedule_sends(job_queue, [s for s in recovery.future if s.due_at <= soon], grace)
+    schedule_sends(job_queue, recovery.future, grace)
     job_queue.run_repeating(
         extend_series,
         interval=EXTEND_EVERY,
@@ -80,7 +82,11 @@ async def install_schedule(application: Application[Any, Any, Any, Any, Any, Any
         job_kwargs={"id": "extend", "replace_existing": True},
     )
     logger.info(
-        "schedule rebuilt: %d due now, %d ahead", len(recovery.due_now), len(recovery.future)
+        "schedule rebuilt: %d due now, %d queued (due within %s), %d owed later",
+        len(recovery.due_now),
+        len(recovery.future),
+        JOB_WINDOW,
+        recovery.later,
     )
 
 
@@ -281,8 +287,14 @@ async def refresh_count(context: BotContext) -> None:
 def request_count_refresh(job_queue: JobQueue[Any], occurrence_id: int) -> None:
     """Schedule one count edit for the post unless one is already waiting."""
     name = f"count:{occurrence_id}"
-    if not job_queue.get_jobs_by_name(name):
-        job_queue.run_once(refresh_count, when=COUNT_EDIT_EVERY, data=occurrence_id, name=name)
+    if job_queue.scheduler.get_job(name) is None:  # by id: a press must not scan every job
+        job_queue.run_once(
+            refresh_count,
+            when=COUNT_EDIT_EVERY,
+            data=occurrence_id,
+            name=name,
+            job_kwargs={"id": name},
+        )
 
 
 POSTS = {"remind": post_reminder, "open": post_checkin, "close": post_close}

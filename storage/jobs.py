@@ -22,16 +22,34 @@ class ScheduledSendRepo:
             (key, kind, occurrence_id, to_epoch(due_at)),
         )
 
-    async def pending(self) -> list[ScheduledSend]:
-        """Every send still owed, earliest first."""
+    async def pending(self, until: datetime | None = None) -> list[ScheduledSend]:
+        """Every send still owed (due at or before ``until``, if given), earliest first."""
         rows = await self._db.fetch_all(
             "SELECT key, kind, occurrence_id, due_at FROM scheduled_sends"
-            " WHERE state = 'pending' ORDER BY due_at, key"
+            " WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, key",
+            (to_epoch(until) if until is not None else 2**62,),
         )
         return [
             ScheduledSend(row[0], row[1], row[2], from_epoch(row[3]))  # type: ignore[arg-type]
             for row in rows
         ]
+
+    async def count_pending_after(self, at: datetime) -> int:
+        """How many sends still owed fall due after ``at``."""
+        row = await self._db.fetch_one(
+            "SELECT count(*) FROM scheduled_sends WHERE state = 'pending' AND due_at > ?",
+            (to_epoch(at),),
+        )
+        return int(row[0]) if row else 0
+
+    async def closes_owed_after(self, at: datetime) -> set[int]:
+        """Occurrences whose close is still owed and falls due after ``at``."""
+        rows = await self._db.fetch_all(
+            "SELECT occurrence_id FROM scheduled_sends"
+            " WHERE state = 'pending' AND kind = 'close' AND due_at > ?",
+            (to_epoch(at),),
+        )
+        return {row[0] for row in rows}
 
     async def of_occurrences(self, occurrence_ids: list[int]) -> list[str]:
         """Keys of the sends still owed for these occurrences."""

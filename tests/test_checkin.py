@@ -4,8 +4,13 @@ meeting windows, restarts, and /me."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+from telegram.ext import JobQueue
 
 from bot.checkin import streak_of
+from handlers.checkin import _daily_trigger
 from tests import factories
 from tests.conftest import ADMIN, GROUP, MEMBER, OTHER, start_app, stop_app
 from tests.test_meetings import add_meeting, fire, roster_of
@@ -153,3 +158,42 @@ def test_streaks():
     assert streak_of(days[1:], today) == 2  # not yet today: yesterday's streak still counts
     assert streak_of(days[2:], today) == 0
     assert streak_of([], today) == 0
+
+
+async def test_many_branches_each_get_one_daily_post_without_a_scan_per_branch(
+    harness, clock, monkeypatch
+):
+    storage = harness.services.storage
+    for n in range(300):
+        branch = await storage.branches.register(
+            chat_id=-90000 - n,
+            title=f"支部{n}",
+            timezone="Asia/Shanghai",
+            language="zh",
+            organisation_id=None,
+            now=clock(),
+        )
+        await storage.branches.update_settings(branch.id, {"checkin_time": f"{10 + n % 3}:30"})
+    await stop_app(harness.app)
+    scans = []
+    listing = JobQueue.jobs
+    monkeypatch.setattr(JobQueue, "jobs", lambda self, *a: scans.append(a) or listing(self, *a))
+    harness.app = await start_app(harness.config, harness.api, clock)
+    assert scans == []  # listing every job once per branch made start-up quadratic
+    monkeypatch.undo()
+    daily = [job for job in harness.app.job_queue.jobs() if job.name.startswith("daily:")]
+    assert len(daily) == 300
+    for job in daily:
+        (hour,) = job.job.trigger.fields[5].expressions
+        branch = await harness.services.storage.branches.get(job.data)
+        assert (hour.first, f"daily:{branch.id}") == (int(branch.checkin_time[:2]), job.name)
+
+
+def test_a_shared_daily_trigger_fires_when_its_own_cron_would():
+    shared = _daily_trigger("08:00", "Asia/Shanghai")
+    assert _daily_trigger("08:00", "Asia/Shanghai") is shared
+    plain = CronTrigger(hour=8, minute=0, second=0, timezone=ZoneInfo("Asia/Shanghai"))
+    start = datetime(2031, 3, 2, 23, 0, tzinfo=UTC)  # 07:00 local
+    for minutes in (0, 30, 59, 60, 61, 90, 24 * 60, 25 * 60, 10, 0):
+        now = start + timedelta(minutes=minutes)
+        assert shared.get_next_fire_time(None, now) == plain.get_next_fire_time(None, now), now

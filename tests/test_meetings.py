@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.schedule import HORIZON
 from tests import factories
 from tests.conftest import ADMIN, GROUP, MEMBER, OTHER, start_app, stop_app
 
@@ -432,3 +433,76 @@ async def test_a_meeting_beyond_the_horizon_is_materialised_as_it_comes_closer(h
     assert f"close:{occ.id}" in keys(harness.app)
     await job.run(harness.app)  # once materialised, a one-off is never extended again
     assert len(await harness.services.storage.db.fetch_all("SELECT id FROM occurrences")) == 1
+
+
+async def statements_of(harness):
+    """Every SQL statement the bot's connection runs from now on (a list that fills up)."""
+    seen = []
+    await harness.services.storage.db._conn.set_trace_callback(seen.append)  # noqa: SLF001
+    return seen
+
+
+def _schedule_table(statement):
+    return any(table in statement for table in ("meetings", "occurrences", "scheduled_sends"))
+
+
+async def test_a_restart_rewrites_no_materialised_series(harness, clock):
+    await harness.setup_branch()
+    await add_meeting(harness, "committee 2031-03-05 19:30 repeat=monthly")
+    await add_meeting(harness, "group 2031-03-06 19:30 repeat=weekly")
+    await add_meeting(harness, "lecture 2031-03-07 19:00 repeat=FREQ=YEARLY")
+    await harness.reply("/meeting_add org_life 2031-07-20 09:00", chat=GROUP, user=ADMIN)
+    await harness.reply("/meeting_add lecture 2031-02-20 19:00 held", chat=GROUP, user=ADMIN)
+    clock.now = datetime(2031, 3, 2, 2, 0, tzinfo=UTC)
+    (post,) = await harness.say("/checkin_open", chat=GROUP, user=ADMIN)  # an ad-hoc meeting
+    post.read = True
+    meetings = "SELECT id, materialised_until FROM meetings ORDER BY id"
+    for minutes in (1, 60):  # a restart, then another an hour later
+        await stop_app(harness.app)
+        clock.now += timedelta(minutes=minutes)
+        harness.app = await start_app(harness.config, harness.api, clock)
+        db = harness.services.storage.db
+        before = await db.fetch_all(meetings)
+        seen = await statements_of(harness)
+        await harness.services.meetings.extend(clock())
+        assert [s for s in seen if not s.startswith("SELECT") and _schedule_table(s)] == []
+        assert await db.fetch_all(meetings) == before
+    # Each series records the start of its first occurrence not yet created.
+    weekly = await harness.services.storage.meetings.meeting_of(
+        (await db.fetch_one("SELECT max(id) FROM occurrences WHERE meeting_id = 2"))[0]
+    )
+    last = (await db.fetch_one("SELECT max(starts_at) FROM occurrences WHERE meeting_id = 2"))[0]
+    assert weekly.materialised_until == datetime.fromtimestamp(last, UTC) + timedelta(days=7)
+    assert weekly.materialised_until >= clock() + HORIZON
+
+
+async def test_extend_writes_every_series_due_in_one_transaction(harness, clock):
+    await harness.setup_branch()
+    for day in range(5, 10):
+        await add_meeting(harness, f"group 2031-03-{day:02d} 19:30 repeat=weekly")
+    clock.now += timedelta(days=30)
+    seen = await statements_of(harness)
+    await harness.services.meetings.extend(clock())
+    assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
+    assert [s for s in seen if s == "COMMIT"] == ["COMMIT"]
+    rows = await harness.services.storage.db.fetch_all(
+        "SELECT meeting_id, count(*) FROM occurrences GROUP BY meeting_id"
+    )
+    assert [row[1] for row in rows] == [17] * 5  # every week until 90 days from the new now
+
+
+async def test_a_missed_check_in_post_runs_at_start_though_its_close_lies_beyond_the_job_window(
+    harness, clock
+):
+    await harness.setup_branch()
+    _, occ = await add_meeting(harness, "group 2031-03-05 19:30 remind=1d duration=2d")
+    await stop_app(harness.app)
+    # Back two hours after the start: the post is beyond the grace, but the window is open
+    # for two days, so its close is owed far beyond the twelve hours read at start.
+    clock.now = datetime(2031, 3, 5, 13, 30, tzinfo=UTC)
+    harness.app = await start_app(harness.config, harness.api, clock)
+    post = await harness.api.wait_for("sendMessage", lambda c: f"mc:{occ}" in str(c.params))
+    harness.read([post])
+    assert not harness.app.job_queue.get_jobs_by_name(f"close:{occ}")  # left in the database
+    _, state = await harness.services.storage.sends.get(f"close:{occ}")
+    assert state == "pending"
