@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -36,6 +37,11 @@ LATE_AFTER = timedelta(minutes=10)  # after start
 QUORUM_TYPES = ("general", "committee")
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)  # materialised for good
 ATTENDANCE_STATUSES = ("present", "late", "excused", "absent")
+# Dates a meeting may have (a wider range would overflow time arithmetic near year 9999), and
+# how far ahead one may be scheduled.
+MIN_YEAR, MAX_YEAR = 1970, 2999
+MAX_AHEAD = timedelta(days=3653)
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -51,31 +57,43 @@ class MeetingRequest:
     held: bool
 
 
+USAGE = "meeting_add.usage"
+
+
 def parse_meeting_add(text: str) -> MeetingRequest:
     """Parse ``<type> <YYYY-MM-DD> <HH:MM> [title…] [repeat=…] [remind=…] [duration=…] [held]``.
 
+    Every refusal carries the usage line and its example: the specific problem first.
+
     Raises:
         UserError: ``meeting_add.usage`` for a malformed line, ``meeting_add.bad_type`` for an
-            unknown type, ``meeting_add.bad_option`` for a bad ``remind``/``duration``.
+            unknown type, ``meeting_add.bad_date`` for a date or time that does not exist,
+            ``meeting_add.bad_option`` for a bad ``remind``/``duration``/``repeat`` word.
     """
     words = normalize(text).split()
     if len(words) < 3:
-        raise UserError("meeting_add.usage")
+        raise UserError(USAGE)
     kind = words[0].lower()
     if kind not in MEETING_TYPES:
-        raise UserError("meeting_add.bad_type", types=", ".join(MEETING_TYPES))
+        raise UserError("meeting_add.bad_type", usage=USAGE, types=", ".join(MEETING_TYPES))
+    if not _DATE.match(words[1]):
+        raise UserError("meeting_add.bad_date", usage=USAGE, date=words[1])
     try:
         first = datetime.combine(
             date.fromisoformat(words[1]), time.fromisoformat(parse_time(words[2]))
         )
     except ValueError:
-        raise UserError("meeting_add.usage") from None
+        first = None
+    if first is None or not MIN_YEAR <= first.year <= MAX_YEAR:
+        raise UserError("meeting_add.bad_date", usage=USAGE, date=f"{words[1]} {words[2]}")
     options: dict[str, str] = {}
     title: list[str] = []
     held = False
     for word in words[3:]:
         key, sep, value = word.partition("=")
-        if sep and key.lower() in ("repeat", "remind", "duration") and value:
+        if sep and key.lower() in ("repeat", "remind", "duration"):
+            if not value:
+                raise UserError("meeting_add.bad_option", usage=USAGE, option=word)
             options[key.lower()] = value
         elif word.lower() == "held":
             held = True
@@ -83,11 +101,18 @@ def parse_meeting_add(text: str) -> MeetingRequest:
             title.append(word)
     try:
         remind = parse_offsets(options["remind"]) if "remind" in options else DEFAULT_REMIND
+    except ValueError:
+        raise UserError(
+            "meeting_add.bad_option", usage=USAGE, option=f"remind={options['remind']}"
+        ) from None
+    try:
         duration = (
             parse_minutes(options["duration"]) if "duration" in options else DEFAULT_DURATION
         )
     except ValueError:
-        raise UserError("meeting_add.bad_option") from None
+        raise UserError(
+            "meeting_add.bad_option", usage=USAGE, option=f"duration={options['duration']}"
+        ) from None
     return MeetingRequest(
         kind, first, " ".join(title), options.get("repeat"), remind, duration, held
     )
@@ -181,13 +206,17 @@ class MeetingService:
         """
         try:
             rule = repeat_rule(request.repeat, request.first_local)
-        except RepeatError:
-            raise UserError("meeting_add.bad_repeat", repeat=request.repeat) from None
+        except RepeatError as exc:
+            raise UserError(
+                f"meeting_add.repeat_{exc.reason}", usage=USAGE, repeat=request.repeat
+            ) from None
         starts_at = to_utc(request.first_local, branch.timezone)
         if request.held and (rule is not None or starts_at > now):
-            raise UserError("meeting_add.held_future")
+            raise UserError("meeting_add.held_future", usage=USAGE)
         if not request.held and starts_at <= now:
-            raise UserError("meeting_add.past")
+            raise UserError("meeting_add.past", usage=USAGE)
+        if starts_at > now + MAX_AHEAD:
+            raise UserError("meeting_add.too_far", usage=USAGE, years=MAX_AHEAD.days // 365)
         async with self._storage.transaction():
             meeting, created = await self._storage.meetings.create(
                 branch_id=branch.id,

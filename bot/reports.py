@@ -53,7 +53,7 @@ def _dates(words: list[str], usage: str) -> tuple[date, date]:
     except ValueError:
         raise UserError(usage) from None
     if last < first or (last - first).days >= MAX_DAYS:
-        raise UserError("report.bad_range", days=MAX_DAYS)
+        raise UserError("report.bad_range", usage=usage, days=MAX_DAYS)
     return first, last
 
 

@@ -35,6 +35,8 @@ async def _tell_user(update: Update, context: BotContext, error: UserError) -> N
     # PTB hands error handlers a fresh context: the place is resolved again for the language.
     context.here = await locate(update, context)
     text = context.text(error.key, **error.params)
+    if error.usage is not None and error.usage != error.key:
+        text += "\n\n" + context.text(error.usage)
     try:
         if update.callback_query:
             await update.callback_query.answer(text, show_alert=True)

@@ -81,7 +81,11 @@ async def attendance(update: Update, context: BotContext) -> None:
         raise UserError("attendance.usage")
     target = parse_id(words[0], "attendance.usage")
     member = await services.members.resolve(
-        branch, person=person, word=None if person else words[1], now=context.clock()
+        branch,
+        person=person,
+        word=None if person else words[1],
+        now=context.clock(),
+        usage="attendance.usage",
     )
     occurrence = await services.meetings.correct_attendance(
         branch, target, member.user.id, words[-1].lower()
