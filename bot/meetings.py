@@ -24,7 +24,7 @@ from bot.schedule import (
     repeat_rule,
     to_utc,
 )
-from bot.settings import normalize, parse_time
+from bot.settings import normalize, parse_time, visible
 from storage import Storage
 from storage.models import Branch, Meeting, OccurrenceView, RollEntry, ScheduledSend
 
@@ -114,7 +114,7 @@ def parse_meeting_add(text: str) -> MeetingRequest:
             "meeting_add.bad_option", usage=USAGE, option=f"duration={options['duration']}"
         ) from None
     return MeetingRequest(
-        kind, first, " ".join(title), options.get("repeat"), remind, duration, held
+        kind, first, visible(" ".join(title)), options.get("repeat"), remind, duration, held
     )
 
 
@@ -269,13 +269,15 @@ class MeetingService:
 
     async def for_checkin_now(
         self, branch: Branch, occurrence_id: int | None, *, key: str, by: int, now: datetime
-    ) -> tuple[OccurrenceView, list[ScheduledSend]]:
+    ) -> tuple[OccurrenceView, list[ScheduledSend], bool]:
         """The occurrence ``/checkin_open`` posts for.
 
         The one named, else today's nearest, else a new ad-hoc ``other`` meeting from now.
+        ``key`` identifies the command's message: a redelivered update finds its act done.
 
         Returns:
-            The occurrence and the sends a new ad-hoc meeting owes (its close).
+            The occurrence, the sends a new ad-hoc meeting owes (its close), and False if the
+            same message asked before (nothing is to be posted again).
 
         Raises:
             UserError: the named occurrence is unknown, cancelled or already closed.
@@ -284,17 +286,17 @@ class MeetingService:
             occurrence = await self.occurrence_of(branch, occurrence_id)
             if occurrence.cancelled or occurrence.closed or now >= occurrence.ends_at:
                 raise UserError("checkin.closed")
-            return occurrence, []
+            return occurrence, [], await self._claim_open(key, now)
         zone = ZoneInfo(branch.timezone)
         midnight = datetime.combine(now.astimezone(zone).date(), time(), zone)
         nearest = await self._storage.meetings.nearest_today(
             branch.id, midnight, midnight + timedelta(days=1), now
         )
         if nearest is not None:
-            return nearest, []
+            return nearest, [], await self._claim_open(key, now)
         start = now.astimezone(zone).replace(second=0, microsecond=0, tzinfo=None)
         async with self._storage.transaction():
-            meeting, _ = await self._storage.meetings.create(
+            meeting, created = await self._storage.meetings.create(
                 branch_id=branch.id,
                 type="other",
                 title="",
@@ -307,6 +309,13 @@ class MeetingService:
                 created_by=by,
                 now=now,
             )
+            fresh = await self._claim_open(key, now)
+            if not created:
+                # A replay of the message that created it: the same occurrence, nothing new.
+                found = await self._storage.meetings.upcoming_of_meeting(meeting.id, now)
+                if not found:
+                    raise UserError("checkin.closed")
+                return found[0], [], fresh
             starts_at = to_utc(start, branch.timezone)
             ends_at = starts_at + timedelta(minutes=DEFAULT_DURATION)
             (new_id,) = await self._storage.meetings.add_occurrences(
@@ -318,7 +327,10 @@ class MeetingService:
         occurrence = await self._storage.meetings.occurrence(new_id)
         if occurrence is None:
             raise LookupError(f"occurrence {new_id} vanished")
-        return occurrence, [close]
+        return occurrence, [close], fresh
+
+    async def _claim_open(self, key: str, now: datetime) -> bool:
+        return await self._storage.acts.claim(f"checkin_open:{key}", now)
 
     async def extend(self, now: datetime) -> None:
         """Materialise every meeting up to the horizon (one-offs once they come within it)."""
@@ -394,7 +406,15 @@ class MeetingService:
         return occurrence
 
     async def set_notes(self, branch: Branch, occurrence_id: int, notes: str) -> OccurrenceView:
-        """Record minutes for an occurrence of this branch."""
+        """Record minutes for an occurrence of this branch.
+
+        Raises:
+            UserError: no visible text (minutes make a meeting count as held), or an unknown
+                occurrence.
+        """
+        notes = visible(notes)
+        if not notes:
+            raise UserError("meeting_notes.usage")
         occurrence = await self.occurrence_of(branch, occurrence_id)
         await self._storage.meetings.set_notes(occurrence_id, notes)
         return occurrence

@@ -25,7 +25,7 @@ _WEEKDAY_NAMES = {
     "周天": 6,
     "星期天": 6,
 }
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$", re.ASCII)
 OFF = "off"
 _SETTINGS = ("timezone", "language", "summary", "checkin")
 
@@ -34,6 +34,12 @@ def normalize(text: str) -> str:
     """NFKC-normalize command input, so full-width digits and punctuation work."""
     return unicodedata.normalize("NFKC", text).strip()
 
+
+# Categories that show nothing: format (zero-width space, joiners, direction marks, BOM),
+# control, separators, private use and unassigned.
+_INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn"})
+# Code points that show nothing although Unicode files them as letters or symbols.
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 # Names in the zone database that are no place: the host's own zone and tzdata's placeholder.
 _NOT_PLACES = frozenset({"localtime", "factory", "posixrules"})
@@ -62,6 +68,24 @@ def timezone_name(text: str) -> str:
     if name is None:
         raise ValueError(text)
     return name
+
+
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) in _INVISIBLE or char in _BLANKS
+
+
+def visible(text: str) -> str:
+    """Text without invisible characters at its ends: a reason of zero-width spaces is empty.
+
+    Format characters (zero-width spaces and joiners, direction marks, the byte-order mark)
+    and other invisible code points do not count as text; inside visible text they stay.
+    """
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
 
 
 def parse_time(text: str) -> str:

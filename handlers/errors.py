@@ -35,12 +35,13 @@ async def _tell_user(update: Update, context: BotContext, error: UserError) -> N
     # PTB hands error handlers a fresh context: the place is resolved again for the language.
     context.here = await locate(update, context)
     text = context.text(error.key, **error.params)
-    if error.usage is not None and error.usage != error.key:
-        text += "\n\n" + context.text(error.usage)
     try:
         if update.callback_query:
+            # A button is not typed: no usage line (and an alert holds 200 characters).
             await update.callback_query.answer(text, show_alert=True)
         elif update.effective_message:
+            if error.usage is not None and error.usage != error.key:
+                text += "\n\n" + context.text(error.usage)
             await update.effective_message.reply_text(text)
     except TelegramError as exc:
         logger.warning("could not answer %s: %s", describe(update), exc)

@@ -22,7 +22,7 @@ from handlers.common import command, gate, here
 IMPORT_CAPTION = filters.CaptionRegex(r"^/import(@\w+)?(\s|$)") & filters.Document.ALL
 SHOWN_ERRORS = 20
 CHOOSE_PREFIX = "imp:"
-_CHOOSE = re.compile(r"^imp:([1-9]\d{0,17}):([1-9]\d{0,17})$")
+_CHOOSE = re.compile(r"^imp:([1-9]\d{0,17}):([1-9]\d{0,17})$", re.ASCII)
 
 
 def problem_line(context: BotContext, problem: Problem) -> str:

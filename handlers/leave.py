@@ -15,8 +15,8 @@ from handlers.meeting_text import RSVP_PREFIX, occurrence_line
 from handlers.private import send_private
 
 DECIDE_PREFIX = "lv:"
-_RSVP = re.compile(r"^rsvp:([1-9]\d{0,17}):([yn])$")
-_DECIDE = re.compile(r"^lv:([1-9]\d{0,17}):([ad])$")
+_RSVP = re.compile(r"^rsvp:([1-9]\d{0,17}):([yn])$", re.ASCII)
+_DECIDE = re.compile(r"^lv:([1-9]\d{0,17}):([ad])$", re.ASCII)
 
 
 async def rsvp(update: Update, context: BotContext) -> None:
@@ -55,12 +55,14 @@ async def leave(update: Update, context: BotContext) -> None:
     target = parse_id(words[0], "leave.usage")
     user = update.effective_user
     place = here(context)
-    request, occurrence = await services.leaves.request(
+    message = update.effective_message
+    request, occurrence, fresh = await services.leaves.request(
         target,
         user.id,
         words[1],
         context.clock(),
         branch_id=None if place.private or place.branch is None else place.branch.id,
+        act=f"{message.chat_id}:{message.message_id}",
     )
     branch = await services.branches.get(occurrence.branch_id)
     await reply(
@@ -69,6 +71,8 @@ async def leave(update: Update, context: BotContext) -> None:
         "leave.requested",
         meeting=occurrence_line(services.translate, place.language, occurrence),
     )
+    if not fresh:
+        return  # a redelivered update: the secretaries were told the first time
     line = occurrence_line(services.translate, branch.language, occurrence)
     for secretary in await services.auth.secretaries(branch):
         await send_private(

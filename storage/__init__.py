@@ -14,6 +14,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.acts import ActRepo
 from storage.branches import BranchRepo, OrganisationRepo
 from storage.checkins import CheckinRepo
 from storage.db import Database
@@ -53,6 +54,7 @@ class Storage:
     polls: PollRepo
     reports: ReportRepo
     summaries: SummaryRepo
+    acts: ActRepo
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Group several repository calls into one atomic, serialized unit."""
@@ -111,6 +113,7 @@ async def open_storage(path: Path | str) -> Storage:
         polls=PollRepo(db),
         reports=ReportRepo(db),
         summaries=SummaryRepo(db),
+        acts=ActRepo(db),
     )
 
 

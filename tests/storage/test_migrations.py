@@ -20,7 +20,8 @@ FIXTURES = {
         "INSERT INTO organisations VALUES (1, '城东党委', 'ABCD2345', 900001, '900001:1', 0)",
         "INSERT INTO branches VALUES (1, -4001, '第一支部', 1, 'Asia/Shanghai', 'zh', 6,"
         " '20:00', '08:00', 1, 0, 0)",
-        "INSERT INTO users VALUES (100002, '李四', NULL, 'lisi', 'zh', NULL, 1, 0)",
+        "INSERT INTO users (id, first_name, last_name, username, language_code, started_at,"
+        " private_branch_id, seen_at) VALUES (100002, '李四', NULL, 'lisi', 'zh', NULL, 1, 0)",
         "INSERT INTO memberships VALUES (1, 100002, 'committee', 1, 0, 0)",
     ],
     2: [
@@ -65,6 +66,9 @@ FIXTURES = {
     10: [
         "INSERT INTO summaries VALUES (1, 1962000000, 'sent', 1, 0, 55, NULL, 0)",
     ],
+    12: [
+        "INSERT INTO acts VALUES ('leave:-4001:12', 0)",
+    ],
 }
 TABLES = (
     "organisations",
@@ -90,6 +94,7 @@ TABLES = (
     "poll_answers",
     "import_drafts",
     "summaries",
+    "acts",
 )
 
 
