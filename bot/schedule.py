@@ -263,7 +263,7 @@ def _window(rule: str, first: datetime, low: datetime, high: datetime) -> list[d
         window = (s for s in takewhile(lambda s: s <= high, starts) if s >= low)
         return list(islice(window, MAX_OCCURRENCES))
     except (ValueError, TypeError, OverflowError):
-        logger.warning("a stored repeat rule is not valid and is skipped: %s", rule)
+        logger.warning("a stored repeat rule is not valid; its series is not extended")
         return []
 
 

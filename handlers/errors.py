@@ -14,6 +14,7 @@ from telegram.error import ChatMigrated, Forbidden, TelegramError
 
 from bot.context import BotContext
 from bot.errors import UserError
+from handlers.branches import follow_migration
 from handlers.observe import locate
 
 logger = logging.getLogger(__name__)
@@ -73,8 +74,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, UserError) and isinstance(update, Update):
         await _tell_user(update, context, error)
     elif isinstance(error, ChatMigrated) and chat is not None:
-        await context.services.branches.move_chat(chat.id, error.new_chat_id)
-        context.services.auth.forget_chat(chat.id)
+        await follow_migration(context, chat.id, error.new_chat_id)
     elif isinstance(error, Forbidden) and chat is not None and chat.type in GROUP_TYPES:
         await context.services.branches.deactivate_chat(chat.id, str(error))
     else:
