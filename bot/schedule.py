@@ -275,6 +275,8 @@ _UNIT_MINUTES = {"m": 1, "h": 60, "d": 1440}
 # The longest a meeting lasts and the earliest a reminder goes out.
 MAX_DURATION = 7 * 1440
 MAX_REMIND = 30 * 1440
+# Reminders per occurrence: each is a group message, and a series multiplies them.
+MAX_REMINDERS = 5
 
 
 def parse_minutes(text: str, maximum: int = MAX_DURATION) -> int:
@@ -293,7 +295,7 @@ def parse_minutes(text: str, maximum: int = MAX_DURATION) -> int:
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:
-    """``1d,1h`` as reminder offsets in minutes, largest first, without repeats.
+    """``1d,1h`` as reminder offsets in minutes, largest first, without repeats, at most five.
 
     Raises:
         ValueError: an offset is malformed.
@@ -301,4 +303,7 @@ def parse_offsets(text: str) -> tuple[int, ...]:
     parts = [part for part in re.split(r"[,\s]+", text.strip()) if part]
     if not parts:
         raise ValueError(text)
-    return tuple(sorted({parse_minutes(part, MAX_REMIND) for part in parts}, reverse=True))
+    offsets = {parse_minutes(part, MAX_REMIND) for part in parts}
+    if len(offsets) > MAX_REMINDERS:
+        raise ValueError(text)
+    return tuple(sorted(offsets, reverse=True))
