@@ -205,7 +205,7 @@ class MeetingService:
                 for a future or repeating meeting.
         """
         try:
-            rule = repeat_rule(request.repeat, request.first_local)
+            rule = repeat_rule(request.repeat, request.first_local, branch.timezone)
         except RepeatError as exc:
             raise UserError(
                 f"meeting_add.repeat_{exc.reason}", usage=USAGE, repeat=request.repeat

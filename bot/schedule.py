@@ -40,7 +40,7 @@ _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _SUB_DAILY = ("BYHOUR", "BYMINUTE", "BYSECOND")
 _NUMBER = re.compile(r"^[+-]?[0-9]{1,3}$", re.ASCII)
 _BYDAY = re.compile(r"^([+-]?[0-9]{1,2})?(MO|TU|WE|TH|FR|SA|SU)$", re.ASCII)
-_UNTIL = re.compile(r"^[0-9]{8}(T[0-9]{6})?$", re.ASCII)
+_UNTIL = re.compile(r"^[0-9]{8}(T[0-9]{6}Z?)?$", re.ASCII)
 _COUNTER = re.compile(r"^[0-9]{1,6}$", re.ASCII)
 # Each BY part's range (RFC 5545 3.3.10), signed parts may count from the end.
 _RANGES = {
@@ -171,13 +171,31 @@ def _parse(rule: str, first: datetime) -> rrule:
     return parsed
 
 
-def repeat_rule(repeat: str | None, first: datetime) -> str | None:
+def _local_until(rule: str, parts: dict[str, str], timezone: str) -> str:
+    """A UTC ``UNTIL`` (RFC 5545's form when the start has a time zone) as local wall time.
+
+    Occurrences are expanded in the branch's wall time, so the bound is kept in it too.
+    """
+    until = parts.get("UNTIL", "")
+    if not until.endswith("Z"):
+        return rule
+    try:
+        instant = datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        local = instant.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+    except (ValueError, OverflowError) as exc:
+        raise RepeatError(rule) from exc
+    parts = {**parts, "UNTIL": local.strftime("%Y%m%dT%H%M%S")}
+    return ";".join(f"{name}={value}" for name, value in parts.items())
+
+
+def repeat_rule(repeat: str | None, first: datetime, timezone: str = "UTC") -> str | None:
     """Turn a ``repeat=`` value into an RFC 5545 rule (None for a one-off meeting).
 
     Args:
         repeat: ``weekly``, ``monthly``, ``quarterly``, a literal rule such as
             ``FREQ=MONTHLY;BYDAY=1FR``, or None.
         first: the first occurrence's local start (its day anchors monthly rules).
+        timezone: the zone of ``first``: a UTC ``UNTIL`` (``…T235959Z``) is kept in it.
 
     Raises:
         RepeatError: anything else: a part :func:`check_rule` refuses, or a rule with no start
@@ -193,7 +211,7 @@ def repeat_rule(repeat: str | None, first: datetime) -> str | None:
     if keyword == "quarterly":
         return month_end_safe(first.day, 3)
     rule = repeat.strip().upper().removeprefix("RRULE:")
-    check_rule(rule)
+    rule = _local_until(rule, check_rule(rule), timezone)
     end = first + _NEVER
     try:
         upcoming = next(

@@ -125,6 +125,13 @@ def test_a_valid_rule_expands_as_rfc_5545_says(repeat, count):
     assert all(o.local.time() == FIRST.time() for o in found)
 
 
+def test_a_utc_until_is_kept_in_the_branchs_wall_time():
+    # 2031-03-26 11:30 UTC is 19:30 in Shanghai: the 26 March meeting is the last.
+    rule = repeat_rule("FREQ=WEEKLY;UNTIL=20310326T113000Z", FIRST, "Asia/Shanghai")
+    assert rule == "FREQ=WEEKLY;UNTIL=20310326T193000"
+    assert [o.local.day for o in expand(rule)] == [5, 12, 19, 26]
+
+
 def test_a_stored_rule_that_would_spin_is_skipped_not_run():
     # Saved before rules were checked: expanding it must neither loop nor flood.
     for rule in ("FREQ=DAILY;INTERVAL=0", "FREQ=WEEKLY;BYDAY=MO,TU;BYHOUR=0,1,2;BYMINUTE=0,5"):
