@@ -11,9 +11,10 @@ import datetime as _datetime_module
 import logging
 import re
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from itertools import islice, takewhile
 from zoneinfo import ZoneInfo
 
@@ -156,12 +157,17 @@ def _iterate(rule: rrule, last_year: int) -> Iterator[datetime]:
     seconds. Its own iterator is run with 9999 replaced by ``last_year``, so the search stops
     there; every start up to that year is exactly dateutil's.
     """
+    return _bounded_iter(min(last_year, _datetime_module.MAXYEAR))(rule)
+
+
+@cache
+def _bounded_iter(last_year: int) -> Callable[[rrule], Iterator[datetime]]:
+    """Dateutil's ``rrule._iter`` reading ``last_year`` where it reads ``datetime.MAXYEAR``."""
     bounded = types.ModuleType("datetime")
     bounded.__dict__.update(_datetime_module.__dict__)
-    bounded.MAXYEAR = min(last_year, _datetime_module.MAXYEAR)  # type: ignore[attr-defined]
+    bounded.MAXYEAR = last_year  # type: ignore[attr-defined]
     namespace = dict(vars(dateutil.rrule), datetime=bounded)
-    iterate = types.FunctionType(rrule._iter.__code__, namespace, "_iter")  # noqa: SLF001
-    return iterate(rule)
+    return types.FunctionType(rrule._iter.__code__, namespace, "_iter")  # noqa: SLF001
 
 
 def _parse(rule: str, first: datetime) -> rrule:
