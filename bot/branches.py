@@ -128,8 +128,37 @@ class BranchService:
             await self._storage.branches.deactivate(branch.id)
             logger.warning("branch %s (chat %s) marked inactive: %s", branch.id, chat_id, reason)
 
-    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
-        """The group became a supergroup: the branch and all its rows follow the new id."""
+    async def move_chat(
+        self, old_chat_id: int, new_chat_id: int
+    ) -> tuple[Branch, Branch] | None:
+        """The group became a supergroup: the branch and all its rows follow the new id.
+
+        If ``/setup`` registered the supergroup before the upgrade was known, the group's
+        original branch still takes the new id, with all its data; the branch registered in
+        between is retired (inactive, on the dead chat id, its few rows kept for operators).
+
+        Returns:
+            (the branch now at the new id, the branch retired) when one was retired, so the
+            group can be told; else None.
+        """
         self._by_chat.clear()
-        if await self._storage.branches.move_chat(old_chat_id, new_chat_id):
-            logger.info("branch moved from chat %s to chat %s", old_chat_id, new_chat_id)
+        async with self._storage.transaction():
+            if await self._storage.branches.move_chat(old_chat_id, new_chat_id):
+                logger.info("branch moved from chat %s to chat %s", old_chat_id, new_chat_id)
+                return None
+            taken = await self._storage.branches.take_over_chat(old_chat_id, new_chat_id)
+        if taken is None:
+            return None
+        moved = await self._storage.branches.get(taken[0])
+        retired = await self._storage.branches.get(taken[1])
+        logger.warning(
+            "branch %s moved from chat %s to chat %s; branch %s, registered there meanwhile,"
+            " retired",
+            taken[0],
+            old_chat_id,
+            new_chat_id,
+            taken[1],
+        )
+        if moved is None or retired is None:
+            return None
+        return moved, retired

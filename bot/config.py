@@ -38,7 +38,7 @@ DEFAULT_CADENCE = {
     "other": "none",
 }
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
-_DURATION = re.compile(r"^(\d+)([mhd])$")
+_DURATION = re.compile(r"^(\d+)([mhd])$", re.ASCII)
 _DURATION_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 

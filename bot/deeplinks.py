@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BRANCH = re.compile(r"^b([1-9]\d{0,17})$")
-_MODULE = re.compile(r"^m([1-9]\d{0,17})b([1-9]\d{0,17})$")
+_BRANCH = re.compile(r"^b([1-9]\d{0,17})$", re.ASCII)
+_MODULE = re.compile(r"^m([1-9]\d{0,17})b([1-9]\d{0,17})$", re.ASCII)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 
 from bot.errors import UserError
-from bot.settings import normalize
+from bot.settings import normalize, visible
 from storage import Storage
 from storage.leaves import Leave
 from storage.models import OccurrenceView
@@ -57,15 +57,21 @@ class LeaveService:
         now: datetime,
         *,
         branch_id: int | None = None,
-    ) -> tuple[Leave, OccurrenceView]:
+        act: str | None = None,
+    ) -> tuple[Leave, OccurrenceView, bool]:
         """Ask to be excused; asking again while pending replaces the reason.
 
         ``branch_id``, when given (a request made in a group), must be the occurrence's branch.
+        ``act`` identifies the request's message (``<chat id>:<message id>``): a redelivered
+        update finds it done, and the secretaries are not told twice.
+
+        Returns:
+            The request, its occurrence, and False if the same message asked before.
 
         Raises:
             UserError: no reason, an unknown occurrence, or a request already decided.
         """
-        reason = normalize(reason)
+        reason = visible(normalize(reason))
         if not reason or len(reason) > MAX_REASON:
             raise UserError("leave.usage")
         occurrence = await self._occurrence_for_member(occurrence_id, user_id)
@@ -74,9 +80,10 @@ class LeaveService:
         async with self._storage.transaction():
             await self._storage.leaves.answer(occurrence_id, user_id, "not_going", now)
             leave = await self._storage.leaves.request(occurrence_id, user_id, reason, now)
+            fresh = act is None or await self._storage.acts.claim(f"leave:{act}", now)
         if leave.status != "pending":
             raise UserError(f"leave.already_{leave.status}")
-        return leave, occurrence
+        return leave, occurrence, fresh
 
     async def get(self, leave_id: int) -> tuple[Leave, OccurrenceView] | None:
         """A leave request with its occurrence."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from bot.config import MEETING_TYPES
-from bot.meetings import DEFAULT_DURATION, MeetingRequest
+from bot.meetings import DEFAULT_DURATION, MAX_YEAR, MIN_YEAR, MeetingRequest
 
 PREFIX = "ma:"
 CANCEL = "ma:x"
@@ -21,7 +21,7 @@ DAYS_OFFERED = 14
 TIMES = ("08:00", "09:00", "10:00", "14:00", "15:00", "16:00", "19:00", "19:30", "20:00")
 REPEATS = ("once", "weekly", "monthly", "quarterly")
 REMINDERS: tuple[tuple[int, ...], ...] = ((1440, 60), (1440,), (60,), ())
-_DATA = re.compile(r"^ma:(\d)(?::(\d{8}))?(?::(\d{4}))?(?::(\d))?(?::(\d))?(:ok)?$")
+_DATA = re.compile(r"^ma:(\d)(?::(\d{8}))?(?::(\d{4}))?(?::(\d))?(?::(\d))?(:ok)?$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,7 @@ def parse_flow(data: str) -> FlowState | None:
         return None
     in_range = (
         state.type < len(MEETING_TYPES)
+        and (state.day is None or MIN_YEAR <= state.day.year <= MAX_YEAR)
         and (state.repeat is None or state.repeat < len(REPEATS))
         and (state.remind is None or state.remind < len(REMINDERS))
         and (not state.confirmed or state.step == "confirm")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,7 +24,7 @@ from bot.schedule import (
     repeat_rule,
     to_utc,
 )
-from bot.settings import normalize, parse_time
+from bot.settings import normalize, parse_time, visible
 from bot.text import TITLE_MAX
 from storage import Storage
 from storage.models import Branch, Meeting, OccurrenceView, RollEntry, ScheduledSend
@@ -42,6 +43,11 @@ EXTEND_BATCH = 200
 # Growing spans searched for a series' next occurrence beyond the horizon (a daily or weekly
 # rule is settled by the first, a yearly one by the third).
 _LOOKAHEAD = (timedelta(days=8), timedelta(days=100), timedelta(days=1500))
+# Dates a meeting may have (a wider range would overflow time arithmetic near year 9999), and
+# how far ahead one may be scheduled.
+MIN_YEAR, MAX_YEAR = 1970, 2999
+MAX_AHEAD = timedelta(days=3653)
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -57,32 +63,44 @@ class MeetingRequest:
     held: bool
 
 
+USAGE = "meeting_add.usage"
+
+
 def parse_meeting_add(text: str) -> MeetingRequest:
     """Parse ``<type> <YYYY-MM-DD> <HH:MM> [title…] [repeat=…] [remind=…] [duration=…] [held]``.
 
+    Every refusal carries the usage line and its example: the specific problem first.
+
     Raises:
         UserError: ``meeting_add.usage`` for a malformed line, ``meeting_add.bad_type`` for an
-            unknown type, ``meeting_add.bad_option`` for a bad ``remind``/``duration``,
+            unknown type, ``meeting_add.bad_date`` for a date or time that does not exist,
+            ``meeting_add.bad_option`` for a bad ``remind``/``duration``/``repeat`` word,
             ``meeting_add.title_too_long`` for a title over ``TITLE_MAX`` characters.
     """
     words = normalize(text).split()
     if len(words) < 3:
-        raise UserError("meeting_add.usage")
+        raise UserError(USAGE)
     kind = words[0].lower()
     if kind not in MEETING_TYPES:
-        raise UserError("meeting_add.bad_type", types=", ".join(MEETING_TYPES))
+        raise UserError("meeting_add.bad_type", usage=USAGE, types=", ".join(MEETING_TYPES))
+    if not _DATE.match(words[1]):
+        raise UserError("meeting_add.bad_date", usage=USAGE, date=words[1])
     try:
         first = datetime.combine(
             date.fromisoformat(words[1]), time.fromisoformat(parse_time(words[2]))
         )
     except ValueError:
-        raise UserError("meeting_add.usage") from None
+        first = None
+    if first is None or not MIN_YEAR <= first.year <= MAX_YEAR:
+        raise UserError("meeting_add.bad_date", usage=USAGE, date=f"{words[1]} {words[2]}")
     options: dict[str, str] = {}
     title: list[str] = []
     held = False
     for word in words[3:]:
         key, sep, value = word.partition("=")
-        if sep and key.lower() in ("repeat", "remind", "duration") and value:
+        if sep and key.lower() in ("repeat", "remind", "duration"):
+            if not value:
+                raise UserError("meeting_add.bad_option", usage=USAGE, option=word)
             options[key.lower()] = value
         elif word.lower() == "held":
             held = True
@@ -90,15 +108,25 @@ def parse_meeting_add(text: str) -> MeetingRequest:
             title.append(word)
     try:
         remind = parse_offsets(options["remind"]) if "remind" in options else DEFAULT_REMIND
+    except ValueError:
+        raise UserError(
+            "meeting_add.bad_option", usage=USAGE, option=f"remind={options['remind']}"
+        ) from None
+    try:
         duration = (
             parse_minutes(options["duration"]) if "duration" in options else DEFAULT_DURATION
         )
     except ValueError:
-        raise UserError("meeting_add.bad_option") from None
-    if len(" ".join(title)) > TITLE_MAX:
-        raise UserError("meeting_add.title_too_long", length=len(" ".join(title)), limit=TITLE_MAX)
+        raise UserError(
+            "meeting_add.bad_option", usage=USAGE, option=f"duration={options['duration']}"
+        ) from None
+    title_text = visible(" ".join(title))
+    if len(title_text) > TITLE_MAX:
+        raise UserError(
+            "meeting_add.title_too_long", usage=USAGE, length=len(title_text), limit=TITLE_MAX
+        )
     return MeetingRequest(
-        kind, first, " ".join(title), options.get("repeat"), remind, duration, held
+        kind, first, title_text, options.get("repeat"), remind, duration, held
     )
 
 
@@ -211,14 +239,18 @@ class MeetingService:
                 for a future or repeating meeting.
         """
         try:
-            rule = repeat_rule(request.repeat, request.first_local)
-        except RepeatError:
-            raise UserError("meeting_add.bad_repeat", repeat=request.repeat) from None
+            rule = repeat_rule(request.repeat, request.first_local, branch.timezone)
+        except RepeatError as exc:
+            raise UserError(
+                f"meeting_add.repeat_{exc.reason}", usage=USAGE, repeat=request.repeat
+            ) from None
         starts_at = to_utc(request.first_local, branch.timezone)
         if request.held and (rule is not None or starts_at > now):
-            raise UserError("meeting_add.held_future")
+            raise UserError("meeting_add.held_future", usage=USAGE)
         if not request.held and starts_at <= now:
-            raise UserError("meeting_add.past")
+            raise UserError("meeting_add.past", usage=USAGE)
+        if starts_at > now + MAX_AHEAD:
+            raise UserError("meeting_add.too_far", usage=USAGE, years=MAX_AHEAD.days // 365)
         async with self._storage.transaction():
             meeting, created = await self._storage.meetings.create(
                 branch_id=branch.id,
@@ -269,13 +301,15 @@ class MeetingService:
 
     async def for_checkin_now(
         self, branch: Branch, occurrence_id: int | None, *, key: str, by: int, now: datetime
-    ) -> tuple[OccurrenceView, list[ScheduledSend]]:
+    ) -> tuple[OccurrenceView, list[ScheduledSend], bool]:
         """The occurrence ``/checkin_open`` posts for.
 
         The one named, else today's nearest, else a new ad-hoc ``other`` meeting from now.
+        ``key`` identifies the command's message: a redelivered update finds its act done.
 
         Returns:
-            The occurrence and the sends a new ad-hoc meeting owes (its close).
+            The occurrence, the sends a new ad-hoc meeting owes (its close), and False if the
+            same message asked before (nothing is to be posted again).
 
         Raises:
             UserError: the named occurrence is unknown, cancelled or already closed.
@@ -284,17 +318,17 @@ class MeetingService:
             occurrence = await self.occurrence_of(branch, occurrence_id)
             if occurrence.cancelled or occurrence.closed or now >= occurrence.ends_at:
                 raise UserError("checkin.closed")
-            return occurrence, []
+            return occurrence, [], await self._claim_open(key, now)
         zone = ZoneInfo(branch.timezone)
         midnight = datetime.combine(now.astimezone(zone).date(), time(), zone)
         nearest = await self._storage.meetings.nearest_today(
             branch.id, midnight, midnight + timedelta(days=1), now
         )
         if nearest is not None:
-            return nearest, []
+            return nearest, [], await self._claim_open(key, now)
         start = now.astimezone(zone).replace(second=0, microsecond=0, tzinfo=None)
         async with self._storage.transaction():
-            meeting, _ = await self._storage.meetings.create(
+            meeting, created = await self._storage.meetings.create(
                 branch_id=branch.id,
                 type="other",
                 title="",
@@ -307,6 +341,13 @@ class MeetingService:
                 created_by=by,
                 now=now,
             )
+            fresh = await self._claim_open(key, now)
+            if not created:
+                # A replay of the message that created it: the same occurrence, nothing new.
+                found = await self._storage.meetings.upcoming_of_meeting(meeting.id, now)
+                if not found:
+                    raise UserError("checkin.closed")
+                return found[0], [], fresh
             starts_at = to_utc(start, branch.timezone)
             ends_at = starts_at + timedelta(minutes=DEFAULT_DURATION)
             (new_id,) = await self._storage.meetings.add_occurrences(
@@ -318,7 +359,10 @@ class MeetingService:
         occurrence = await self._storage.meetings.occurrence(new_id)
         if occurrence is None:
             raise LookupError(f"occurrence {new_id} vanished")
-        return occurrence, [close]
+        return occurrence, [close], fresh
+
+    async def _claim_open(self, key: str, now: datetime) -> bool:
+        return await self._storage.acts.claim(f"checkin_open:{key}", now)
 
     async def extend(self, now: datetime) -> None:
         """Materialise every meeting up to the horizon (one-offs once they come within it).
@@ -401,7 +445,15 @@ class MeetingService:
         return occurrence
 
     async def set_notes(self, branch: Branch, occurrence_id: int, notes: str) -> OccurrenceView:
-        """Record minutes for an occurrence of this branch."""
+        """Record minutes for an occurrence of this branch.
+
+        Raises:
+            UserError: no visible text (minutes make a meeting count as held), or an unknown
+                occurrence.
+        """
+        notes = visible(notes)
+        if not notes:
+            raise UserError("meeting_notes.usage")
         occurrence = await self.occurrence_of(branch, occurrence_id)
         await self._storage.meetings.set_notes(occurrence_id, notes)
         return occurrence

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +15,8 @@ from storage.models import Branch, Member
 logger = logging.getLogger(__name__)
 
 ROLES = ("secretary", "committee", "member")
+# A Telegram user id as typed: ASCII digits, no more than fit the ids Telegram gives (52 bits).
+USER_ID = re.compile(r"^[1-9][0-9]{0,15}$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,13 @@ class MemberService:
         return member, member.role != role
 
     async def resolve(
-        self, branch: Branch, *, person: Person | None, word: str | None, now: datetime
+        self,
+        branch: Branch,
+        *,
+        person: Person | None,
+        word: str | None,
+        now: datetime,
+        usage: str | None = None,
     ) -> Member:
         """Find the member a command names.
 
@@ -146,6 +155,7 @@ class MemberService:
             person: a user the update itself carries (a replied-to message or a text mention).
             word: otherwise the argument: a numeric id or an @username seen in this branch.
             now: the current instant (a carried person is recorded as seen).
+            usage: the command's usage key, shown with the explanation.
 
         Raises:
             UserError: ``user.how_to_name`` if the member cannot be identified.
@@ -155,12 +165,12 @@ class MemberService:
                 await self._save(person, now)
                 await self._storage.memberships.touch(branch.id, person.id, now)
             member = await self._storage.memberships.get(branch.id, person.id)
-        elif word and word.lstrip("-").isdigit():
+        elif word and USER_ID.match(word):
             member = await self._storage.memberships.get(branch.id, int(word))
         elif word and word.startswith("@") and len(word) > 1:
             member = await self._storage.memberships.find_by_username(branch.id, word[1:])
         else:
             member = None
         if member is None:
-            raise UserError("user.how_to_name")
+            raise UserError("user.how_to_name", usage=usage)
         return member

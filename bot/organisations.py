@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from bot.errors import UserError
-from bot.settings import normalize
+from bot.settings import normalize, visible
 from storage import Storage
 from storage.models import Organisation
 
@@ -38,7 +38,7 @@ class OrganisationService:
         Raises:
             UserError: the name is empty or too long.
         """
-        name = normalize(name)
+        name = visible(normalize(name))
         if not name or len(name) > MAX_NAME_LENGTH:
             raise UserError("org_add.usage")
         organisation = await self._storage.organisations.create(

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
-from bot.meetings import MeetingService
+from bot.meetings import MAX_YEAR, MIN_YEAR, MeetingService
 from bot.points import week_start
 from storage import Storage
 from storage.branches import BranchActivity
@@ -27,7 +27,7 @@ from storage.reports import Activity, OccurrenceAttendance, QuizActivity
 TOP_COUNT = 5
 MAX_DAYS = 366
 EXPORT_DAYS = 90
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,11 @@ def _dates(words: list[str], usage: str) -> tuple[date, date]:
         first, last = (date.fromisoformat(w) for w in words)
     except ValueError:
         raise UserError(usage) from None
+    if not MIN_YEAR <= first.year <= last.year <= MAX_YEAR:
+        # Year 9999 would overflow the day after the range; no report reaches that far.
+        raise UserError("report.bad_range", usage=usage, days=MAX_DAYS)
     if last < first or (last - first).days >= MAX_DAYS:
-        raise UserError("report.bad_range", days=MAX_DAYS)
+        raise UserError("report.bad_range", usage=usage, days=MAX_DAYS)
     return first, last
 
 

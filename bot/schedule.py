@@ -7,24 +7,70 @@ sides of a daylight-saving change. Pure functions: no clock, no storage.
 
 from __future__ import annotations
 
+import datetime as _datetime_module
+import logging
 import re
+import types
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from itertools import islice, takewhile
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
+import dateutil.rrule
+from dateutil.rrule import rrule, rrulestr
+
+logger = logging.getLogger(__name__)
 
 # Materialised occurrences reach this far ahead; a daily job extends the horizon.
 HORIZON = timedelta(days=90)
-# Sub-daily rules would flood a group: refused.
-_ALLOWED_FREQ = re.compile(r"FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;|$)")
-# A rule with no occurrence within this span is refused (looked at within a bounded span, so
+# A rule must start within this span of its first date (looked at within a bounded span, so
 # an impossible rule costs little).
 _NEVER = timedelta(days=3653)
+# At most this many occurrences of one series are materialised per call: a rule gives at most
+# one start a day (no BYHOUR, BYMINUTE or BYSECOND), so a 90-day horizon holds at most 92; the
+# cap is a second guard, not a limit a real series meets.
+MAX_OCCURRENCES = 100
+# Upper bounds of a rule's numbers: more than any calendar needs, small enough to parse cheaply.
+MAX_INTERVAL = 1000
+MAX_COUNT = 10_000
+
+_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_SUB_DAILY = ("BYHOUR", "BYMINUTE", "BYSECOND")
+_NUMBER = re.compile(r"^[+-]?[0-9]{1,3}$", re.ASCII)
+_BYDAY = re.compile(r"^([+-]?[0-9]{1,2})?(MO|TU|WE|TH|FR|SA|SU)$", re.ASCII)
+_UNTIL = re.compile(r"^[0-9]{8}(T[0-9]{6}Z?)?$", re.ASCII)
+_COUNTER = re.compile(r"^[0-9]{1,6}$", re.ASCII)
+# Each BY part's range (RFC 5545 3.3.10), signed parts may count from the end.
+_RANGES = {
+    "BYMONTHDAY": (31, True),
+    "BYYEARDAY": (366, True),
+    "BYWEEKNO": (53, True),
+    "BYMONTH": (12, False),
+    "BYSETPOS": (366, True),
+}
+# Which frequencies each part may be used with (RFC 5545 3.3.10).
+_ONLY_WITH = {
+    "BYMONTHDAY": ("DAILY", "MONTHLY", "YEARLY"),
+    "BYYEARDAY": ("YEARLY",),
+    "BYWEEKNO": ("YEARLY",),
+}
+_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST", *_RANGES)
 
 
 class RepeatError(ValueError):
-    """The ``repeat=`` value is neither a keyword nor an acceptable RFC 5545 rule."""
+    """The ``repeat=`` value is neither a keyword nor an acceptable RFC 5545 rule.
+
+    Attributes:
+        reason: why, as a catalog key's last part (``syntax``, ``sub_daily``, ``interval``,
+            ``count``, ``never``).
+    """
+
+    def __init__(self, repeat: str, reason: str = "syntax") -> None:
+        super().__init__(repeat)
+        self.reason = reason
 
 
 def month_end_safe(day: int, interval: int) -> str:
@@ -39,16 +85,127 @@ def month_end_safe(day: int, interval: int) -> str:
     return f"FREQ=MONTHLY;INTERVAL={interval};BYMONTHDAY={day},-1;BYSETPOS=1"
 
 
-def repeat_rule(repeat: str | None, first: datetime) -> str | None:
+def _signed(value: str, limit: int, signed: bool) -> bool:
+    if not _NUMBER.match(value):
+        return False
+    number = int(value)
+    return number != 0 and abs(number) <= limit and (signed or number > 0)
+
+
+def check_rule(rule: str) -> dict[str, str]:
+    """Check every part of an RFC 5545 rule the bot accepts, without expanding it.
+
+    Accepted: FREQ of DAILY, WEEKLY, MONTHLY or YEARLY; INTERVAL and COUNT of at least 1;
+    UNTIL (not with COUNT); BYDAY, BYMONTHDAY, BYYEARDAY, BYWEEKNO, BYMONTH, BYSETPOS and WKST
+    in their ranges and with the frequencies RFC 5545 allows them. BYHOUR, BYMINUTE and
+    BYSECOND are refused: a rule starts at most once a day, at the first meeting's time.
+
+    Returns:
+        The parts by name.
+
+    Raises:
+        RepeatError: any part is unknown, repeated, empty or out of range.
+    """
+    parts: dict[str, str] = {}
+    for item in rule.split(";"):
+        name, sep, value = item.partition("=")
+        if name in _SUB_DAILY:
+            raise RepeatError(rule, "sub_daily")
+        if not sep or not value or name not in _PARTS or name in parts:
+            raise RepeatError(rule)
+        parts[name] = value
+    freq = parts.get("FREQ")
+    if freq not in _FREQUENCIES:
+        sub_daily = freq in ("HOURLY", "MINUTELY", "SECONDLY")
+        raise RepeatError(rule, "sub_daily" if sub_daily else "syntax")
+    for name, limit in (("INTERVAL", MAX_INTERVAL), ("COUNT", MAX_COUNT)):
+        if name in parts and not (_COUNTER.match(parts[name]) and 1 <= int(parts[name]) <= limit):
+            raise RepeatError(rule, name.lower())
+    if "COUNT" in parts and "UNTIL" in parts:
+        raise RepeatError(rule)
+    if "UNTIL" in parts and not _UNTIL.match(parts["UNTIL"]):
+        raise RepeatError(rule)
+    for name, (limit, signed) in _RANGES.items():
+        if name in parts and not all(_signed(v, limit, signed) for v in parts[name].split(",")):
+            raise RepeatError(rule)
+        if name in parts and freq not in _ONLY_WITH.get(name, _FREQUENCIES):
+            raise RepeatError(rule)
+    if "WKST" in parts and parts["WKST"] not in _DAYS:
+        raise RepeatError(rule)
+    if "BYDAY" in parts:
+        for value in parts["BYDAY"].split(","):
+            match = _BYDAY.match(value)
+            if not match:
+                raise RepeatError(rule)
+            if match.group(1) is not None and (
+                freq not in ("MONTHLY", "YEARLY")
+                or "BYWEEKNO" in parts
+                or not _signed(match.group(1), 53, True)
+            ):
+                raise RepeatError(rule)
+    others = [name for name in parts if name.startswith("BY") and name != "BYSETPOS"]
+    if "BYSETPOS" in parts and not others:
+        raise RepeatError(rule)
+    return parts
+
+
+def _iterate(rule: rrule, last_year: int) -> Iterator[datetime]:
+    """The rule's starts in order, giving up after ``last_year``.
+
+    dateutil looks for the next start period by period up to year 9999, in one call that never
+    yields: a rule that matches nothing (BYMONTH=2;BYMONTHDAY=30) would hold the event loop for
+    seconds. Its own iterator is run with 9999 replaced by ``last_year``, so the search stops
+    there; every start up to that year is exactly dateutil's.
+    """
+    return _bounded_iter(min(last_year, _datetime_module.MAXYEAR))(rule)
+
+
+@cache
+def _bounded_iter(last_year: int) -> Callable[[rrule], Iterator[datetime]]:
+    """Dateutil's ``rrule._iter`` reading ``last_year`` where it reads ``datetime.MAXYEAR``."""
+    bounded = types.ModuleType("datetime")
+    bounded.__dict__.update(_datetime_module.__dict__)
+    bounded.MAXYEAR = last_year  # type: ignore[attr-defined]
+    namespace = dict(vars(dateutil.rrule), datetime=bounded)
+    return types.FunctionType(rrule._iter.__code__, namespace, "_iter")  # noqa: SLF001
+
+
+def _parse(rule: str, first: datetime) -> rrule:
+    parsed = rrulestr(rule, dtstart=first)
+    if not isinstance(parsed, rrule):
+        raise RepeatError(rule)
+    return parsed
+
+
+def _local_until(rule: str, parts: dict[str, str], timezone: str) -> str:
+    """A UTC ``UNTIL`` (RFC 5545's form when the start has a time zone) as local wall time.
+
+    Occurrences are expanded in the branch's wall time, so the bound is kept in it too.
+    """
+    until = parts.get("UNTIL", "")
+    if not until.endswith("Z"):
+        return rule
+    try:
+        instant = datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        local = instant.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+    except (ValueError, OverflowError) as exc:
+        raise RepeatError(rule) from exc
+    parts = {**parts, "UNTIL": local.strftime("%Y%m%dT%H%M%S")}
+    return ";".join(f"{name}={value}" for name, value in parts.items())
+
+
+def repeat_rule(repeat: str | None, first: datetime, timezone: str = "UTC") -> str | None:
     """Turn a ``repeat=`` value into an RFC 5545 rule (None for a one-off meeting).
 
     Args:
         repeat: ``weekly``, ``monthly``, ``quarterly``, a literal rule such as
             ``FREQ=MONTHLY;BYDAY=1FR``, or None.
         first: the first occurrence's local start (its day anchors monthly rules).
+        timezone: the zone of ``first``: a UTC ``UNTIL`` (``…T235959Z``) is kept in it.
 
     Raises:
-        RepeatError: anything else, including rules more frequent than daily.
+        RepeatError: anything else: a part :func:`check_rule` refuses, or a rule with no start
+            within ten years of the first date.
     """
     if repeat is None:
         return None
@@ -60,14 +217,16 @@ def repeat_rule(repeat: str | None, first: datetime) -> str | None:
     if keyword == "quarterly":
         return month_end_safe(first.day, 3)
     rule = repeat.strip().upper().removeprefix("RRULE:")
-    if not _ALLOWED_FREQ.search(rule) or "DTSTART" in rule:
-        raise RepeatError(repeat)
+    rule = _local_until(rule, check_rule(rule), timezone)
+    end = first + _NEVER
     try:
-        upcoming = rrulestr(rule, dtstart=first).between(first, first + _NEVER, inc=True)
-    except (ValueError, TypeError) as exc:
-        raise RepeatError(repeat) from exc
-    if not upcoming:
-        raise RepeatError(repeat)  # e.g. BYMONTHDAY=40: valid syntax, no date ever matches
+        upcoming = next(
+            (s for s in _iterate(_parse(rule, first), end.year) if first <= s <= end), None
+        )
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise RepeatError(rule) from exc
+    if upcoming is None:
+        raise RepeatError(rule, "never")  # e.g. BYMONTH=2;BYMONTHDAY=30: no date ever matches
     return rule
 
 
@@ -107,7 +266,7 @@ def occurrences(
         zone = ZoneInfo(timezone)
         low = after.astimezone(zone).replace(tzinfo=None) - timedelta(days=1)
         high = until.astimezone(zone).replace(tzinfo=None) + timedelta(days=1)
-        starts = rrulestr(rule, dtstart=first).between(max(low, first), high, inc=True)
+        starts = _window(rule, first, max(low, first), high)
     found = []
     for local in starts:
         instant = to_utc(local, timezone)
@@ -116,24 +275,51 @@ def occurrences(
     return found
 
 
-_OFFSET = re.compile(r"^(\d+)([mhd])$")
+def _window(rule: str, first: datetime, low: datetime, high: datetime) -> list[datetime]:
+    """A rule's starts in ``[low, high]``, at most MAX_OCCURRENCES, in bounded time.
+
+    A stored rule is checked again: one saved before the checks existed (INTERVAL=0 loops for
+    ever) is skipped with a warning rather than run.
+    """
+    try:
+        check_rule(rule)
+        starts = _iterate(_parse(rule, first), high.year)
+        window = (s for s in takewhile(lambda s: s <= high, starts) if s >= low)
+        return list(islice(window, MAX_OCCURRENCES))
+    except (ValueError, TypeError, OverflowError):
+        logger.warning("a stored repeat rule is not valid; its series is not extended")
+        return []
+
+
+# Minutes: at most six digits (about two years), ASCII only.
+_OFFSET = re.compile(r"^([0-9]{1,6})([mhd])$", re.ASCII)
 _UNIT_MINUTES = {"m": 1, "h": 60, "d": 1440}
 
 
-def parse_minutes(text: str) -> int:
-    """``90m``, ``2h`` or ``1d`` as a positive number of minutes.
+# The longest a meeting lasts and the earliest a reminder goes out.
+MAX_DURATION = 7 * 1440
+MAX_REMIND = 30 * 1440
+# Reminders per occurrence: each is a group message, and a series multiplies them.
+MAX_REMINDERS = 5
+
+
+def parse_minutes(text: str, maximum: int = MAX_DURATION) -> int:
+    """``90m``, ``2h`` or ``1d`` as a positive number of minutes, at most ``maximum``.
 
     Raises:
         ValueError: anything else.
     """
     match = _OFFSET.match(text.strip())
-    if not match or int(match.group(1)) == 0:
+    if not match:
         raise ValueError(text)
-    return int(match.group(1)) * _UNIT_MINUTES[match.group(2)]
+    minutes = int(match.group(1)) * _UNIT_MINUTES[match.group(2)]
+    if not 0 < minutes <= maximum:
+        raise ValueError(text)
+    return minutes
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:
-    """``1d,1h`` as reminder offsets in minutes, largest first, without repeats.
+    """``1d,1h`` as reminder offsets in minutes, largest first, without repeats, at most five.
 
     Raises:
         ValueError: an offset is malformed.
@@ -141,4 +327,7 @@ def parse_offsets(text: str) -> tuple[int, ...]:
     parts = [part for part in re.split(r"[,\s]+", text.strip()) if part]
     if not parts:
         raise ValueError(text)
-    return tuple(sorted({parse_minutes(part) for part in parts}, reverse=True))
+    offsets = {parse_minutes(part, MAX_REMIND) for part in parts}
+    if len(offsets) > MAX_REMINDERS:
+        raise ValueError(text)
+    return tuple(sorted(offsets, reverse=True))

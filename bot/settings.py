@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import available_timezones
 
 from bot.config import LANGUAGES
 from bot.errors import UserError
@@ -24,7 +25,7 @@ _WEEKDAY_NAMES = {
     "周天": 6,
     "星期天": 6,
 }
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$", re.ASCII)
 OFF = "off"
 _SETTINGS = ("timezone", "language", "summary", "checkin")
 
@@ -32,6 +33,59 @@ _SETTINGS = ("timezone", "language", "summary", "checkin")
 def normalize(text: str) -> str:
     """NFKC-normalize command input, so full-width digits and punctuation work."""
     return unicodedata.normalize("NFKC", text).strip()
+
+
+# Categories that show nothing: format (zero-width space, joiners, direction marks, BOM),
+# control, separators, private use and unassigned.
+_INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Cn"})
+# Code points that show nothing although Unicode files them as letters or symbols.
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+# Names in the zone database that are no place: the host's own zone and tzdata's placeholder.
+_NOT_PLACES = frozenset({"localtime", "factory", "posixrules"})
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """Every IANA zone name, by its lowercase spelling."""
+    return {
+        name.lower(): name
+        for name in available_timezones()
+        if name.lower() not in _NOT_PLACES and not name.startswith(("posix/", "right/"))
+    }
+
+
+def timezone_name(text: str) -> str:
+    """The IANA zone a user named (any letter case), as the database spells it.
+
+    Only names of the zone database count: a folder (``Asia``), a path, the host's
+    ``localtime`` or tzdata's ``Factory`` are refused before any file is opened.
+
+    Raises:
+        ValueError: not a zone name.
+    """
+    name = _zones().get(text.strip().lower())
+    if name is None:
+        raise ValueError(text)
+    return name
+
+
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) in _INVISIBLE or char in _BLANKS
+
+
+def visible(text: str) -> str:
+    """Text without invisible characters at its ends: a reason of zero-width spaces is empty.
+
+    Format characters (zero-width spaces and joiners, direction marks, the byte-order mark)
+    and other invisible code points do not count as text; inside visible text they stay.
+    """
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
 
 
 def parse_time(text: str) -> str:
@@ -86,19 +140,22 @@ def parse_settings(text: str) -> dict[str, object]:
     changes: dict[str, object] = {}
     for key, value in _pairs(normalize(text)):
         if key not in _SETTINGS:
-            raise UserError("settings.bad_value", setting=key, value=value)
+            raise UserError(
+                "settings.bad_value", usage="settings.usage", setting=key, value=value
+            )
         try:
             if key == "timezone":
-                ZoneInfo(value)
-                changes["timezone"] = value
+                changes["timezone"] = timezone_name(value)
             elif key == "language":
                 changes["language"] = _language(value)
             elif key == "summary":
                 changes.update(_summary(value))
             else:
                 changes["checkin_time"] = None if value.lower() == OFF else parse_time(value)
-        except (ValueError, ZoneInfoNotFoundError):
-            raise UserError("settings.bad_value", setting=key, value=value) from None
+        except ValueError:
+            raise UserError(
+                "settings.bad_value", usage="settings.usage", setting=key, value=value
+            ) from None
     return changes
 
 

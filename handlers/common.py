@@ -49,7 +49,7 @@ def actor_of(update: Update) -> Actor | None:
     return Actor(user.id, chat.id, private, kind)
 
 
-_ID = re.compile(r"^#?([1-9]\d{0,17})$")
+_ID = re.compile(r"^#?([1-9]\d{0,17})$", re.ASCII)
 
 
 def parse_id(word: str, usage: str) -> int:

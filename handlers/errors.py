@@ -14,6 +14,7 @@ from telegram.error import ChatMigrated, Forbidden, TelegramError
 
 from bot.context import BotContext
 from bot.errors import UserError
+from handlers.branches import follow_migration
 from handlers.observe import locate
 
 logger = logging.getLogger(__name__)
@@ -37,8 +38,11 @@ async def _tell_user(update: Update, context: BotContext, error: UserError) -> N
     text = context.text(error.key, **error.params)
     try:
         if update.callback_query:
+            # A button is not typed: no usage line (and an alert holds 200 characters).
             await update.callback_query.answer(text, show_alert=True)
         elif update.effective_message:
+            if error.usage is not None and error.usage != error.key:
+                text += "\n\n" + context.text(error.usage)
             await update.effective_message.reply_text(text)
     except TelegramError as exc:
         logger.warning("could not answer %s: %s", describe(update), exc)
@@ -70,8 +74,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, UserError) and isinstance(update, Update):
         await _tell_user(update, context, error)
     elif isinstance(error, ChatMigrated) and chat is not None:
-        await context.services.branches.move_chat(chat.id, error.new_chat_id)
-        context.services.auth.forget_chat(chat.id)
+        await follow_migration(context, chat.id, error.new_chat_id)
     elif isinstance(error, Forbidden) and chat is not None and chat.type in GROUP_TYPES:
         await context.services.branches.deactivate_chat(chat.id, str(error))
     else:

@@ -13,7 +13,7 @@ from bot.errors import UserError
 from bot.group_quiz import DEFAULT_COUNT, MAX_COUNT
 from handlers.common import arguments, command, here, person_of, reply
 
-_ARGUMENTS = re.compile(r"^#?([1-9]\d{0,17})(?:\s+(\d{1,3}))?$")
+_ARGUMENTS = re.compile(r"^#?([1-9]\d{0,17})(?:\s+(\d{1,3}))?$", re.ASCII)
 
 
 def _parse(text: str) -> tuple[int, int]:

@@ -24,9 +24,9 @@ from handlers.sending import paged_keyboard, turn_to
 IMPORT_CAPTION = filters.CaptionRegex(r"^/import(@\w+)?(\s|$)") & filters.Document.ALL
 SHOWN_ERRORS = 20
 CHOOSE_PREFIX = "imp:"
-_CHOOSE = re.compile(r"^imp:([1-9]\d{0,17}):([1-9]\d{0,17})$")
+_CHOOSE = re.compile(r"^imp:([1-9]\d{0,17}):([1-9]\d{0,17})$", re.ASCII)
 PAGE_PREFIX = "impp:"
-_PAGE = re.compile(r"^impp:([1-9]\d{0,17}):(\d{1,4})$")
+_PAGE = re.compile(r"^impp:([1-9]\d{0,17}):(\d{1,4})$", re.ASCII)
 
 
 def problem_line(context: BotContext, problem: Problem) -> str:

@@ -18,8 +18,8 @@ from handlers.private import renders, send_private
 from storage.models import Branch
 
 DECIDE_PREFIX = "lv:"
-_RSVP = re.compile(r"^rsvp:([1-9]\d{0,17}):([yn])$")
-_DECIDE = re.compile(r"^lv:([1-9]\d{0,17}):([ad])$")
+_RSVP = re.compile(r"^rsvp:([1-9]\d{0,17}):([yn])$", re.ASCII)
+_DECIDE = re.compile(r"^lv:([1-9]\d{0,17}):([ad])$", re.ASCII)
 
 
 async def rsvp(update: Update, context: BotContext) -> None:
@@ -60,12 +60,14 @@ async def leave(update: Update, context: BotContext) -> None:
     if person_of(user) is None:
         raise UserError("access.person_only", command=commands.LEAVE.name)
     place = here(context)
-    request, occurrence = await services.leaves.request(
+    message = update.effective_message
+    request, occurrence, fresh = await services.leaves.request(
         target,
         user.id,
         words[1],
         context.clock(),
         branch_id=None if place.private or place.branch is None else place.branch.id,
+        act=f"{message.chat_id}:{message.message_id}",
     )
     branch = await services.branches.get(occurrence.branch_id)
     await reply(
@@ -74,6 +76,8 @@ async def leave(update: Update, context: BotContext) -> None:
         "leave.requested",
         meeting=occurrence_line(services.translate, place.language, occurrence),
     )
+    if not fresh:
+        return  # a redelivered update: the secretaries were told the first time
     for secretary in await services.auth.secretaries(branch):
         # Kept as the leave's id: the name and reason are read when it is delivered, so a
         # new reason is shown and a member who used /forget is not (one kept per secretary).

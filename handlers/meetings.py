@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
@@ -19,6 +21,9 @@ from handlers.meeting_text import CHECKIN_PREFIX, compliance_lines, occurrence_l
 from handlers.members import named_person
 from handlers.schedule import post_checkin, request_count_refresh, schedule_sends, unschedule
 from storage.models import Branch
+
+# An occurrence id in a check-in button: ASCII digits that fit SQLite's integers.
+_OCCURRENCE = re.compile(r"^([1-9][0-9]{0,17})$", re.ASCII)
 
 
 async def meeting_add(update: Update, context: BotContext) -> None:
@@ -81,7 +86,11 @@ async def attendance(update: Update, context: BotContext) -> None:
         raise UserError("attendance.usage")
     target = parse_id(words[0], "attendance.usage")
     member = await services.members.resolve(
-        branch, person=person, word=None if person else words[1], now=context.clock()
+        branch,
+        person=person,
+        word=None if person else words[1],
+        now=context.clock(),
+        usage="attendance.usage",
     )
     occurrence = await services.meetings.correct_attendance(
         branch, target, member.user.id, words[-1].lower()
@@ -128,7 +137,7 @@ async def checkin_open(update: Update, context: BotContext) -> None:
         raise UserError("checkin_open.usage")
     named = parse_id(words[0], "checkin_open.usage") if words else None
     now = context.clock()
-    occurrence, sends = await services.meetings.for_checkin_now(
+    occurrence, sends, fresh = await services.meetings.for_checkin_now(
         branch,
         named,
         key=f"{message.chat_id}:{message.message_id}",
@@ -136,6 +145,8 @@ async def checkin_open(update: Update, context: BotContext) -> None:
         now=now,
     )
     schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
+    if not fresh:
+        return  # a redelivered update: the check-in was posted the first time
     key = f"open:{occurrence.id}"
     unschedule(context.job_queue, [key])
     message_id = await post_checkin(context, occurrence)
@@ -147,10 +158,11 @@ async def meeting_checkin(update: Update, context: BotContext) -> None:
     query, place = update.callback_query, here(context)
     person = person_of(query.from_user)
     data = query.data.removeprefix(CHECKIN_PREFIX)
-    if place.private or place.branch is None or person is None or not data.isdigit():
+    match = _OCCURRENCE.match(data)
+    if place.private or place.branch is None or person is None or match is None:
         raise UserError("button.stale")
     result, occurrence = await context.services.meetings.check_in(
-        place.branch, int(data), person.id, context.clock()
+        place.branch, int(match.group(1)), person.id, context.clock()
     )
     await query.answer(context.text(f"checkin.{result.value}"))
     if result in (CheckinResult.PRESENT, CheckinResult.LATE):

@@ -40,7 +40,9 @@ async def role(update: Update, context: BotContext) -> None:
         raise UserError("role.usage")
     new_role = words[-1].lower()
     word = None if person else words[0]
-    member = await services.members.resolve(branch, person=person, word=word, now=context.clock())
+    member = await services.members.resolve(
+        branch, person=person, word=word, now=context.clock(), usage="role.usage"
+    )
     _, changed = await services.members.set_role(branch, member.user.id, new_role)
     role_name = context.text(f"role.{new_role}")
     await reply(update, context, "role.set", name=member.user.display_name, role=role_name)
@@ -83,7 +85,11 @@ async def roster(update: Update, context: BotContext) -> None:
         if person is None and len(words) != 2:
             raise UserError("roster.usage")
         member = await services.members.resolve(
-            branch, person=person, word=None if person else words[1], now=context.clock()
+            branch,
+            person=person,
+            word=None if person else words[1],
+            now=context.clock(),
+            usage="roster.usage",
         )
         await services.members.remove_from_roster(branch, member.user.id)
         await reply(update, context, "roster.removed", name=member.user.display_name)

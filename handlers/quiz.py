@@ -20,11 +20,11 @@ START_PREFIX = "qs:"
 ANSWER_PREFIX = "qa:"
 TOGGLE_PREFIX = "qm:"
 SUBMIT = "s"
-_START = re.compile(r"^qs:([1-9]\d{0,17}):([1-9]\d{0,17})$")
+_START = re.compile(r"^qs:([1-9]\d{0,17}):([1-9]\d{0,17})$", re.ASCII)
 # A question has at most QUESTION_OPTIONS_MAX (12) options: an option index has 2 digits, a
 # selection mask (one bit an option, at most 4095) 4.
-_ANSWER = re.compile(r"^qa:([1-9]\d{0,17}):(\d{1,4}):(\d{1,2})$")
-_TOGGLE = re.compile(r"^qm:([1-9]\d{0,17}):(\d{1,4}):(\d{1,4}):(\d{1,2}|s)$")
+_ANSWER = re.compile(r"^qa:([1-9]\d{0,17}):(\d{1,4}):(\d{1,2})$", re.ASCII)
+_TOGGLE = re.compile(r"^qm:([1-9]\d{0,17}):(\d{1,4}):(\d{1,4}):(\d{1,2}|s)$", re.ASCII)
 
 
 def start_button(context: BotContext, module_id: int, branch_id: int) -> InlineKeyboardMarkup:

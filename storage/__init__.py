@@ -15,6 +15,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.acts import ActRepo
 from storage.branches import BranchRepo, OrganisationRepo
 from storage.checkins import CheckinRepo
 from storage.db import PRIVATE_DIR, Database, create_private_file, make_private_dir
@@ -54,6 +55,7 @@ class Storage:
     polls: PollRepo
     reports: ReportRepo
     summaries: SummaryRepo
+    acts: ActRepo
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Group several repository calls into one atomic, serialized unit."""
@@ -137,6 +139,7 @@ async def open_storage(path: Path | str) -> Storage:
         polls=PollRepo(db),
         reports=ReportRepo(db),
         summaries=SummaryRepo(db),
+        acts=ActRepo(db),
     )
 
 

@@ -128,6 +128,35 @@ class BranchRepo:
         )
         return bool(moved)
 
+    async def take_over_chat(self, old_chat_id: int, new_chat_id: int) -> tuple[int, int] | None:
+        """Give ``new_chat_id`` to the branch of ``old_chat_id`` when a later branch holds it.
+
+        The later branch (registered in the supergroup before the upgrade was known) takes
+        the dead chat id and is made inactive; its rows stay with it. Call inside a transaction.
+
+        Returns:
+            (the branch that moved, the branch retired), or None if there was nothing to do.
+        """
+        rows = await self._db.fetch_all(
+            "SELECT id, chat_id FROM branches WHERE chat_id IN (?, ?)", (old_chat_id, new_chat_id)
+        )
+        ids = {row[1]: row[0] for row in rows}
+        moved, retired = ids.get(old_chat_id), ids.get(new_chat_id)
+        if moved is None or retired is None or retired < moved:
+            return None  # nothing to move, or moved already (the retired one is older)
+        # chat_id is unique: the retired branch steps aside to an id no chat has, first.
+        await self._db.execute(
+            "UPDATE branches SET chat_id = (SELECT min(chat_id) - 1 FROM branches) WHERE id = ?",
+            (retired,),
+        )
+        await self._db.execute(
+            "UPDATE branches SET chat_id = ? WHERE id = ?", (new_chat_id, moved)
+        )
+        await self._db.execute(
+            "UPDATE branches SET chat_id = ?, active = 0 WHERE id = ?", (old_chat_id, retired)
+        )
+        return moved, retired
+
     async def overview(self, organisation_ids: list[int] | None = None) -> list[BranchActivity]:
         """Every branch (or those of some organisations) with its last activity."""
         rows = await self._db.fetch_all(

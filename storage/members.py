@@ -51,7 +51,16 @@ class UserRepo:
         language_code: str | None,
         now: datetime,
     ) -> None:
-        """Insert the user or refresh their names and language."""
+        """Insert the user or refresh their names and language.
+
+        An @username belongs to one Telegram user at a time: whoever shows it now holds it, and
+        any other user stored with it (who has since changed theirs) loses it.
+        """
+        if username:
+            await self._db.execute(
+                "UPDATE users SET username = NULL WHERE username = ? COLLATE NOCASE AND id != ?",
+                (username, user_id),
+            )
         await self._db.execute(
             "INSERT INTO users (id, first_name, last_name, username, language_code, seen_at)"
             " VALUES (?, ?, ?, ?, ?, ?)"
@@ -195,11 +204,12 @@ class MembershipRepo:
         return row is not None
 
     async def find_by_username(self, branch_id: int, username: str) -> Member | None:
-        """Return the branch's member with this @username (case-insensitive)."""
+        """Return the branch's member with this @username (case-insensitive), last seen first."""
         row = await self._db.fetch_one(
             f"SELECT {_USER_COLUMNS}, m.branch_id, m.role, m.on_roster"  # noqa: S608
             " FROM memberships m JOIN users u ON u.id = m.user_id"
-            " WHERE m.branch_id = ? AND u.username = ? COLLATE NOCASE",
+            " WHERE m.branch_id = ? AND u.username = ? COLLATE NOCASE"
+            " ORDER BY u.seen_at DESC LIMIT 1",  # stored before usernames were kept unique
             (branch_id, username),
         )
         return _member(row) if row else None

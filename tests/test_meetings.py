@@ -217,7 +217,7 @@ async def test_held_records_a_past_meeting_without_any_posts(harness):
         ("party 2031-03-05 19:30", "general, committee, group"),
         ("committee 2031-03-01 19:30", "已过"),
         ("committee 2031-03-05 19:30 repeat=hourly", "repeat=hourly"),
-        ("committee 2031-03-05 19:30 repeat=FREQ=HOURLY", "FREQ=MONTHLY;BYDAY=1FR"),
+        ("committee 2031-03-05 19:30 repeat=FREQ=HOURLY", "DAILY"),
         ("committee 2031-03-05 19:30 remind=soon", "remind=1d,1h"),
         ("committee 2031-03-05 19:30 duration=0m", "duration=90m"),
         ("committee 2031-04-05 19:30 held", "held"),

@@ -52,7 +52,7 @@ async def test_report_periods_and_bad_input_in_private(harness, clock):
     for text in ("/report year", "/report 2031-03-01", "/report 2031-02-30 2031-03-01"):
         assert await harness.reply(text, chat=ADMIN, user=ADMIN) == usage
     assert await harness.reply("/report 2031-03-09 2031-03-01", chat=ADMIN, user=ADMIN) == (
-        "日期范围须从前到后，且不超过 366 天。"
+        "日期范围须从前到后，且不超过 366 天。\n\n" + usage
     )
     assert (await harness.reply("/report", chat=MEMBER, user=MEMBER)).startswith("只有支部书记")
 

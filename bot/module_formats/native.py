@@ -142,6 +142,9 @@ def parse(text: str) -> Parsed:
         raise FormatError(
             [Problem(int(match.group(1)) if match else 0, "toml.syntax", {"detail": str(exc)})]
         ) from None
+    except RecursionError:
+        # Arrays or inline tables nested thousands deep: tomllib recurses once per level.
+        raise FormatError([Problem(0, "toml.too_deep", {})]) from None
     module_lines, question_lines = _header_lines(text)
     raw_modules = data.get("modules")
     if not isinstance(raw_modules, list) or not raw_modules:

@@ -1,6 +1,11 @@
 -- The schema every migration together must produce (sqlite_master, in order).
 -- Regenerate it only together with a new migration.
 
+CREATE TABLE acts (
+    key TEXT PRIMARY KEY,
+    done_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE attendance (
     occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,

@@ -67,6 +67,9 @@ FIXTURES = {
     10: [
         "INSERT INTO summaries VALUES (1, 1962000000, 'sent', 1, 0, 55, NULL, 0)",
     ],
+    14: [
+        "INSERT INTO acts VALUES ('leave:-4001:12', 0)",
+    ],
 }
 TABLES = (
     "organisations",
@@ -92,6 +95,7 @@ TABLES = (
     "poll_answers",
     "import_drafts",
     "summaries",
+    "acts",
 )
 
 

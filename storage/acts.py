@@ -1,0 +1,23 @@
+"""SQL for acts done once per update: a replay of the same message finds its act done."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.db import Database
+from storage.models import to_epoch
+
+
+class ActRepo:
+    """Keys of acts already done (``leave:<chat id>:<message id>``)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def claim(self, key: str, now: datetime) -> bool:
+        """Record the act; False if it was recorded before (the update is a replay)."""
+        changed = await self._db.execute(
+            "INSERT INTO acts (key, done_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (key, to_epoch(now)),
+        )
+        return changed == 1

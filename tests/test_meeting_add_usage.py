@@ -1,0 +1,78 @@
+"""Every malformed /meeting_add names its specific problem and then gives the usage line with
+an example date; every other command's specific argument errors do the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ADMIN, GROUP
+
+USAGE_ZH = "用法：/meeting_add <类型> <YYYY-MM-DD> <HH:MM>"
+EXAMPLE_ZH = "示例：/meeting_add committee 2026-12-05 19:30"
+
+
+async def meetings_count(harness):
+    return (await harness.services.storage.db.fetch_one("SELECT count(*) FROM meetings"))[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "specific"),
+    [
+        ("party 2031-03-05 19:30", "未知的会议类型"),
+        ("committee 2031-13-01 19:30", "2031-13-01 19:30 不是有效的日期"),
+        ("committee tomorrow 19:30", "tomorrow 不是有效的日期"),
+        ("committee 2031-03-05 19:30 repeat=sometimes", "repeat=sometimes 无效"),
+        ("committee 2031-03-05 19:30 repeat=FREQ=DAILY;INTERVAL=0", "INTERVAL"),
+        ("committee 2031-03-05 19:30 repeat=FREQ=WEEKLY;BYHOUR=9,10", "BYHOUR"),
+        ("committee 2031-03-05 19:30 repeat=FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "十年内"),
+        ("committee 2031-03-05 19:30 remind=soon", "remind=soon 无效"),
+        ("committee 2031-03-05 19:30 duration=-5m", "duration=-5m 无效"),
+        ("committee 2031-03-05 19:30 duration=", "duration= 无效"),
+        ("committee 2031-03-05 19:30 remind=99999999999999999999m", "remind=9999"),
+        ("committee 2031-03-05 19:30 duration=99999999999999999999d", "duration=9999"),
+        ("committee 2031-03-05 19:30 remind=1m,2m,3m,4m,5m,6m", "remind=1m,2m,3m,4m,5m,6m 无效"),
+        ("committee 2031-03-05 19:30 remind=31d", "remind=31d 无效"),
+        ("committee 2031-03-05 19:30 duration=8d", "duration=8d 无效"),
+        ("committee 2031-03-01 19:30", "该时间已过"),
+        ("committee 2031-04-05 19:30 held", "held 用于登记"),
+        ("committee 2999-03-05 19:30", "最多提前"),
+        ("committee 9999-12-31 23:59", "不是有效的日期"),
+    ],
+)
+async def test_a_malformed_meeting_add_names_the_problem_then_the_usage(harness, line, specific):
+    await harness.setup_branch()
+    text = await harness.reply(f"/meeting_add {line}", chat=GROUP, user=ADMIN)
+    assert specific in text
+    assert text.index(specific) < text.index(USAGE_ZH)
+    assert EXAMPLE_ZH in text
+    assert await meetings_count(harness) == 0
+
+
+async def test_the_usage_comes_in_the_chats_language(harness):
+    await harness.setup_branch()
+    await harness.say("/settings language=en", chat=GROUP, user=ADMIN)
+    text = await harness.reply(
+        "/meeting_add committee 2031-03-05 19:30 repeat=sometimes", chat=GROUP, user=ADMIN
+    )
+    assert text.startswith("repeat=sometimes is not valid")
+    assert "Usage: /meeting_add <type> <YYYY-MM-DD> <HH:MM>" in text
+    assert "Example: /meeting_add committee 2026-12-05 19:30" in text
+
+
+@pytest.mark.parametrize(
+    ("line", "specific", "usage"),
+    [
+        ("/settings timezone=Mars/Olympus", "timezone=Mars/Olympus", "用法：/settings"),
+        ("/report 2031-03-31 2031-03-01", "范围", "用法：/report"),
+        ("/export 2031-03-31 2031-03-01", "范围", "用法：/export"),
+        ("/role @nobody committee", "无法确定", "用法：/role"),
+        ("/attendance 1 @nobody present", "无法确定", "用法：/attendance"),
+        ("/roster remove @nobody", "无法确定", "用法：/roster"),
+    ],
+)
+async def test_other_commands_add_their_usage_to_a_specific_error(harness, line, specific, usage):
+    await harness.setup_branch()
+    text = await harness.reply(line, chat=GROUP, user=ADMIN)
+    assert specific in text
+    assert usage in text
+    assert text.index(specific) < text.index(usage)
