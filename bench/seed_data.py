@@ -119,7 +119,7 @@ class Seeder:
         self.insert(
             "memberships",
             [
-                (branch_id, u, "secretary" if u == members[0] else "member", 1, start, now)
+                (branch_id, u, "secretary" if u == members[0] else "member", 1, start, now, None)
                 for u in members
             ],
         )
