@@ -13,7 +13,7 @@ from dataclasses import replace
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.commands import CommandSpec
+from bot.commands import Access, CommandSpec
 from bot.context import BotContext
 from bot.errors import UserError
 from handlers.common import Callback, arguments, gate, here
@@ -89,8 +89,15 @@ async def ask(
     )
 
 
-async def _choose(update: Update, context: BotContext) -> tuple[Branch, str | None, str]:
-    """Remember the pressed branch for the presser's private commands."""
+async def _choose(
+    update: Update, context: BotContext, spec: CommandSpec | None = None
+) -> tuple[Branch, str]:
+    """Remember the pressed branch for the presser's private commands.
+
+    A press for a secretary's command counts only from a secretary of that branch: anyone
+    else is refused before anything is remembered. The query is not answered here: the
+    command that runs next (or its refusal) gives the one answer Telegram takes.
+    """
     query, place, services = update.callback_query, here(context), context.services
     match = _CHOICE.match(query.data or "")
     if match is None or not place.private:
@@ -98,17 +105,24 @@ async def _choose(update: Update, context: BotContext) -> tuple[Branch, str | No
     branch = await services.branches.get(int(match.group(1)))
     if branch is None or not branch.active:
         raise UserError("button.stale")
-    if not await services.auth.belongs_to(branch, query.from_user.id):
+    user_id = query.from_user.id
+    if not await services.auth.belongs_to(branch, user_id):
         raise UserError("button.not_member")
-    await services.storage.users.set_private_branch(query.from_user.id, branch.id)
+    if (
+        spec is not None
+        and spec.access > Access.MEMBER
+        and not await services.auth.is_secretary_of(branch, user_id)
+    ):
+        raise UserError(f"access.{spec.access.name.lower()}", command=spec.name)
+    await services.storage.users.set_private_branch(user_id, branch.id)
     context.here = replace(place, branch=branch)
-    await query.answer()
-    return branch, match.group(2), match.group(3) or ""
+    return branch, match.group(3) or ""
 
 
 async def chosen_only(update: Update, context: BotContext) -> None:
     """A branch button whose command did not fit in it: the branch is chosen, send it again."""
-    branch, _, _ = await _choose(update, context)
+    branch, _ = await _choose(update, context)
+    await update.callback_query.answer()
     await update.callback_query.edit_message_text(
         context.text("start.branch_chosen", branch=branch.title)
         + "\n"
@@ -121,12 +135,12 @@ def choice_handler(spec: CommandSpec, callback: Callback) -> CallbackQueryHandle
     gated = gate(spec, callback)
 
     async def chosen(update: Update, context: BotContext) -> None:
-        branch, _, args = await _choose(update, context)
-        await update.callback_query.edit_message_text(
-            context.text("start.branch_chosen", branch=branch.title)
-        )
+        branch, args = await _choose(update, context, spec)
+        query = update.callback_query
+        await query.edit_message_text(context.text("start.branch_chosen", branch=branch.title))
         context.args = args.split()
-        await gated(update, context)
+        await gated(update, context)  # a refusal answers the query with its reason
+        await query.answer()
 
     chosen.__name__ = f"chosen_{spec.name}"
     return CallbackQueryHandler(chosen, pattern=rf"^{PREFIX}\d+:{spec.name}(:|$)")

@@ -10,6 +10,7 @@ alert) longer than Telegram's 200 characters is cut with "…".
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -18,6 +19,8 @@ from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.text import shorten, split_message
+
+logger = logging.getLogger(__name__)
 
 # As ApplicationBuilder would build them: many concurrent sends, one long poll.
 CONNECTION_POOL_SIZE = 256
@@ -62,10 +65,20 @@ class LimitedBot(ExtBot[Any]):
     async def answer_callback_query(  # type: ignore[override]
         self, callback_query_id: str, text: str | None = None, *args: Any, **kwargs: Any
     ) -> bool:
-        """Answer a button press; a longer text is cut to the limit with "…"."""
+        """Answer a button press; a longer text is cut to the limit with "…".
+
+        A press Telegram delivers again (around a restart) was answered the first time, and
+        Telegram refuses a second answer: that refusal is no error of the bot's.
+        """
         if text is not None:
             text = shorten(text, CALLBACK_ANSWER_LIMIT)
-        return await super().answer_callback_query(callback_query_id, text, *args, **kwargs)
+        try:
+            return await super().answer_callback_query(callback_query_id, text, *args, **kwargs)
+        except BadRequest as exc:
+            if "query is too old" not in str(exc).lower():
+                raise
+            logger.info("button press %s was answered already", callback_query_id)
+            return False
 
     async def edit_message_text(  # type: ignore[override]
         self, text: str, *args: Any, **kwargs: Any

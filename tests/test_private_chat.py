@@ -76,9 +76,9 @@ async def test_several_branches_are_chosen_with_buttons_and_the_choice_is_rememb
         (GROUP.title, f"pb:{first.id}:me"),
         (GROUP2.title, f"pb:{second.id}:me"),
     ]
-    chosen, edited, answered = await harness.press(f"pb:{second.id}:me", chat=OTHER, user=OTHER)
-    assert chosen.method == "answerCallbackQuery"
+    edited, answered, chosen = await harness.press(f"pb:{second.id}:me", chat=OTHER, user=OTHER)
     assert edited.method == "editMessageText"
+    assert chosen.method == "answerCallbackQuery"  # once, after the command ran
     assert edited.text == f"Private commands now act on the branch “{GROUP2.title}”."
     assert answered.text.startswith(f"Your participation in “{GROUP2.title}”:")
     # Remembered: the next private command answers at once, for the chosen branch.
@@ -96,12 +96,30 @@ async def test_a_secretary_of_several_branches_chooses_and_gets_the_report_asked
     )
     assert (GROUP2.title, f"pb:{second.id}:report:month") in buttons(question)
     calls = await harness.press(f"pb:{second.id}:report:month", chat=ADMIN, user=ADMIN)
-    assert [c.method for c in calls[:2]] == ["answerCallbackQuery", "editMessageText"]
+    assert [c.method for c in calls[:1] + calls[-1:]] == ["editMessageText", "answerCallbackQuery"]
     sent = [c for c in calls if c.method == "sendMessage"]
     assert [c.chat_id for c in sent] == [ADMIN.id]
     assert sent[0].text.startswith(f"「{GROUP2.title}」参与情况报告（2031-03-01 至")
     user = await harness.services.storage.users.get(ADMIN.id)
     assert user.private_branch_id == second.id
+
+
+async def test_a_branch_button_for_a_refused_command_answers_once_and_remembers_nothing(harness):
+    """Telegram takes one answer per button press: the refusal is that answer."""
+    await one_branch(harness)
+    second = await harness.setup_branch(GROUP2)
+    await harness.say("/help", chat=GROUP2, user=MEMBER)  # a member, not a secretary, there
+    await harness.say("/help", chat=GROUP2, user=ADMIN)
+    (refused,) = await harness.press(f"pb:{second.id}:report", chat=MEMBER, user=MEMBER)
+    assert refused.method == "answerCallbackQuery"
+    assert refused.text.startswith("只有支部书记")
+    user = await harness.services.storage.users.get(MEMBER.id)
+    assert user.private_branch_id is None
+    # A secretary whose arguments are wrong: one answer, the usage, the branch remembered.
+    calls = await harness.press(f"pb:{second.id}:report:9999-99-99", chat=ADMIN, user=ADMIN)
+    answers = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert len(answers) == 1
+    assert answers[0].text.startswith("用法：/report")
 
 
 async def test_a_branch_button_works_only_for_a_member_of_that_branch(harness):

@@ -173,6 +173,7 @@ class FakeTelegram:
         self._sent_at: deque[float] = deque()
         self._group_sent_at: dict[int, deque[float]] = {}
         self._updates: list[dict[str, Any]] = []
+        self._answered: set[str] = set()  # callback queries answered: Telegram takes one answer
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._poll_ids = itertools.count(1)
@@ -333,6 +334,11 @@ class FakeTelegram:
                 status=429,
             )
         breach = limit_breach(method, params)
+        if method == "answerCallbackQuery":
+            query_id = str(params.get("callback_query_id"))
+            if query_id in self._answered:
+                breach = "query is too old and response timeout expired or query ID is invalid"
+            self._answered.add(query_id)
         if breach is not None:
             self.problems.append(f"{method}: {breach}")
             return web.json_response(
