@@ -137,6 +137,13 @@ class UserRepo:
                 f" WHERE {column} LIKE ?",
                 (f"{user_id}:%",),
             )
+        # A leave still pending asks for someone who is no longer there: it is withdrawn (the
+        # messages kept for secretaries about it are dropped when delivered).
+        await self._db.execute(
+            "DELETE FROM leaves WHERE user_id = ? AND status = 'pending'", (stand_in,)
+        )
+        # What a redelivered private command must not repeat is keyed by the private chat.
+        await self._db.execute("DELETE FROM acts WHERE key LIKE ?", (f"%:{user_id}:%",))
         for table in ("pending_messages", "import_drafts"):
             await self._db.execute(
                 f"DELETE FROM {table} WHERE user_id = ?",  # noqa: S608 - fixed names

@@ -155,19 +155,36 @@ async def test_held_messages_are_rendered_at_delivery_without_the_forgotten_memb
 async def test_deciding_a_forgotten_members_leave_sends_nothing_to_the_stand_in(harness, clock):
     await held_for_admin_then_forgotten(harness, clock)
     db = harness.services.storage.db
-    (leave_id,) = await db.fetch_one("SELECT id FROM leaves")
+    # The request went with the member: its old buttons decide nothing and write to no one.
+    assert await db.fetch_all("SELECT * FROM leaves") == []
     (stand_in,) = await db.fetch_one("SELECT id FROM users WHERE forgotten = 1")
     before = len(harness.api.calls)
-    calls = await harness.press(f"lv:{leave_id}:a", chat=ADMIN, user=ADMIN)
-    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageReplyMarkup"]
+    calls = await harness.press("lv:1:a", chat=ADMIN, user=ADMIN)
+    assert [c.method for c in calls] == ["answerCallbackQuery"]
     sent_to = {c.params.get("chat_id") for c in harness.api.calls[before:]}
     assert str(stand_in) not in {str(chat) for chat in sent_to}
     assert await db.fetch_all(
         "SELECT * FROM pending_messages WHERE user_id = ?", (stand_in,)
     ) == []
-    # The decision itself stands: the absent stand-in is now excused, unnamed.
+    # The roll frozen at the close stands: the stand-in stays absent, unnamed.
     (status,) = await db.fetch_one("SELECT status FROM attendance WHERE user_id = ?", (stand_in,))
-    assert status == "excused"
+    assert status == "absent"
+
+
+async def test_a_pending_leave_asked_privately_goes_with_forget(harness, clock):
+    occ = await scheduled(harness)
+    assert await checkin(harness, OTHER) == "👍"
+    refuse_next_to(harness, ADMIN)
+    await harness.say(f"/leave {occ} {REASON}", chat=OTHER, user=OTHER)
+    await harness.say("/forget", chat=OTHER, user=OTHER)
+    await harness.press("forget:yes", chat=OTHER, user=OTHER)
+    db = harness.services.storage.db
+    assert await db.fetch_all("SELECT * FROM leaves WHERE status = 'pending'") == []
+    # The key that keeps a redelivered /leave from repeating named the private chat.
+    assert [c for c in await text_cells(db) if str(OTHER.id) in (c[2] or "")] == []
+    calls = await harness.say("/start", chat=ADMIN, user=ADMIN)
+    assert not [c for c in calls if "请假申请" in c.text]
+    assert await db.fetch_all("SELECT * FROM pending_messages") == []
 
 
 async def test_a_message_delivered_at_start_is_deleted(harness, clock):
