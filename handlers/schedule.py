@@ -31,6 +31,8 @@ EXTEND_EVERY = timedelta(hours=6)
 JOB_WINDOW = 2 * EXTEND_EVERY
 # A check-in post's count is edited at most this often, however many press.
 COUNT_EDIT_EVERY = timedelta(seconds=3)
+# How long the key of a command's act is kept against a redelivery of its update.
+ACTS_KEPT = timedelta(days=2)
 
 
 def _grace(application: Application[Any, Any, Any, Any, Any, Any]) -> timedelta:
@@ -91,8 +93,13 @@ async def install_schedule(application: Application[Any, Any, Any, Any, Any, Any
 
 
 async def extend_series(context: BotContext) -> None:
-    """Keep every series materialised to the horizon; queue the sends now due within the window."""
+    """Keep every series materialised to the horizon; queue the sends now due within the window.
+
+    It also lets go of the keys that stop a redelivered command acting twice, once they are
+    older than any update Telegram could deliver again (it keeps undelivered ones a day).
+    """
     services, now = context.services, context.clock()
+    await services.storage.acts.forget_before(now - ACTS_KEPT)
     await services.meetings.extend(now)
     sends = await services.schedule.pending_before(now + JOB_WINDOW)
     schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)

@@ -21,3 +21,7 @@ class ActRepo:
             (key, to_epoch(now)),
         )
         return changed == 1
+
+    async def forget_before(self, before: datetime) -> int:
+        """Drop acts done before ``before``: Telegram redelivers nothing that old."""
+        return await self._db.execute("DELETE FROM acts WHERE done_at < ?", (to_epoch(before),))

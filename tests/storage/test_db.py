@@ -142,3 +142,11 @@ async def test_foreign_keys_cascade(storage):
     await storage.memberships.touch(branch.id, 1, NOW, on_roster=True)
     await storage.db.execute("DELETE FROM users WHERE id = 1")
     assert await _count(storage.db, "memberships") == 0
+
+
+async def test_acts_are_kept_against_replays_until_they_are_let_go(storage):
+    then = datetime(2031, 3, 1, tzinfo=UTC)
+    assert await storage.acts.claim("leave:-4001:7", then)
+    assert not await storage.acts.claim("leave:-4001:7", then)  # a replay
+    assert await storage.acts.forget_before(datetime(2031, 3, 2, tzinfo=UTC)) == 1
+    assert await storage.acts.claim("leave:-4001:7", datetime(2031, 3, 4, tzinfo=UTC))
