@@ -151,10 +151,10 @@ async def test_study_lists_published_modules_and_the_link_opens_one_privately(ha
     assert "共 3 道题" in calls[1].text
     assert "八项义务" in calls[1].text
     assert "https://www.12371.cn/" in calls[1].text
-    # In private, /study lists the chosen branch's modules, without buttons.
+    # In private, /study lists the chosen branch's modules, with the same buttons.
     (private,) = await harness.say("/study", chat=MEMBER, user=MEMBER)
     assert "党章学习" in private.text
-    assert "reply_markup" not in private.params
+    assert private.params["reply_markup"]["inline_keyboard"] == [[button]]
 
 
 async def test_a_link_to_an_unpublished_module_says_so(harness):
