@@ -20,8 +20,14 @@ from storage.models import Branch
 from storage.modules import ModuleSummary
 
 PAGE_PREFIX = "stp:"
-PAGE_DATA = PAGE_PREFIX + "{page}"
-_PAGE = re.compile(r"^stp:(\d{1,4})$")
+# ◀ ▶ name the branch, so that they turn in private too: ``stp:<branch>:<page>``. Messages
+# sent before carry ``stp:<page>``, which still turns in the group they were sent to.
+_PAGE = re.compile(r"^stp:(?:([1-9]\d{0,17}):)?(\d{1,4})$", re.ASCII)
+
+
+def page_data(branch: Branch) -> str:
+    """The callback data of a page button of the branch's list, ``{page}`` to fill in."""
+    return f"{PAGE_PREFIX}{branch.id}:{{page}}"
 
 
 async def show_module(update: Update, context: BotContext, branch: Branch, module_id: int) -> None:
@@ -38,8 +44,8 @@ async def show_module(update: Update, context: BotContext, branch: Branch, modul
 
 
 async def study(update: Update, context: BotContext) -> None:
-    """The modules published to the branch; in the group, buttons open each privately."""
-    place, services = here(context), context.services
+    """The modules published to the branch, with buttons that open each privately."""
+    services = context.services
     branch = await acting_branch(update, context, commands.STUDY)
     if branch is None:
         return  # asked which branch: the button runs /study
@@ -57,9 +63,8 @@ async def study(update: Update, context: BotContext) -> None:
         )
         for m, best in found
     )
-    markup = None
-    if not place.private:
-        markup = paged_keyboard(_module_buttons(context, branch, found), 0, PAGE_DATA)
+    # In private too: the deep links open this same chat with their /start payload.
+    markup = paged_keyboard(_module_buttons(context, branch, found), 0, page_data(branch))
     await update.effective_message.reply_text(
         context.text("study.list", modules=lines), reply_markup=markup
     )
@@ -79,14 +84,25 @@ def _module_buttons(
 
 
 async def turn_page(update: Update, context: BotContext) -> None:
-    """◀ ▶ under the group's module list: show that page of module buttons."""
-    query, place = update.callback_query, here(context)
+    """◀ ▶ under a module list: show that page of module buttons, to the branch's members."""
+    query, place, services = update.callback_query, here(context), context.services
     match = _PAGE.match(query.data)
-    if match is None or place.private or place.branch is None or not place.branch.active:
+    if match is None:
         raise UserError("button.stale")
-    found = await context.services.study.published(place.branch, query.from_user.id)
-    buttons = _module_buttons(context, place.branch, found)
-    await turn_to(query, paged_keyboard(buttons, int(match.group(1)), PAGE_DATA))
+    if match.group(1) is None:  # sent before the data named the branch: the group's own
+        branch = None if place.private else place.branch
+    else:
+        branch = await services.branches.get(int(match.group(1)))
+        group_id = None if place.private or place.branch is None else place.branch.id
+        if not place.private and (branch is None or branch.id != group_id):
+            branch = None  # a group's list is its own branch's
+    if branch is None or not branch.active:
+        raise UserError("button.stale")
+    if not await services.auth.belongs_to(branch, query.from_user.id):
+        raise UserError("button.not_member")
+    found = await services.study.published(branch, query.from_user.id)
+    buttons = _module_buttons(context, branch, found)
+    await turn_to(query, paged_keyboard(buttons, int(match.group(2)), page_data(branch)))
 
 
 async def publish(update: Update, context: BotContext) -> None:

@@ -118,15 +118,17 @@ async def test_study_with_120_modules_pages_its_buttons(harness):
     assert fits(calls)
     assert sum(c.text.count("第") for c in calls) >= 120
     first = keyboard(calls[-1])
+    turn = f"stp:{branch.id}:"
     assert [b["text"][:4] for b in first[:10]] == [f"#{n} 第" for n in range(1, 10)] + ["#10 "]
-    assert [b.get("callback_data") for b in first[10:]] == ["stp:1"]  # ▶ only on page one
+    assert [b.get("callback_data") for b in first[10:]] == [f"{turn}1"]  # ▶ only on page one
     assert first[10]["text"] == "▶"
-    toast, turned = await harness.press("stp:1", chat=GROUP, user=MEMBER)
+    toast, turned = await harness.press(f"{turn}1", chat=GROUP, user=MEMBER)
     assert toast.method == "answerCallbackQuery"
     page = keyboard(turned)
     assert page[0]["text"].startswith("#11 ")
-    assert [(b["text"], b["callback_data"]) for b in page[10:]] == [("◀", "stp:0"), ("▶", "stp:2")]
-    _, last = await harness.press("stp:11", chat=GROUP, user=MEMBER)
+    turns = [(b["text"], b["callback_data"]) for b in page[10:]]
+    assert turns == [("◀", f"{turn}0"), ("▶", f"{turn}2")]
+    _, last = await harness.press(f"{turn}11", chat=GROUP, user=MEMBER)
     assert [b["text"][:5] for b in keyboard(last)] == [f"#{n} " for n in range(111, 121)] + ["◀"]
     # A second tap on the page already shown changes nothing and raises nothing.
     harness.api.fail_next(
@@ -134,15 +136,19 @@ async def test_study_with_120_modules_pages_its_buttons(harness):
         error_code=400,
         description="Bad Request: message is not modified",
     )
-    assert [c.method for c in await harness.press("stp:11", chat=GROUP, user=MEMBER)] == [
+    assert [c.method for c in await harness.press(f"{turn}11", chat=GROUP, user=MEMBER)] == [
         "answerCallbackQuery",
         "editMessageReplyMarkup",
     ]
-    # A forged page number is clamped; a page button pressed in private is stale.
-    _, clamped = await harness.press("stp:9999", chat=GROUP, user=MEMBER)
+    # A forged page number is clamped; the data names the branch (see test_private_chat).
+    _, clamped = await harness.press(f"{turn}9999", chat=GROUP, user=MEMBER)
     assert keyboard(clamped)[0]["text"].startswith("#111 ")
+    # A button of a list sent before the data named the branch still turns in its group only.
+    _, old = await harness.press("stp:1", chat=GROUP, user=MEMBER)
+    assert keyboard(old)[0]["text"].startswith("#11 ")
     (stale,) = await harness.press("stp:1", chat=MEMBER, user=MEMBER)
     assert stale.method == "answerCallbackQuery"
+    assert stale.params.get("show_alert") or stale.params.get("text")
 
 
 async def test_branches_with_121_branches_is_sent_in_parts(harness):

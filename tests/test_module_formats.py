@@ -306,10 +306,44 @@ def test_moodle_gift_backslashes_and_escaped_braces_in_a_choice_question():
         "::Q001::[html]<p>What would running the test method print?</p>\n<pre>\n"
         "    public void test() \\{\n        method1();\n    \\}\n</pre>\n{=1 ~2}"
     )
+    # Moodle keeps the HTML ('questiontextformat' => FORMAT_HTML) and renders it; a poll and a
+    # message are plain, so the bot shows what Moodle's page shows: the paragraph, then the
+    # <pre> lines as lines.
     assert question.text == (
-        "<p>What would running the test method print?</p>\n<pre>\npublic void test() {\n"
-        "method1();\n}\n</pre>"
+        "What would running the test method print?\n\npublic void test() {\nmethod1();\n}"
     )
+
+
+def test_html_question_answers_and_feedback_become_plain_text():
+    # The example of the issue: a question in Moodle's [html] format, as Moodle's exports write
+    # it (compare giftformat_test.php::test_export_match, '::Moodle activities::[html]Match
+    # the <b>activity</b> to the description.{'). Moodle stores the HTML and renders it; the
+    # bot shows the rendered text. As in Moodle's qformat_gift::parse_text_with_format, the
+    # answers and feedback take the question's format unless they carry their own tag
+    # (giftformat_test.php::test_import_match: the untagged '= -> Chat' is FORMAT_HTML).
+    question = only("::Q1:: [html]<p>Who's buried in Grant's tomb?</p> {=Grant ~nobody}")
+    assert question.text == "Who's buried in Grant's tomb?"
+    assert [o.text for o in question.options] == ["Grant", "nobody"]
+    question = only(
+        "[html]Who's <em>buried</em> in Grant&#39;s&nbsp;tomb?<br>Choose &amp; see.{\n"
+        "    =<i>Grant</i> # <p>Right:</p><p>his &lt;tomb&gt;</p>\n"
+        "    ~[plain]<b>nobody</b> # [moodle]<b>wrong</b>\n"
+        "    ~[markdown]*Napoleon* # no\n"
+        "    ####<ul><li>Grant</li><li>Julia</li></ul>\n}"
+    )
+    assert question.text == "Who's buried in Grant's\xa0tomb?\nChoose & see."
+    assert [o.text for o in question.options] == ["Grant", "<b>nobody</b>", "*Napoleon*"]
+    assert [o.feedback for o in question.options] == ["Right:\n\nhis <tomb>", "<b>wrong</b>", "no"]
+    assert question.explanation == "Grant\nJulia"
+    # A question without a tag is Moodle's own format: its text stays as written.
+    plain = only("Is <b>this</b> bold?{=<b>yes</b> ~[html]<i>no</i>}")
+    assert plain.text == "Is <b>this</b> bold?"
+    assert [o.text for o in plain.options] == ["<b>yes</b>", "no"]
+    # True/false feedback and a general feedback tagged [html] are plain text too.
+    question = only("[html]<p>1 &lt; 2</p>{TRUE#<b>no</b>#<b>yes</b>####[html]<p>see</p>}")
+    assert question.text == "1 < 2"
+    assert [o.feedback for o in question.options] == ["yes", "no"]
+    assert question.explanation == "see"
 
 
 # Source: moodle/moodle question/format/gift/tests/fixtures/questions.gift.txt, imported by
@@ -416,14 +450,17 @@ def test_moodle_gift_fixture_in_a_category():
     (module,) = parsed.modules
     assert module.title == "Default for New Features"
     greeting, acronym = module.questions
+    # [html]: shown as Moodle renders it, the link's address kept (it is the recording).
     assert greeting.text == (
-        '<a href="http://demo.moodle.net/file.php/5/media/bonjour.mp3">Listen to this '
-        "greeting:</a><br /><br />What language is being spoken?"
+        "Listen to this greeting: (http://demo.moodle.net/file.php/5/media/bonjour.mp3)\n\n"
+        "What language is being spoken?"
     )
     assert [o.text for o in greeting.options] == ["English", "French", "German", "Spanish"]
     assert greeting.correct == (1,)
     assert greeting.options[1].feedback == "Yes, well done!"
-    assert acronym.text.startswith('Moodle is an acronym for <span style="font-style: italic;">')
+    assert acronym.text == (
+        "Moodle is an acronym for Modular Object-Oriented Dynamic Learning Environment."
+    )
     assert acronym.correct == (0,)
     assert [w.params["kind"] for w in parsed.warnings] == ["matching", "short_answer"]
 
@@ -460,7 +497,8 @@ def test_moodle_gift_weights_of_a_several_answer_question_add_up_to_100():
     ]
     valid = only(question.format(n=3, a=-50, b=100))
     assert valid.correct == (1,)
-    assert [o.text for o in valid.options] == [f"<p>choice {n}</p>" for n in (1, 2, 3)]
+    # The answers take the question's [html] format: their <p> is not shown.
+    assert [o.text for o in valid.options] == [f"choice {n}" for n in (1, 2, 3)]
 
 
 # The examples of Moodle's GIFT documentation (docs.moodle.org/en/GIFT_format), as Moodle ships

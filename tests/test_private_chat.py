@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests import factories
 from tests.conftest import ADMIN, GROUP, MEMBER, OTHER
+from tests.fakes.telegram_api import BOT_USERNAME
 from tests.test_meetings import add_meeting
 from tests.test_study import EXAMPLE, send_file
 
@@ -157,3 +158,64 @@ async def test_someone_in_no_branch_is_told_how_to_get_one(harness):
         assert (await harness.reply(command, chat=ADMIN, user=ADMIN)).startswith(
             "你还不是任何支部的成员"
         )
+
+
+STRANGER = factories.Person(100009, "赵六", username="zhaoliu")
+
+
+async def twelve_modules(harness, branch):
+    """Twelve modules published to the branch (more than a page of buttons)."""
+    content = "\n\n".join(
+        f"$CATEGORY: 第{n}课\n\n::q{n}::第 {n} 题{{=对 ~错}}" for n in range(1, 13)
+    )
+    await send_file(harness, content.encode(), "course.gift")
+    for module_id in range(1, 13):
+        await harness.services.study.publish(branch, module_id, harness.clock())
+
+
+def keyboard(call):
+    return [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+
+
+async def test_private_study_has_the_module_buttons_and_its_pages_turn(harness):
+    branch = await one_branch(harness)
+    await twelve_modules(harness, branch)
+    (listing,) = await harness.say("/study", chat=MEMBER, user=MEMBER)
+    assert listing.chat_id == MEMBER.id
+    first = keyboard(listing)
+    link = f"https://t.me/{BOT_USERNAME}?start="
+    assert [b["url"] for b in first[:10]] == [f"{link}m{n}b{branch.id}" for n in range(1, 11)]
+    assert [(b["text"], b["callback_data"]) for b in first[10:]] == [("▶", f"stp:{branch.id}:1")]
+    toast, turned = await harness.press(f"stp:{branch.id}:1", chat=MEMBER, user=MEMBER)
+    assert (toast.method, turned.method) == ("answerCallbackQuery", "editMessageReplyMarkup")
+    page = keyboard(turned)
+    assert [b.get("url") for b in page[:2]] == [f"{link}m{n}b{branch.id}" for n in (11, 12)]
+    assert [(b["text"], b["callback_data"]) for b in page[2:]] == [("◀", f"stp:{branch.id}:0")]
+    # A module button's link opens the module in this same chat.
+    opened = await harness.say(f"/start m11b{branch.id}", chat=MEMBER, user=MEMBER)
+    assert {c.chat_id for c in opened} == {MEMBER.id}
+    assert "第11课" in opened[-1].text
+    # The secretary's private list turns too (a secretary need never have written).
+    (listing,) = await harness.say("/study", chat=ADMIN, user=ADMIN)
+    assert keyboard(listing)[-1]["callback_data"] == f"stp:{branch.id}:1"
+    _, turned = await harness.press(f"stp:{branch.id}:1", chat=ADMIN, user=ADMIN)
+    assert keyboard(turned)[0]["url"] == f"{link}m11b{branch.id}"
+
+
+async def test_a_forged_page_button_is_refused_to_a_stranger_and_in_another_group(harness):
+    branch = await one_branch(harness)
+    await twelve_modules(harness, branch)
+    await harness.setup_branch(GROUP2)
+    (refused,) = await harness.press(f"stp:{branch.id}:1", chat=STRANGER, user=STRANGER)
+    assert refused.method == "answerCallbackQuery"
+    assert refused.params["text"] == "你不是该支部的成员，此按钮对你无效，未记录任何内容。"
+    # Pressed in another branch's group, a button naming this branch turns nothing.
+    (stale,) = await harness.press(f"stp:{branch.id}:1", chat=GROUP2, user=STRANGER)
+    assert stale.method == "answerCallbackQuery"
+    assert stale.params["text"] == "此按钮已失效，未记录任何内容。"
+    (stale,) = await harness.press("stp:999:1", chat=MEMBER, user=MEMBER)
+    assert stale.params["text"] == "此按钮已失效，未记录任何内容。"
+    assert branch.id not in await harness.services.storage.memberships.branch_ids(STRANGER.id)
+    assert await harness.services.storage.users.get(STRANGER.id) is None or (
+        (await harness.services.storage.users.get(STRANGER.id)).private_branch_id is None
+    )

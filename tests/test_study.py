@@ -151,10 +151,10 @@ async def test_study_lists_published_modules_and_the_link_opens_one_privately(ha
     assert "共 3 道题" in calls[1].text
     assert "八项义务" in calls[1].text
     assert "https://www.12371.cn/" in calls[1].text
-    # In private, /study lists the chosen branch's modules, without buttons.
+    # In private, /study lists the chosen branch's modules, with the same buttons.
     (private,) = await harness.say("/study", chat=MEMBER, user=MEMBER)
     assert "党章学习" in private.text
-    assert "reply_markup" not in private.params
+    assert private.params["reply_markup"]["inline_keyboard"] == [[button]]
 
 
 async def test_a_link_to_an_unpublished_module_says_so(harness):
@@ -163,3 +163,27 @@ async def test_a_link_to_an_unpublished_module_says_so(harness):
     await harness.say("/help", chat=GROUP, user=MEMBER)  # a member: seen in the group
     calls = await harness.say(f"/start m1b{branch.id}", chat=MEMBER, user=MEMBER)
     assert "未在本支部发布" in calls[-1].text
+
+
+async def test_an_html_gift_question_reaches_the_poll_and_the_private_quiz_without_tags(harness):
+    # Moodle's [html] text, as Moodle's own exports write it: members see the text, not tags.
+    gift = (
+        b"::Q1:: [html]<p>Who's buried in Grant's tomb?</p> {=Grant ~nobody"
+        b" ####<p>Grant &amp; his wife.</p>}\n"
+    )
+    branch = await harness.setup_branch()
+    await send_file(harness, gift, "grant.gift")
+    await harness.reply("/publish 1", chat=GROUP, user=ADMIN)
+    _, poll = await harness.say("/quiz 1 1", chat=GROUP, user=ADMIN)
+    assert poll.method == "sendPoll"
+    assert poll.params["question"] == "Who's buried in Grant's tomb?"
+    assert [o["text"] for o in poll.params["options"]] == ["Grant", "nobody"]
+    assert poll.params["explanation"] == "Grant & his wife."
+    await harness.say("/help", chat=GROUP, user=MEMBER)  # a member: seen in the group
+    calls = await harness.say(f"/start m1b{branch.id}", chat=MEMBER, user=MEMBER)
+    start = calls[-1].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    _, question = await harness.press(start, chat=MEMBER, user=MEMBER)
+    assert "Who's buried in Grant's tomb?" in question.text
+    assert "<" not in question.text
+    labels = [b["text"] for row in question.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert sorted(labels) == ["Grant", "nobody"]

@@ -5,9 +5,10 @@ line inside ``{…}`` ends the question there, as in Moodle); ``//`` lines are c
 they stand. Supported: ``{=right ~wrong}`` with ``#feedback`` per answer and ``####general
 feedback`` (the explanation), ``%weights%`` (without ``=``, the answers with a positive weight
 are the right ones and must add up to 100%), ``{T}``/``{FALSE#wrong feedback#right feedback}``,
-``::title::``, ``[html]``-style format tags, ``\`` escapes, and a blank ``_____`` where the
-answers sit mid-sentence. Essay, numeric, matching and short-answer questions are skipped with
-a warning; anything malformed is an error naming its line.
+``::title::``, ``[html]``-style format tags (``[html]`` text as plain text), ``\`` escapes,
+and a blank ``_____`` where the answers sit mid-sentence. Essay, numeric, matching and
+short-answer questions are skipped with a warning; anything malformed is an error naming its
+line.
 
 Where branchbot differs from Moodle on purpose (README, "Study modules"): only full-credit
 answers are right in a single-answer question (no partial credit); a single-answer question
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from bot.module_formats.model import FormatError, Module, Option, Parsed, Problem, Question
 
@@ -55,11 +57,100 @@ def _protect(text: str) -> str:
     return "".join(out)
 
 
-def _clean(piece: str, *, trim_first: bool = True) -> str:
-    """A piece of text as shown: without its leading format tag, escapes resolved, trimmed."""
+# Elements that start a new line where they open or close, and those that leave a blank line.
+_PARAGRAPH_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "dl"}
+)
+_LINE_TAGS = _PARAGRAPH_TAGS | {
+    "address", "article", "aside", "dd", "div", "dt", "figcaption", "figure", "footer",
+    "form", "header", "hr", "li", "main", "nav", "section", "td", "th", "tr",
+}  # fmt: skip
+# Where a block opens or closes: a line break, or a blank line after a paragraph; breaks in a
+# row (with only white space between) count once, the strongest.
+_SOFT, _PARAGRAPH = "\x1e", "\x1f"
+_BREAKS = re.compile("[ \t]*([\x1e\x1f][ \t\x1e\x1f]*)")
+_HIDDEN_TAGS = frozenset({"script", "style", "head", "title"})
+
+
+class _PlainText(HTMLParser):
+    """HTML as the plain text a browser shows of it (a quiz poll and a message are plain)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.hidden = 0
+        self.pre = 0
+        self.links: list[tuple[str | None, int]] = []  # open <a>: its address, where it began
+
+    def _break(self, tag: str) -> None:
+        self.out.append(_PARAGRAPH if tag in _PARAGRAPH_TAGS else _SOFT)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden += 1
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag == "a":
+            self.links.append((dict(attrs).get("href"), len(self.out)))
+        elif tag in _LINE_TAGS:
+            self._break(tag)
+            self.pre += tag == "pre"
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br" or tag in _LINE_TAGS:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden = max(self.hidden - 1, 0)
+        elif tag == "a" and self.links:
+            # The address stays, after the link's text: it may be what the question is about.
+            href, begun = self.links.pop()
+            if href and href.strip() not in "".join(self.out[begun:]):
+                self.out.append(f" ({href.strip()})")
+        elif tag in _LINE_TAGS:
+            self.pre -= tag == "pre" and self.pre > 0
+            self._break(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.hidden:
+            return
+        # Outside <pre>, any run of white space (line breaks of the source too) is one space.
+        self.out.append(data if self.pre else re.sub(r"[ \t\r\n\f]+", " ", data))
+
+    def text(self) -> str:
+        self.close()
+        text = _BREAKS.sub(
+            lambda m: "\n\n" if _PARAGRAPH in m.group(1) else "\n", "".join(self.out)
+        )
+        lines = [line.strip(" \t\xa0") for line in text.split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text(html: str) -> str:
+    """``[html]`` text as plain text: tags gone, entities decoded, white space tidied."""
+    parser = _PlainText()
+    parser.feed(html)
+    return parser.text()
+
+
+def _format_of(piece: str, default: str = "moodle") -> str:
+    """The format named by the piece's leading tag, else ``default`` (Moodle's rule)."""
+    tag = _FORMAT_TAG.match(piece.strip())
+    return tag.group(1) if tag else default
+
+
+def _clean(piece: str, *, trim_first: bool = True, default: str = "moodle") -> str:
+    """A piece of text as shown: without its leading format tag, escapes resolved, trimmed.
+
+    ``[html]`` text (by its own tag, else by ``default``, the question's format as Moodle
+    applies it to the answers and feedback) becomes plain text; other formats keep their text.
+    """
     if trim_first:
         piece = piece.strip()
-    return _FORMAT_TAG.sub("", piece, count=1).translate(_RESTORE).strip()
+    fmt = _format_of(piece, default)
+    text = _FORMAT_TAG.sub("", piece, count=1).translate(_RESTORE).strip()
+    return html_to_text(text) if fmt == "html" else text
 
 
 @dataclass
@@ -145,12 +236,14 @@ def _braces(source: _Source, begin: int) -> tuple[int, int] | Problem | None:
     return opening, closing
 
 
-def _true_false(stem: str, body: str, explanation: str | None, start: int) -> Question:
+def _true_false(
+    stem: str, body: str, explanation: str | None, start: int, fmt: str
+) -> Question:
     """``T#feedback when wrong#feedback when right``, Moodle's order."""
     bits = body.split("#", 2)
     truth = bits[0].strip().upper().startswith("T")
-    wrong = (_clean(bits[1]) if len(bits) > 1 else "") or None
-    right = (_clean(bits[2]) if len(bits) > 2 else "") or None
+    wrong = (_clean(bits[1], default=fmt) if len(bits) > 1 else "") or None
+    right = (_clean(bits[2], default=fmt) if len(bits) > 2 else "") or None
     options = (
         Option("True", truth, right if truth else wrong),
         Option("False", not truth, wrong if truth else right),
@@ -159,7 +252,13 @@ def _true_false(stem: str, body: str, explanation: str | None, start: int) -> Qu
 
 
 def _choice(
-    source: _Source, body: int, end: int, stem: str, explanation: str | None, start: int
+    source: _Source,
+    body: int,
+    end: int,
+    stem: str,
+    explanation: str | None,
+    start: int,
+    fmt: str,
 ) -> _Result:
     """A multiple-choice body between offsets ``body`` and ``end`` of the source."""
     text = source.text[body:end]
@@ -187,10 +286,10 @@ def _choice(
                 if not -100 <= weight <= 100:
                     errors.append(Problem(line, "gift.bad_weight", {"weight": match.group(1)}))
         answer, _, feedback = content.partition("#")
-        answer = _clean(answer)
+        answer = _clean(answer, default=fmt)
         if not answer:
             errors.append(Problem(line, "gift.empty_answer"))
-        options.append((answer, weight, _clean(feedback) or None))
+        options.append((answer, weight, _clean(feedback, default=fmt) or None))
     if errors:
         return _Result(errors=tuple(errors))
     if len(options) < 2:
@@ -228,6 +327,7 @@ def _question(block: _Block) -> _Result:
         return _Result(errors=(braces,))
     opening, closing = braces
     after = text[closing + 1 :]
+    fmt = _format_of(text[begin:opening])  # the answers' and feedback's format unless tagged
     stem = _clean(text[begin:opening] + (BLANK + after if after else ""))
     body_start = opening + 1
     body_end = closing
@@ -235,7 +335,7 @@ def _question(block: _Block) -> _Result:
     explanation = None
     general = body.rfind("####")
     if general >= 0:
-        explanation = _clean(body[general + 4 :], trim_first=False) or None
+        explanation = _clean(body[general + 4 :], trim_first=False, default=fmt) or None
         body_end = body_start + general
         body = body[:general]
     body = body.strip()
@@ -255,8 +355,8 @@ def _question(block: _Block) -> _Result:
     if not stem:
         return _Result(errors=(Problem(start, "gift.no_text"),))
     if kind == "true_false":
-        return _Result(_true_false(stem, body, explanation, start))
-    return _choice(source, body_start, body_end, stem, explanation, start)
+        return _Result(_true_false(stem, body, explanation, start, fmt))
+    return _choice(source, body_start, body_end, stem, explanation, start, fmt)
 
 
 def parse(text: str, *, default_title: str) -> Parsed:
