@@ -9,7 +9,6 @@ from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
 from bot.members import ROLES, Person
-from bot.text import split_message
 from handlers.branches import ADMIN_STATUSES
 from handlers.common import arguments, command, here, person_of, reply
 from handlers.menus import update_secretary_menu
@@ -78,8 +77,7 @@ async def roster(update: Update, context: BotContext) -> None:
             return
         names = "\n".join(f"{i}. {m.user.display_name}" for i, m in enumerate(members, 1))
         text = context.text("roster.list", count=len(members), names=names)
-        for chunk in split_message(text):
-            await message.reply_text(chunk)
+        await message.reply_text(text)
     elif action == "remove":
         person = named_person(message)
         if person is None and len(words) != 2:

@@ -31,7 +31,7 @@ from bot.chart import participation_chart
 from bot.context import BotContext
 from bot.i18n import Translator, language_of
 from bot.summary import SummaryDetail, WeekSummary
-from bot.text import grouped_names, split_message
+from bot.text import grouped_names
 from handlers.meeting_text import compliance_lines
 from handlers.participation_text import meeting_lines, percent, quizzes_line, top_lines
 from handlers.private import renders, send_private
@@ -229,24 +229,20 @@ async def _tell_secretaries(
         language = language_of(user.language_code if user else None) or branch.language
         text = detail_text(services.translate, language, branch, summary, detail)
         week_end = to_epoch(row.week_end)
-        for chunk in split_message(text):
-            try:
-                # Kept as the week, once for all parts: rendered whole when delivered, from
-                # the rows as they are then (without anyone who used /forget since).
-                sent = await send_private(
-                    context,
-                    user_id=user_id,
-                    branch=branch,
-                    key="summary.detail",
-                    dedupe_key=f"summary:{branch.id}:{week_end}:{user_id}",
-                    keep={"week_end": week_end},
-                    text=chunk,
-                )
-            except TelegramError as error:
-                logger.warning("summary detail to %s not sent: %s", user_id, error)
-                break
-            if not sent:  # kept whole for later (or not to be sent): no further parts now
-                break
+        try:
+            # Kept as the week if need be: rendered when delivered, from the rows as they are
+            # then (without anyone who used /forget since). The bot splits a long text.
+            await send_private(
+                context,
+                user_id=user_id,
+                branch=branch,
+                key="summary.detail",
+                dedupe_key=f"summary:{branch.id}:{week_end}:{user_id}",
+                keep={"week_end": week_end},
+                text=text,
+            )
+        except TelegramError as error:
+            logger.warning("summary detail to %s not sent: %s", user_id, error)
 
 
 @renders("summary.detail")
@@ -260,5 +256,4 @@ async def kept_detail(
         return None
     summary = await services.summaries.compute(branch, end)
     detail = await services.summaries.detail(branch, summary.week)
-    text = detail_text(services.translate, language, branch, summary, detail)
-    return split_message(text)
+    return [detail_text(services.translate, language, branch, summary, detail)]
