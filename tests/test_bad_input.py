@@ -53,11 +53,30 @@ async def test_a_user_id_that_cannot_be_one_is_explained(harness, word):
 
 
 @pytest.mark.parametrize("command", ["/report", "/export"])
-@pytest.mark.parametrize("dates", ["9999-12-30 9999-12-31", "0001-01-01 0001-01-02"])
-async def test_a_report_range_beyond_any_calendar_is_explained(harness, command, dates):
+@pytest.mark.parametrize(
+    "dates",
+    [
+        "9999-12-30 9999-12-31",
+        "9999-01-01 9999-01-02",
+        "0001-01-01 0001-02-01",
+        "1969-12-31 1970-01-02",
+        "2999-12-31 3000-01-01",
+    ],
+)
+async def test_a_report_range_beyond_the_supported_years_says_so(harness, command, dates):
     await harness.setup_branch()
     text = await harness.reply(f"{command} {dates}", chat=GROUP, user=ADMIN)
-    assert "日期范围" in text
+    assert text.startswith("日期须在 1970 年到 2999 年之间。")
+    assert "日期范围" not in text
+    assert f"用法：{command}" in text
+
+
+@pytest.mark.parametrize("command", ["/report", "/export"])
+@pytest.mark.parametrize("dates", ["2026-02-01 2026-01-01", "2025-01-01 2026-01-02"])
+async def test_a_report_range_backwards_or_too_long_is_explained(harness, command, dates):
+    await harness.setup_branch()
+    text = await harness.reply(f"{command} {dates}", chat=GROUP, user=ADMIN)
+    assert text.startswith("日期范围须从前到后，且不超过 366 天。")
     assert f"用法：{command}" in text
 
 
