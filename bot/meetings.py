@@ -99,6 +99,8 @@ def parse_meeting_add(text: str) -> MeetingRequest:
     for word in words[3:]:
         key, sep, value = word.partition("=")
         if sep and key.lower() in ("repeat", "remind", "duration"):
+            if not value and key.lower() == "repeat":
+                raise UserError("meeting_add.repeat_syntax", usage=USAGE, repeat="")
             if not value:
                 raise UserError("meeting_add.bad_option", usage=USAGE, option=word)
             options[key.lower()] = value
@@ -242,7 +244,10 @@ class MeetingService:
             rule = repeat_rule(request.repeat, request.first_local, branch.timezone)
         except RepeatError as exc:
             raise UserError(
-                f"meeting_add.repeat_{exc.reason}", usage=USAGE, repeat=request.repeat
+                f"meeting_add.repeat_{exc.reason}",
+                usage=USAGE,
+                repeat=request.repeat,
+                **exc.params,
             ) from None
         starts_at = to_utc(request.first_local, branch.timezone)
         if request.held and (rule is not None or starts_at > now):

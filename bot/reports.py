@@ -52,9 +52,9 @@ def _dates(words: list[str], usage: str) -> tuple[date, date]:
         first, last = (date.fromisoformat(w) for w in words)
     except ValueError:
         raise UserError(usage) from None
-    if not MIN_YEAR <= first.year <= last.year <= MAX_YEAR:
+    if not all(MIN_YEAR <= day.year <= MAX_YEAR for day in (first, last)):
         # Year 9999 would overflow the day after the range; no report reaches that far.
-        raise UserError("report.bad_range", usage=usage, days=MAX_DAYS)
+        raise UserError("report.bad_year", usage=usage, first=MIN_YEAR, last=MAX_YEAR)
     if last < first or (last - first).days >= MAX_DAYS:
         raise UserError("report.bad_range", usage=usage, days=MAX_DAYS)
     return first, last

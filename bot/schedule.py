@@ -65,12 +65,16 @@ class RepeatError(ValueError):
 
     Attributes:
         reason: why, as a catalog key's last part (``syntax``, ``sub_daily``, ``interval``,
-            ``count``, ``never``).
+            ``count``, ``never``, ``unknown``, ``twice``, ``value``, ``freq``,
+            ``count_until``).
+        params: what the reason's text names: ``part`` (the offending part, or the part and
+            its value) and, for ``freq``, the rule's ``freq``.
     """
 
-    def __init__(self, repeat: str, reason: str = "syntax") -> None:
+    def __init__(self, repeat: str, reason: str = "syntax", **params: str) -> None:
         super().__init__(repeat)
         self.reason = reason
+        self.params = params
 
 
 def month_end_safe(day: int, interval: int) -> str:
@@ -111,37 +115,47 @@ def check_rule(rule: str) -> dict[str, str]:
         name, sep, value = item.partition("=")
         if name in _SUB_DAILY:
             raise RepeatError(rule, "sub_daily")
-        if not sep or not value or name not in _PARTS or name in parts:
+        if not name:
             raise RepeatError(rule)
+        if not sep or name not in _PARTS:
+            raise RepeatError(rule, "unknown", part=name)
+        if name in parts:
+            raise RepeatError(rule, "twice", part=name)
+        if not value:
+            raise RepeatError(rule, "value", part=item)
         parts[name] = value
     freq = parts.get("FREQ")
+    if freq is None:
+        raise RepeatError(rule)
     if freq not in _FREQUENCIES:
-        sub_daily = freq in ("HOURLY", "MINUTELY", "SECONDLY")
-        raise RepeatError(rule, "sub_daily" if sub_daily else "syntax")
+        if freq in ("HOURLY", "MINUTELY", "SECONDLY"):
+            raise RepeatError(rule, "sub_daily")
+        raise RepeatError(rule, "value", part=f"FREQ={freq}")
     for name, limit in (("INTERVAL", MAX_INTERVAL), ("COUNT", MAX_COUNT)):
         if name in parts and not (_COUNTER.match(parts[name]) and 1 <= int(parts[name]) <= limit):
             raise RepeatError(rule, name.lower())
     if "COUNT" in parts and "UNTIL" in parts:
-        raise RepeatError(rule)
+        raise RepeatError(rule, "count_until")
     if "UNTIL" in parts and not _UNTIL.match(parts["UNTIL"]):
-        raise RepeatError(rule)
+        raise RepeatError(rule, "value", part=f"UNTIL={parts['UNTIL']}")
     for name, (limit, signed) in _RANGES.items():
-        if name in parts and not all(_signed(v, limit, signed) for v in parts[name].split(",")):
-            raise RepeatError(rule)
-        if name in parts and freq not in _ONLY_WITH.get(name, _FREQUENCIES):
-            raise RepeatError(rule)
+        if name not in parts:
+            continue
+        for value in parts[name].split(","):
+            if not _signed(value, limit, signed):
+                raise RepeatError(rule, "value", part=f"{name}={value}")
+        if freq not in _ONLY_WITH.get(name, _FREQUENCIES):
+            raise RepeatError(rule, "freq", part=name, freq=freq)
     if "WKST" in parts and parts["WKST"] not in _DAYS:
-        raise RepeatError(rule)
+        raise RepeatError(rule, "value", part=f"WKST={parts['WKST']}")
     if "BYDAY" in parts:
         for value in parts["BYDAY"].split(","):
             match = _BYDAY.match(value)
-            if not match:
-                raise RepeatError(rule)
-            if match.group(1) is not None and (
-                freq not in ("MONTHLY", "YEARLY")
-                or "BYWEEKNO" in parts
-                or not _signed(match.group(1), 53, True)
-            ):
+            if not match or (match.group(1) is not None and not _signed(match.group(1), 53, True)):
+                raise RepeatError(rule, "value", part=f"BYDAY={value}")
+            if match.group(1) is not None and freq not in ("MONTHLY", "YEARLY"):
+                raise RepeatError(rule, "freq", part=f"BYDAY={value}", freq=freq)
+            if match.group(1) is not None and "BYWEEKNO" in parts:
                 raise RepeatError(rule)
     others = [name for name in parts if name.startswith("BY") and name != "BYSETPOS"]
     if "BYSETPOS" in parts and not others:
@@ -189,7 +203,7 @@ def _local_until(rule: str, parts: dict[str, str], timezone: str) -> str:
         instant = datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         local = instant.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
     except (ValueError, OverflowError) as exc:
-        raise RepeatError(rule) from exc
+        raise RepeatError(rule, "value", part=f"UNTIL={until}") from exc
     parts = {**parts, "UNTIL": local.strftime("%Y%m%dT%H%M%S")}
     return ";".join(f"{name}={value}" for name, value in parts.items())
 

@@ -30,9 +30,31 @@ OFF = "off"
 _SETTINGS = ("timezone", "language", "summary", "checkin")
 
 
+# Invisible formatting characters no one means to type (pasted along with a word): zero-width
+# space, word joiner and invisible operators, byte-order mark, soft hyphen, direction marks,
+# embeddings, overrides and isolates. The zero-width (non-)joiners U+200C and U+200D stay:
+# emoji sequences and some scripts need them.
+_UNMEANT = dict.fromkeys(
+    [
+        0x00AD,
+        0x200B,
+        0x200E,
+        0x200F,
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2065),
+        *range(0x2066, 0x206A),
+        0xFEFF,
+    ]
+)
+
+
 def normalize(text: str) -> str:
-    """NFKC-normalize command input, so full-width digits and punctuation work."""
-    return unicodedata.normalize("NFKC", text).strip()
+    """Command input as meant: NFKC, without unmeant invisible characters or outer spaces.
+
+    NFKC makes full-width digits and punctuation work; zero-width spaces, soft hyphens,
+    direction marks and the like (``_UNMEANT``) are dropped wherever they are.
+    """
+    return unicodedata.normalize("NFKC", text.translate(_UNMEANT)).strip()
 
 
 # Categories that show nothing: format (zero-width space, joiners, direction marks, BOM),

@@ -44,8 +44,7 @@ async def rsvp(update: Update, context: BotContext) -> None:
         branch=branch,
         key="leave.ask_reason",
         dedupe_key=f"ask-reason:{occurrence.id}:{person.id}",
-        meeting=occurrence_line(services.translate, branch.language, occurrence),
-        id=occurrence.id,
+        occurrence=occurrence.id,
     )
 
 
@@ -112,7 +111,7 @@ async def leave_request_text(
         language,
         "leave.for_secretary",
         name=member.display_name,
-        meeting=occurrence_line(services.translate, branch.language, occurrence),
+        meeting=occurrence_line(services.translate, language, occurrence),
         reason=request.reason,
     )
     return [text]
@@ -145,7 +144,7 @@ async def decide(update: Update, context: BotContext) -> None:
         branch=branch,
         key=outcome,
         dedupe_key=f"leave-outcome:{request.id}",
-        meeting=occurrence_line(services.translate, branch.language, occurrence),
+        occurrence=occurrence.id,
     )
 
 

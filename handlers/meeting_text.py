@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.compliance import TypeCompliance
 from bot.context import BotContext
 from bot.i18n import Translator
 from bot.meetings import Roll
-from storage.models import Meeting, OccurrenceView
+from handlers.private import renders
+from storage.models import Branch, Meeting, OccurrenceView
 
 CHECKIN_PREFIX = "mc:"
 RSVP_PREFIX = "rsvp:"
@@ -28,6 +31,40 @@ def occurrence_line(translate: Translator, language: str, occurrence: Occurrence
     name = translate(language, f"type.{occurrence.type}")
     title = f" · {occurrence.title}" if occurrence.title else ""
     return f"#{occurrence.id} {local:%Y-%m-%d %H:%M} {name}{title}"
+
+
+# Private messages about one occurrence: kept as its id (``occurrence``) and its line written
+# when the message is sent, in its reader's language (a meeting type is named in it).
+OCCURRENCE_MESSAGES = ("meeting.nudge", "leave.ask_reason", "leave.approved", "leave.declined")
+
+
+async def _occurrence_message(
+    context: BotContext, language: str, key: str, params: Mapping[str, Any]
+) -> list[str] | None:
+    """The message with its occurrence's line in ``language``; None if the occurrence is gone.
+
+    A message kept before it was kept as a reference holds its line as written then.
+    """
+    translate = context.services.translate
+    if "occurrence" not in params:
+        return [translate(language, key, **params)]
+    occurrence = await context.services.storage.meetings.occurrence(int(params["occurrence"]))
+    if occurrence is None:
+        return None
+    line = occurrence_line(translate, language, occurrence)
+    return [translate(language, key, meeting=line, id=occurrence.id)]
+
+
+def _register(key: str) -> None:
+    @renders(key)
+    async def render(
+        context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
+    ) -> list[str] | None:
+        return await _occurrence_message(context, language, key, params)
+
+
+for _key in OCCURRENCE_MESSAGES:
+    _register(_key)
 
 
 async def scheduled_text(context: BotContext, meeting: Meeting) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler
 
@@ -12,7 +15,8 @@ from bot.members import ROLES, Person
 from handlers.branches import ADMIN_STATUSES
 from handlers.common import arguments, command, here, person_of, reply
 from handlers.menus import update_secretary_menu
-from handlers.private import send_private
+from handlers.private import renders, send_private
+from storage.models import Branch
 
 ROSTER_JOIN = "roster:join"
 
@@ -55,9 +59,22 @@ async def role(update: Update, context: BotContext) -> None:
             branch=branch,
             key="role.told",
             dedupe_key=f"role:{message.chat_id}:{message.message_id}",
-            branch_title=branch.title,
-            role=services.translate(branch.language, f"role.{new_role}"),
+            role=new_role,
         )
+
+
+@renders("role.told")
+async def role_told_text(
+    context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
+) -> list[str]:
+    """The member's new role, named in the member's own language when it is sent.
+
+    Kept as the role's code; a notice kept before that holds the name as it was written.
+    """
+    translate, role_name = context.services.translate, params["role"]
+    if role_name in ROLES:
+        role_name = translate(language, f"role.{role_name}")
+    return [translate(language, "role.told", branch_title=branch.title, role=role_name)]
 
 
 async def roster(update: Update, context: BotContext) -> None:

@@ -70,6 +70,12 @@ async def render(
     return await renderer(context, branch, language, params)
 
 
+async def reader_language(context: BotContext, user_id: int, branch: Branch) -> str:
+    """The language a private message to ``user_id`` is written in: theirs, else the branch's."""
+    user = await context.services.storage.users.get(user_id)
+    return language_of(user.language_code if user else None) or branch.language
+
+
 async def send_private(
     context: BotContext,
     *,

@@ -23,7 +23,7 @@ from bot.text import grouped_names
 from handlers.branch_choice import acting_branch, choice_handler
 from handlers.common import arguments, command, here, reply
 from handlers.participation_text import meeting_lines, percent, quizzes_line, top_lines
-from handlers.private import renders, send_private
+from handlers.private import reader_language, renders, send_private
 from storage.models import Branch, from_epoch, to_epoch, to_epoch_end
 
 # An anonymous admin's /report or /export: whoever presses the button gets it, if a secretary.
@@ -32,12 +32,8 @@ MAX_DATA = 64  # bytes of callback data Telegram accepts
 _SEND_TO_ME = re.compile(r"^stm:(report|export):(.*)$", re.DOTALL)
 
 
-def report_text(context: BotContext, branch: Branch, r: Report) -> str:
-    """The report, line by line, in the reader's language."""
-    return _report_text(context.text, branch, r)
-
-
 def _report_text(t: Callable[..., str], branch: Branch, r: Report) -> str:
+    """The report, line by line, in the reader's language (``t`` translates into it)."""
     a = r.activity
     lines = [
         t("report.title", branch=branch.title, first=r.period.first, last=r.period.last),
@@ -148,6 +144,8 @@ async def _send_report(
     computed again when delivered, from the rows as they are then.
     """
     result = await context.services.reports.report(branch, period)
+    language = await reader_language(context, user_id, branch)
+    text = _report_text(partial(context.services.translate, language), branch, result)
     return await send_private(
         context,
         user_id=user_id,
@@ -155,7 +153,7 @@ async def _send_report(
         key="report.part",
         dedupe_key=dedupe_key,
         keep=period_reference(period),
-        text=report_text(context, branch, result),
+        text=text,
     )
 
 

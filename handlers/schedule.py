@@ -157,11 +157,11 @@ async def post_reminder(context: BotContext, occurrence: OccurrenceView) -> int:
     meeting = await services.storage.meetings.meeting_of(occurrence.id)
     offset = int(context.job.data.rsplit(":", 1)[1])
     if meeting is not None and offset == min(meeting.remind_min):
-        await _nudge(context, occurrence, line)
+        await _nudge(context, occurrence)
     return message.message_id
 
 
-async def _nudge(context: BotContext, occurrence: OccurrenceView, line: str) -> None:
+async def _nudge(context: BotContext, occurrence: OccurrenceView) -> None:
     """Privately remind roster members who have not answered.
 
     Those who never started the bot cannot be written to: expected, and not announced.
@@ -177,7 +177,7 @@ async def _nudge(context: BotContext, occurrence: OccurrenceView, line: str) -> 
             dedupe_key=f"nudge:{occurrence.id}:{user_id}",
             buttons=rsvp_buttons(occurrence.id),
             fallback=False,
-            meeting=line,
+            occurrence=occurrence.id,
         )
 
 

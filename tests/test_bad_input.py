@@ -21,6 +21,56 @@ HUGE_ID = "9" * 20
 NOT_ASCII = "᧚"  # a digit to str.isdigit(), not to int()
 
 
+# Pasted along with a word, shown as nothing: each is dropped from a command's arguments.
+UNMEANT = [
+    "\u200b",  # zero width space
+    "\u2060",  # word joiner
+    "\ufeff",  # byte-order mark
+    "\u00ad",  # soft hyphen
+    "\u200e",  # left-to-right mark
+    "\u200f",  # right-to-left mark
+    "\u202a",  # left-to-right embedding
+    "\u202e",  # right-to-left override
+    "\u2066",  # left-to-right isolate
+    "\u2069",  # pop directional isolate
+]
+
+
+@pytest.mark.parametrize("char", UNMEANT)
+async def test_invisible_characters_in_a_timezone_are_dropped(harness, char):
+    branch = await harness.setup_branch()
+    await harness.say("/settings timezone=Europe/Berlin", chat=GROUP, user=ADMIN)
+    text = await harness.reply(f"/settings timezone=Asia/Shanghai{char}", chat=GROUP, user=ADMIN)
+    assert "无效" not in text
+    assert (await harness.services.branches.get(branch.id)).timezone == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize("char", UNMEANT)
+async def test_invisible_characters_in_a_user_id_are_dropped(harness, char):
+    branch = await harness.setup_branch()
+    await harness.say("hello", chat=GROUP, user=MEMBER)
+    calls = await harness.say(f"/role {MEMBER.id}{char} committee", chat=GROUP, user=ADMIN)
+    assert calls[0].text == "李四 现在是支委委员。"
+    member = await harness.services.storage.memberships.get(branch.id, MEMBER.id)
+    assert member.role == "committee"
+
+
+@pytest.mark.parametrize("char", UNMEANT)
+async def test_invisible_characters_in_a_meeting_time_are_dropped(harness, char):
+    await harness.setup_branch()
+    text, _ = await add_meeting(harness, f"general 2031-03-05 19:30{char} x")
+    assert "2031-03-05 19:30" in text
+    assert "不是有效的日期" not in text
+
+
+async def test_joiners_inside_a_title_are_kept(harness):
+    await harness.setup_branch()
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    text, _ = await add_meeting(harness, f"general 2031-03-05 19:30 {family}\u200b")
+    assert f"· {family}" in text
+    assert "\u200b" not in text
+
+
 @pytest.mark.parametrize("zone", ["Asia", "A" * 300, "localtime", "Factory", "../../etc/passwd"])
 async def test_a_timezone_that_is_no_place_is_refused(harness, zone):
     branch = await harness.setup_branch()
@@ -53,11 +103,30 @@ async def test_a_user_id_that_cannot_be_one_is_explained(harness, word):
 
 
 @pytest.mark.parametrize("command", ["/report", "/export"])
-@pytest.mark.parametrize("dates", ["9999-12-30 9999-12-31", "0001-01-01 0001-01-02"])
-async def test_a_report_range_beyond_any_calendar_is_explained(harness, command, dates):
+@pytest.mark.parametrize(
+    "dates",
+    [
+        "9999-12-30 9999-12-31",
+        "9999-01-01 9999-01-02",
+        "0001-01-01 0001-02-01",
+        "1969-12-31 1970-01-02",
+        "2999-12-31 3000-01-01",
+    ],
+)
+async def test_a_report_range_beyond_the_supported_years_says_so(harness, command, dates):
     await harness.setup_branch()
     text = await harness.reply(f"{command} {dates}", chat=GROUP, user=ADMIN)
-    assert "日期范围" in text
+    assert text.startswith("日期须在 1970 年到 2999 年之间。")
+    assert "日期范围" not in text
+    assert f"用法：{command}" in text
+
+
+@pytest.mark.parametrize("command", ["/report", "/export"])
+@pytest.mark.parametrize("dates", ["2026-02-01 2026-01-01", "2025-01-01 2026-01-02"])
+async def test_a_report_range_backwards_or_too_long_is_explained(harness, command, dates):
+    await harness.setup_branch()
+    text = await harness.reply(f"{command} {dates}", chat=GROUP, user=ADMIN)
+    assert text.startswith("日期范围须从前到后，且不超过 366 天。")
     assert f"用法：{command}" in text
 
 

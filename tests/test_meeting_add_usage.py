@@ -48,6 +48,62 @@ async def test_a_malformed_meeting_add_names_the_problem_then_the_usage(harness,
     assert await meetings_count(harness) == 0
 
 
+async def test_an_empty_repeat_gets_the_repeat_message(harness):
+    await harness.setup_branch()
+    text = await harness.reply(
+        "/meeting_add committee 2031-03-05 19:30 repeat=", chat=GROUP, user=ADMIN
+    )
+    assert text.startswith("repeat= 无效。请使用 weekly")
+    assert "remind" not in text.split(USAGE_ZH)[0]
+    assert USAGE_ZH in text
+    assert await meetings_count(harness) == 0
+
+
+@pytest.mark.parametrize(
+    ("rule", "specific"),
+    [
+        ("FREQ=DAILY;COUNT=3;UNTIL=20311231T000000Z", "COUNT 和 UNTIL 不能同时使用"),
+        ("FREQ=WEEKLY;BYMONTHDAY=1", "BYMONTHDAY 不能与 FREQ=WEEKLY 同用"),
+        ("FREQ=DAILY;BYWEEKNO=1", "BYWEEKNO 不能与 FREQ=DAILY 同用"),
+        ("FREQ=WEEKLY;BYDAY=1FR", "BYDAY=1FR 不能与 FREQ=WEEKLY 同用"),
+        ("FREQ=WEEKLY;WKST=XX", "WKST=XX 的取值无效或超出范围"),
+        ("FREQ=MONTHLY;BYDAY=99FR", "BYDAY=99FR 的取值无效或超出范围"),
+        ("FREQ=MONTHLY;BYMONTHDAY=0", "BYMONTHDAY=0 的取值无效或超出范围"),
+        ("FREQ=MONTHLY;BYMONTHDAY=1;BYSETPOS=367", "BYSETPOS=367 的取值无效或超出范围"),
+        ("FREQ=MONTHLY;BYMONTHDAY=", "BYMONTHDAY= 的取值无效或超出范围"),
+        ("FREQ=FORTNIGHTLY", "FREQ=FORTNIGHTLY 的取值无效或超出范围"),
+        ("FREQ=DAILY;UNTIL=tomorrow", "UNTIL=TOMORROW 的取值无效或超出范围"),
+        ("FREQ=DAILY;INTERVAL=1;INTERVAL=2", "INTERVAL 出现了不止一次"),
+        ("FREQ=DAILY;DTSTART=20310305T193000", "DTSTART 不是重复规则的组成部分"),
+        ("FREQ=DAILY;COLOR", "COLOR 不是重复规则的组成部分"),
+    ],
+)
+async def test_a_malformed_rule_names_the_offending_part_then_the_usage(harness, rule, specific):
+    await harness.setup_branch()
+    text = await harness.reply(
+        f"/meeting_add committee 2031-03-05 19:30 repeat={rule}", chat=GROUP, user=ADMIN
+    )
+    assert text.startswith(f"repeat={rule} 无效：")
+    assert specific in text
+    assert text.index(specific) < text.index(USAGE_ZH)
+    assert EXAMPLE_ZH in text
+    assert await meetings_count(harness) == 0
+
+
+async def test_a_malformed_rule_names_its_part_in_english(harness):
+    await harness.setup_branch()
+    await harness.say("/settings language=en", chat=GROUP, user=ADMIN)
+    text = await harness.reply(
+        "/meeting_add committee 2031-03-05 19:30 repeat=FREQ=WEEKLY;BYMONTHDAY=1",
+        chat=GROUP,
+        user=ADMIN,
+    )
+    assert text.startswith(
+        "repeat=FREQ=WEEKLY;BYMONTHDAY=1 is not valid: BYMONTHDAY cannot be used with FREQ=WEEKLY."
+    )
+    assert "Usage: /meeting_add" in text
+
+
 async def test_the_usage_comes_in_the_chats_language(harness):
     await harness.setup_branch()
     await harness.say("/settings language=en", chat=GROUP, user=ADMIN)

@@ -171,3 +171,38 @@ async def test_notice_to_user_who_never_started_the_bot_waits_for_start(harness)
     assert "书记" in calls[2].text
     assert await harness.say("/start", chat=MEMBER, user=MEMBER) != []
     assert len(await harness.services.delivery.waiting(MEMBER.id)) == 0
+
+
+async def test_the_role_notice_names_the_role_in_the_members_language(harness):
+    await harness.setup_branch()
+    await harness.say("/settings language=en", chat=GROUP, user=ADMIN)
+    await harness.say("/start", chat=MEMBER, user=MEMBER)  # language_code zh
+    await harness.say("/start", chat=OTHER, user=OTHER)  # language_code en
+    await harness.say("hi", chat=GROUP, user=MEMBER)
+    await harness.say("hi", chat=GROUP, user=OTHER)
+    calls = await harness.say("/role @lisi committee", chat=GROUP, user=ADMIN)
+    assert [c.chat_id for c in calls] == [GROUP.id, MEMBER.id]
+    assert calls[0].text == "李四 is now committee member."
+    assert calls[1].text == "你在支部「城东第一支部」的角色现在是：支委委员。"
+    await harness.say("/settings language=zh", chat=GROUP, user=ADMIN)
+    calls = await harness.say("/role @zhang secretary", chat=GROUP, user=ADMIN)
+    assert calls[0].text == "Zhang 现在是书记。"
+    assert calls[1].text == "Your role in the branch “城东第一支部” is now: secretary."
+
+
+async def test_a_kept_role_notice_is_named_in_the_members_language(harness):
+    branch = await harness.setup_branch()
+    await harness.say("/settings language=en", chat=GROUP, user=ADMIN)
+    await harness.say("hi", chat=GROUP, user=MEMBER)
+    harness.api.fail_next(
+        "sendMessage",
+        error_code=403,
+        match=lambda params: params.get("chat_id") == MEMBER.id,
+        description="Forbidden: bot can't initiate conversation with a user",
+    )
+    calls = await harness.say("/role @lisi committee", chat=GROUP, user=ADMIN)
+    assert [c.chat_id for c in calls] == [GROUP.id, MEMBER.id, GROUP.id]
+    (kept,) = await harness.services.delivery.waiting(MEMBER.id)
+    assert kept.params["role"] == "committee"
+    calls = await harness.say(f"/start b{branch.id}", chat=MEMBER, user=MEMBER)
+    assert "你在支部「城东第一支部」的角色现在是：支委委员。" in [c.text for c in calls]

@@ -1,0 +1,83 @@
+"""A private message is written wholly in its reader's language, whatever the group's: the
+meeting types, roles and report lines it names too, sent now or kept until /start."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.conftest import ADMIN, GROUP, MEMBER, OTHER
+from tests.test_meetings import add_meeting, fire, roster_of
+
+START = datetime(2031, 3, 5, 11, 30, tzinfo=UTC)  # 19:30 in Shanghai
+LINE_ZH = "2031-03-05 19:30 支部党员大会"  # ADMIN and MEMBER read Chinese
+
+
+async def english_group_meeting(harness):
+    """A general meeting in a group that speaks English; ADMIN and MEMBER started the bot."""
+    await harness.setup_branch()
+    await harness.say("/settings language=en", chat=GROUP, user=ADMIN)
+    for person in (ADMIN, MEMBER):
+        await harness.say("/start", chat=person, user=person)
+    await roster_of(harness, ADMIN, MEMBER, OTHER)
+    _, occurrence = await add_meeting(harness, "general 2031-03-05 19:30 remind=1d,1h")
+    harness.read(harness.unread())
+    return occurrence
+
+
+async def test_a_nudge_names_the_meeting_type_in_the_readers_language(harness, clock):
+    occ = await english_group_meeting(harness)
+    clock.now = START - timedelta(hours=1)
+    await fire(harness, f"remind:{occ}:60")
+    calls = harness.read(harness.unread())
+    assert "branch general meeting" in calls[0].text  # the group's reminder: English
+    nudges = {c.chat_id: c.text for c in calls[1:]}
+    assert nudges[MEMBER.id].startswith(f"#{occ} {LINE_ZH} 即将召开")
+    assert "general meeting" not in nudges[MEMBER.id]
+
+
+async def test_leave_messages_name_the_meeting_type_in_the_readers_language(harness):
+    occ = await english_group_meeting(harness)
+    _, asked = await harness.press(f"rsvp:{occ}:n", chat=GROUP, user=MEMBER)
+    assert asked.chat_id == MEMBER.id
+    assert asked.text.startswith(f"你无法参加 #{occ} {LINE_ZH}。")
+    assert f"/leave {occ} <原因>" in asked.text
+    calls = await harness.say(f"/leave {occ} 出差在外", chat=GROUP, user=MEMBER)
+    for_secretary = next(c for c in calls if c.chat_id == ADMIN.id)
+    assert for_secretary.text.startswith(f"请假申请：李四，#{occ} {LINE_ZH}")
+    approve = for_secretary.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    calls = await harness.press(approve, chat=ADMIN, user=ADMIN)
+    assert calls[-1].chat_id == MEMBER.id
+    assert calls[-1].text == f"你 #{occ} {LINE_ZH} 的请假已获批准。"
+
+
+async def test_a_kept_leave_answer_names_the_meeting_in_the_readers_language(harness):
+    occ = await english_group_meeting(harness)
+    await harness.say(f"/leave {occ} 出差在外", chat=GROUP, user=MEMBER)
+    assert await harness.services.delivery.waiting(ADMIN.id) == []  # sent to ADMIN
+    harness.api.fail_next(
+        "sendMessage",
+        error_code=403,
+        description="Forbidden: bot was blocked by the user",
+        match=lambda p: p.get("chat_id") == MEMBER.id,
+    )
+    requests = harness.api.of("sendMessage")
+    approve = next(
+        c for c in requests if c.chat_id == ADMIN.id and "reply_markup" in c.params
+    ).params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await harness.press(approve, chat=ADMIN, user=ADMIN)
+    (kept,) = await harness.services.delivery.waiting(MEMBER.id)
+    assert kept.params == {"occurrence": occ}
+    calls = await harness.say("/start", chat=MEMBER, user=MEMBER)
+    assert f"你 #{occ} {LINE_ZH} 的请假已获批准。" in [c.text for c in calls]
+
+
+async def test_a_report_asked_in_an_english_group_is_written_in_the_readers_language(harness):
+    await harness.setup_branch()
+    await harness.say("/settings language=en", chat=GROUP, user=ADMIN)
+    await harness.say("/start", chat=ADMIN, user=ADMIN)
+    calls = await harness.say("/report 2031-03-01 2031-03-02", chat=GROUP, user=ADMIN)
+    private = next(c for c in calls if c.chat_id == ADMIN.id)
+    assert private.text.startswith("「城东第一支部」参与情况报告（2031-03-01 至 2031-03-02）")
+    assert next(c for c in calls if c.chat_id == GROUP.id).text == (
+        "The report is in your private chat with me."
+    )
