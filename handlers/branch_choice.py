@@ -16,7 +16,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.commands import Access, CommandSpec
 from bot.context import BotContext
 from bot.errors import UserError
-from handlers.common import Callback, arguments, gate, here
+from handlers.common import Callback, arguments, here
 from storage.models import Branch
 
 PREFIX = "pb:"
@@ -47,6 +47,8 @@ async def acting_branch(
         return place.branch
     user_id = update.effective_user.id
     chosen = place.branch if place.branch is not None and place.branch.active else None
+    if chosen is not None and not await services.auth.belongs_to(chosen, user_id):
+        chosen = None  # remembered, but the user has left that branch since
     if secretary:
         if chosen is not None and await services.auth.is_secretary_of(chosen, user_id):
             return chosen
@@ -131,15 +133,18 @@ async def chosen_only(update: Update, context: BotContext) -> None:
 
 
 def choice_handler(spec: CommandSpec, callback: Callback) -> CallbackQueryHandler:
-    """The handler of the branch buttons of ``spec``: choose, then run the command."""
-    gated = gate(spec, callback)
+    """The handler of the branch buttons of ``spec``: choose, then run the command.
+
+    The choice checked who may run the command for that branch, so the command runs without
+    the gate (whose private check knows only the branches the user was seen in).
+    """
 
     async def chosen(update: Update, context: BotContext) -> None:
         branch, args = await _choose(update, context, spec)
         query = update.callback_query
         await query.edit_message_text(context.text("start.branch_chosen", branch=branch.title))
         context.args = args.split()
-        await gated(update, context)  # a refusal answers the query with its reason
+        await callback(update, context)  # a refusal answers the query with its reason
         await query.answer()
 
     chosen.__name__ = f"chosen_{spec.name}"

@@ -137,10 +137,12 @@ class UserRepo:
                 f" WHERE {column} LIKE ?",
                 (f"{user_id}:%",),
             )
-        # A leave still pending asks for someone who is no longer there: it is withdrawn (the
-        # messages kept for secretaries about it are dropped when delivered).
+        # A leave still pending asks for someone who is no longer there: it is closed as
+        # declined, not deleted, so its id is never given to another request that an old
+        # approve button could then decide (messages kept about it are dropped when delivered).
         await self._db.execute(
-            "DELETE FROM leaves WHERE user_id = ? AND status = 'pending'", (stand_in,)
+            "UPDATE leaves SET status = 'declined' WHERE user_id = ? AND status = 'pending'",
+            (stand_in,),
         )
         # What a redelivered private command must not repeat is keyed by the private chat.
         await self._db.execute("DELETE FROM acts WHERE key LIKE ?", (f"%:{user_id}:%",))

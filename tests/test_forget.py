@@ -155,12 +155,18 @@ async def test_held_messages_are_rendered_at_delivery_without_the_forgotten_memb
 async def test_deciding_a_forgotten_members_leave_sends_nothing_to_the_stand_in(harness, clock):
     await held_for_admin_then_forgotten(harness, clock)
     db = harness.services.storage.db
-    # The request went with the member: its old buttons decide nothing and write to no one.
-    assert await db.fetch_all("SELECT * FROM leaves") == []
+    # The request went with the member: closed, so its old buttons decide nothing and write
+    # to no one, and its id is never another request's.
+    assert [tuple(r) for r in await db.fetch_all("SELECT id, status FROM leaves")] == [
+        (1, "declined")
+    ]
     (stand_in,) = await db.fetch_one("SELECT id FROM users WHERE forgotten = 1")
     before = len(harness.api.calls)
     calls = await harness.press("lv:1:a", chat=ADMIN, user=ADMIN)
     assert [c.method for c in calls] == ["answerCallbackQuery"]
+    await harness.say(f"/leave 1 {REASON}", chat=GROUP, user=MEMBER)
+    (newest,) = await db.fetch_one("SELECT max(id) FROM leaves")
+    assert newest == 2
     sent_to = {c.params.get("chat_id") for c in harness.api.calls[before:]}
     assert str(stand_in) not in {str(chat) for chat in sent_to}
     assert await db.fetch_all(

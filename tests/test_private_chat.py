@@ -219,3 +219,28 @@ async def test_a_forged_page_button_is_refused_to_a_stranger_and_in_another_grou
     assert await harness.services.storage.users.get(STRANGER.id) is None or (
         (await harness.services.storage.users.get(STRANGER.id)).private_branch_id is None
     )
+
+
+async def test_a_remembered_branch_the_member_has_left_is_not_used(harness):
+    await one_branch(harness)
+    second = await harness.setup_branch(GROUP2)
+    await harness.say("/help", chat=GROUP2, user=MEMBER)
+    await harness.say(f"/start b{second.id}", chat=MEMBER, user=MEMBER)
+    left = factories.chat_member(chat=GROUP2, user=MEMBER, old="member", new="left")
+    harness.read(await harness.feed(left))
+    # Only the first branch is left: /me answers for it, not for the one they left.
+    text = await harness.reply("/me", chat=MEMBER, user=MEMBER)
+    assert text.startswith(f"你在支部「{GROUP.title}」的参与情况")
+
+
+async def test_an_administrator_never_seen_in_the_group_runs_a_report_from_its_button(harness):
+    """Group administrators are secretaries: the button's own check lets them in."""
+    await harness.setup_branch()
+    second = await harness.setup_branch(GROUP2)
+    calls = await harness.press(f"pb:{second.id}:report:week", chat=ADMIN, user=ADMIN)
+    assert calls[0].method == "editMessageText"
+    assert [c for c in calls if c.method == "sendMessage"][0].text.startswith(
+        f"「{GROUP2.title}」参与情况报告"
+    )
+    assert calls[-1].method == "answerCallbackQuery"
+    assert "show_alert" not in calls[-1].params
