@@ -34,6 +34,8 @@ async def start(update: Update, context: BotContext) -> None:
     elif branch is not None:
         await services.storage.users.set_private_branch(user.id, branch.id)
         await reply(update, context, "start.branch_chosen", branch=branch.title)
+    elif context.args:
+        await reply(update, context, "start.bad_link")  # cut short, altered or made up
     else:
         await reply(update, context, "start.private", name=user.first_name)
     await deliver_waiting(context, user.id, place.language)

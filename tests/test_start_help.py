@@ -112,3 +112,13 @@ async def test_command_menus_are_set_per_scope_and_language_once(harness, tmp_pa
     again = await start_app(harness.config, harness.api, clock)
     await stop_app(again)
     assert len(harness.api.of("setMyCommands")) == len(menus)
+
+
+async def test_a_link_cut_short_or_altered_says_so(harness):
+    branch = await harness.setup_branch()
+    for payload in ("b0", "b-1", "m1", "bxyz", f"b{branch.id}b2", "b00001"):
+        text = await harness.reply(f"/start {payload}", chat=MEMBER, user=MEMBER)
+        assert text.startswith("该链接无效"), payload
+    user = await harness.services.storage.users.get(MEMBER.id)
+    assert user.private_branch_id is None
+    assert (await harness.reply("/start", chat=OTHER, user=OTHER)).startswith("Hello")
