@@ -76,7 +76,8 @@ async def scheduled_text(context: BotContext, meeting: Meeting) -> str:
         line = occurrence_line(services.translate, language, upcoming[0])
     else:  # beyond the 90-day horizon: its occurrences are created as it comes closer
         kind = services.translate(language, f"type.{meeting.type}")
-        line = f"{meeting.first_local.replace('T', ' ')} {kind}"
+        title = f" · {meeting.title}" if meeting.title else ""
+        line = f"{meeting.first_local.replace('T', ' ')} {kind}{title}"
     return context.text("meeting_add.done", meeting=line, count=len(upcoming))
 
 

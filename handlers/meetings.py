@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
@@ -22,6 +23,8 @@ from handlers.members import named_person
 from handlers.schedule import post_checkin, request_count_refresh, schedule_sends, unschedule
 from storage.models import Branch
 
+# Before any meeting a branch can record (meetings start in 1970 at the earliest).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # An occurrence id in a check-in button: ASCII digits that fit SQLite's integers.
 _OCCURRENCE = re.compile(r"^([1-9][0-9]{0,17})$", re.ASCII)
 
@@ -43,7 +46,10 @@ async def meeting_add(update: Update, context: BotContext) -> None:
     )
     schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
     if request.held:
-        await reply(update, context, "meeting_add.held")
+        # Its one occurrence, named so that notes and attendance can be added to it.
+        (held,) = await services.storage.meetings.upcoming_of_meeting(meeting.id, EPOCH)
+        line = occurrence_line(services.translate, here(context).language, held)
+        await reply(update, context, "meeting_add.held", meeting=line)
     else:
         await message.reply_text(await scheduled_text(context, meeting))
 

@@ -202,7 +202,7 @@ async def test_held_records_a_past_meeting_without_any_posts(harness):
     text = await harness.reply(
         "/meeting_add lecture 2031-02-20 19:00 held", chat=GROUP, user=ADMIN
     )
-    assert "线下" in text
+    assert text.startswith("已登记为线下已召开：#1 2031-02-20 19:00 党课。")
     assert keys(harness.app) == []
     rows = await harness.services.storage.db.fetch_all("SELECT held_offline FROM occurrences")
     assert [row[0] for row in rows] == [1]
