@@ -48,6 +48,7 @@ _LOOKAHEAD = (timedelta(days=8), timedelta(days=100), timedelta(days=1500))
 MIN_YEAR, MAX_YEAR = 1970, 2999
 MAX_AHEAD = timedelta(days=3653)
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
+_OPTION_NAME = re.compile(r"^[A-Za-z]+$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,15 @@ def parse_meeting_add(text: str) -> MeetingRequest:
     for word in words[3:]:
         key, sep, value = word.partition("=")
         if sep and key.lower() in ("repeat", "remind", "duration"):
+            if key.lower() in options:
+                raise UserError("meeting_add.option_twice", usage=USAGE, option=key.lower())
             if not value and key.lower() == "repeat":
                 raise UserError("meeting_add.repeat_syntax", usage=USAGE, repeat="")
             if not value:
                 raise UserError("meeting_add.bad_option", usage=USAGE, option=word)
             options[key.lower()] = value
+        elif sep and _OPTION_NAME.match(key):  # a mistyped option (remnd=1h), not a title
+            raise UserError("meeting_add.unknown_option", usage=USAGE, option=word)
         elif word.lower() == "held":
             held = True
         else:

@@ -157,10 +157,14 @@ def parse_settings(text: str) -> dict[str, object]:
 
     Raises:
         UserError: ``settings.usage`` for a malformed line, ``settings.bad_value`` naming the
-            first unknown key or invalid value.
+            first unknown key or invalid value, ``settings.twice`` for a key given twice.
     """
     changes: dict[str, object] = {}
+    given: set[str] = set()
     for key, value in _pairs(normalize(text)):
+        if key in given:  # two values for one setting: which was meant is anyone's guess
+            raise UserError("settings.twice", usage="settings.usage", setting=key)
+        given.add(key)
         if key not in _SETTINGS:
             raise UserError(
                 "settings.bad_value", usage="settings.usage", setting=key, value=value

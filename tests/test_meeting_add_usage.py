@@ -37,6 +37,8 @@ async def meetings_count(harness):
         ("committee 2031-04-05 19:30 held", "held 用于登记"),
         ("committee 2999-03-05 19:30", "最多提前"),
         ("committee 9999-12-31 23:59", "不是有效的日期"),
+        ("committee 2031-03-05 19:30 repeat=weekly repeat=monthly", "repeat= 写了两次"),
+        ("committee 2031-03-05 19:30 支委会 remnd=1h", "不认识的选项 remnd=1h"),
     ],
 )
 async def test_a_malformed_meeting_add_names_the_problem_then_the_usage(harness, line, specific):
@@ -119,6 +121,11 @@ async def test_the_usage_comes_in_the_chats_language(harness):
     ("line", "specific", "usage"),
     [
         ("/settings timezone=Mars/Olympus", "timezone=Mars/Olympus", "用法：/settings"),
+        (
+            "/settings timezone=Europe/London timezone=Asia/Tokyo",
+            "timezone 写了两次",
+            "用法：/settings",
+        ),
         ("/report 2031-03-31 2031-03-01", "范围", "用法：/report"),
         ("/export 2031-03-31 2031-03-01", "范围", "用法：/export"),
         ("/role @nobody committee", "无法确定", "用法：/role"),
