@@ -106,13 +106,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
 )
 
 
-def available(access: Access, *, private: bool, registered: bool) -> list[CommandSpec]:
+# Commands about the sender as a person: an anonymous admin or a channel has no such record.
+PERSON_ONLY = frozenset({CHECKIN.name, ME.name, LEAVE.name})
+
+
+def available(
+    access: Access, *, private: bool, registered: bool, person: bool = True
+) -> list[CommandSpec]:
     """Return the commands a user with ``access`` may use in this kind of chat.
 
     Args:
         access: the user's access in the chat.
         private: whether the chat is the user's private chat with the bot.
         registered: whether a branch is in scope (commands that need one are hidden before).
+        person: whether the sender is a person (not an anonymous admin or a channel).
     """
     return [
         spec
@@ -120,4 +127,5 @@ def available(access: Access, *, private: bool, registered: bool) -> list[Comman
         if spec.where.allows(private)
         and spec.access <= access
         and (registered or private or not spec.needs_branch)
+        and (person or spec.name not in PERSON_ONLY)
     ]

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler
 
 from bot import commands
+from bot.auth import ActorKind
 from bot.context import BotContext
 from bot.deeplinks import parse_start_payload
 from handlers.common import access_of, command, here, reply
@@ -47,8 +48,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     """Lists the commands this user may use in this chat."""
     place = here(context)
     registered = place.branch is not None and place.branch.active
+    person = place.actor is not None and place.actor.kind is ActorKind.PERSON
     specs = commands.available(
-        await access_of(context), private=place.private, registered=registered
+        await access_of(context), private=place.private, registered=registered, person=person
     )
     lines = [f"/{spec.name} — {context.text(spec.summary_key)}" for spec in specs]
     await reply(update, context, "help.header", commands="\n".join(lines))

@@ -122,3 +122,13 @@ async def test_a_link_cut_short_or_altered_says_so(harness):
     user = await harness.services.storage.users.get(MEMBER.id)
     assert user.private_branch_id is None
     assert (await harness.reply("/start", chat=OTHER, user=OTHER)).startswith("Hello")
+
+
+async def test_help_for_an_anonymous_admin_leaves_out_what_only_a_person_can_do(harness):
+    await harness.setup_branch()
+    update = factories.anonymous_admin_command("/help", chat=GROUP)
+    calls = harness.read(await harness.feed(update))
+    (text,) = [c.text for c in calls]
+    names = {line.split(" ")[0] for line in text.splitlines()[1:]}
+    assert "/report" in names
+    assert names.isdisjoint({"/checkin", "/me", "/leave"})
