@@ -21,7 +21,7 @@ from storage.models import Branch
 
 PREFIX = "pb:"
 MAX_DATA = 64  # bytes of callback data Telegram accepts
-_CHOICE = re.compile(r"^pb:([1-9]\d{0,17})(?::([a-z_]+)(?::(.+))?)?$", re.DOTALL)
+_CHOICE = re.compile(r"^pb:([1-9]\d{0,17})(?::([a-z_]+)(?::(.+))?)?$", re.DOTALL | re.ASCII)
 
 
 async def acting_branch(

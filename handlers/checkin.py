@@ -30,7 +30,7 @@ DAILY_BUTTON = "ci"
 RECORDED, ALREADY = "👍", "👌"
 PAGE_PREFIX = "cip:"
 PAGE_DATA = PAGE_PREFIX + "{page}"
-_PAGE = re.compile(r"^cip:(\d{1,4})$")
+_PAGE = re.compile(r"^cip:(\d{1,4})$", re.ASCII)
 
 
 async def checkin(update: Update, context: BotContext) -> None:

@@ -41,9 +41,9 @@ async def confirmed(update: Update, context: BotContext) -> None:
 async def _drop_secretary_menus(context: BotContext, user_id: int) -> None:
     """Take away the secretaries' menu the person had in each group as a granted secretary."""
     services = context.services
-    for chat_id, secretary, _ in await services.storage.memberships.granted_secretaries():
-        branch = await services.branches.for_chat(chat_id) if secretary == user_id else None
-        if branch is not None:
+    for branch in await services.branches.of_member(user_id):
+        member = await services.storage.memberships.get(branch.id, user_id)
+        if member is not None and member.role == "secretary":
             await update_secretary_menu(context, branch=branch, user_id=user_id, granted=False)
 
 

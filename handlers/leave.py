@@ -97,7 +97,7 @@ async def leave(update: Update, context: BotContext) -> None:
 @renders("leave.for_secretary")
 async def leave_request_text(
     context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
-) -> list[str] | None:
+) -> str | None:
     """A leave request for a secretary, from the live rows; None if its member was forgotten."""
     services = context.services
     found = await services.leaves.get(int(params["leave"]))
@@ -107,14 +107,13 @@ async def leave_request_text(
     member = await services.storage.users.get(request.user_id)
     if member is None or member.forgotten:
         return None
-    text = services.translate(
+    return services.translate(
         language,
         "leave.for_secretary",
         name=member.display_name,
         meeting=occurrence_line(services.translate, language, occurrence),
         reason=request.reason,
     )
-    return [text]
 
 
 async def decide(update: Update, context: BotContext) -> None:

@@ -40,26 +40,26 @@ OCCURRENCE_MESSAGES = ("meeting.nudge", "leave.ask_reason", "leave.approved", "l
 
 async def _occurrence_message(
     context: BotContext, language: str, key: str, params: Mapping[str, Any]
-) -> list[str] | None:
+) -> str | None:
     """The message with its occurrence's line in ``language``; None if the occurrence is gone.
 
     A message kept before it was kept as a reference holds its line as written then.
     """
     translate = context.services.translate
     if "occurrence" not in params:
-        return [translate(language, key, **params)]
+        return translate(language, key, **params)
     occurrence = await context.services.storage.meetings.occurrence(int(params["occurrence"]))
     if occurrence is None:
         return None
     line = occurrence_line(translate, language, occurrence)
-    return [translate(language, key, meeting=line, id=occurrence.id)]
+    return translate(language, key, meeting=line, id=occurrence.id)
 
 
 def _register(key: str) -> None:
     @renders(key)
     async def render(
         context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
-    ) -> list[str] | None:
+    ) -> str | None:
         return await _occurrence_message(context, language, key, params)
 
 

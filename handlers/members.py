@@ -66,7 +66,7 @@ async def role(update: Update, context: BotContext) -> None:
 @renders("role.told")
 async def role_told_text(
     context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
-) -> list[str]:
+) -> str:
     """The member's new role, named in the member's own language when it is sent.
 
     Kept as the role's code; a notice kept before that holds the name as it was written.
@@ -74,7 +74,7 @@ async def role_told_text(
     translate, role_name = context.services.translate, params["role"]
     if role_name in ROLES:
         role_name = translate(language, f"role.{role_name}")
-    return [translate(language, "role.told", branch_title=branch.title, role=role_name)]
+    return translate(language, "role.told", branch_title=branch.title, role=role_name)
 
 
 async def roster(update: Update, context: BotContext) -> None:

@@ -45,8 +45,9 @@ def keyboard(
 
 
 # Renders a kept message from its references: (context, branch, language, params) -> the
-# texts to send, or None when there is nothing left to say (its subject was forgotten or gone).
-Renderer = Callable[[BotContext, Branch, str, Mapping[str, Any]], Awaitable[list[str] | None]]
+# text to send (the bot splits a long one), or None when there is nothing left to say (its
+# subject was forgotten or gone).
+Renderer = Callable[[BotContext, Branch, str, Mapping[str, Any]], Awaitable[str | None]]
 _RENDERERS: dict[str, Renderer] = {}
 
 
@@ -62,11 +63,11 @@ def renders(key: str) -> Callable[[Renderer], Renderer]:
 
 async def render(
     context: BotContext, branch: Branch, language: str, key: str, params: Mapping[str, Any]
-) -> list[str] | None:
-    """The texts of a private message now: its renderer's, else the catalog text of ``key``."""
+) -> str | None:
+    """The text of a private message now: its renderer's, else the catalog text of ``key``."""
     renderer = _RENDERERS.get(key)
     if renderer is None:
-        return [context.services.translate(language, key, **params)]
+        return context.services.translate(language, key, **params)
     return await renderer(context, branch, language, params)
 
 
@@ -123,13 +124,15 @@ async def send_private(
         return False
     language = language_of(user.language_code if user else None) or branch.language
     if keep is None:
-        texts = await render(context, branch, language, key, params)
+        text = await render(context, branch, language, key, params)
     else:
-        texts = [services.translate(language, key, **params)]
-    if not texts:
+        text = services.translate(language, key, **params)
+    if not text:
         return False
     try:
-        await _send_texts(context, user_id, language, texts, buttons)
+        await context.bot.send_message(
+            user_id, text, reply_markup=keyboard(context, language, buttons)
+        )
     except Forbidden as exc:
         logger.info("user %s cannot be written to privately (%s)", user_id, exc)
         if not fallback:
@@ -159,18 +162,6 @@ async def send_private(
     return False
 
 
-async def _send_texts(
-    context: BotContext,
-    user_id: int,
-    language: str,
-    texts: Sequence[str],
-    buttons: Sequence[tuple[str, str]],
-) -> None:
-    for number, text in enumerate(texts, start=1):
-        markup = keyboard(context, language, buttons) if number == len(texts) else None
-        await context.bot.send_message(user_id, text, reply_markup=markup)
-
-
 async def deliver_waiting(context: BotContext, user_id: int, language: str) -> int:
     """Send a user who just started the bot everything kept for them; return how many.
 
@@ -181,15 +172,17 @@ async def deliver_waiting(context: BotContext, user_id: int, language: str) -> i
     delivered = 0
     for message in await services.delivery.waiting(user_id):
         branch = await services.branches.get(message.branch_id)
-        key, texts = message.message_key, None
+        key, text = message.message_key, None
         try:
             if branch is not None:
-                texts = await render(context, branch, language, key, message.params)
+                text = await render(context, branch, language, key, message.params)
         except (KeyError, TypeError, ValueError):
             # A kept message this version cannot read must not block all that follow it.
             logger.exception("kept message %s (%s) dropped", message.id, key)
-        if texts:
-            await _send_texts(context, user_id, language, texts, message.buttons)
+        if text:
+            await context.bot.send_message(
+                user_id, text, reply_markup=keyboard(context, language, message.buttons)
+            )
             delivered += 1
         await services.delivery.delivered(message)
     return delivered

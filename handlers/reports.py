@@ -69,7 +69,7 @@ def period_reference(period: Period) -> dict[str, Any]:
 @renders("report.part")
 async def kept_report(
     context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
-) -> list[str] | None:
+) -> str | None:
     """A kept report: computed again over its period, from the rows as they are now."""
     period = Period(
         from_epoch(int(params["start"])),  # type: ignore[arg-type]
@@ -79,7 +79,7 @@ async def kept_report(
     )
     result = await context.services.reports.report(branch, period)
     translate = context.services.translate
-    return [_report_text(partial(translate, language), branch, result)]
+    return _report_text(partial(translate, language), branch, result)
 
 
 async def organisation_report(update: Update, context: BotContext) -> None:

@@ -216,17 +216,16 @@ async def post_close(context: BotContext, occurrence: OccurrenceView) -> int | N
         return None
     message = await context.bot.send_message(occurrence.chat_id, _group_counts(context, roll))
     branch = await services.branches.get(occurrence.branch_id)
-    text = roll_text(services.translate, branch.language, roll)
     for user_id in secretaries:
-        # Kept as the occurrence's id: rendered when delivered, from the live roll.
+        # The occurrence's id: the roll is rendered from it, in each reader's language, now
+        # or when a kept one is delivered.
         await _privately(
             context,
             user_id=user_id,
             branch=branch,
             key="meeting.roll",
             dedupe_key=f"roll:{occurrence.id}:{user_id}",
-            keep={"occurrence": occurrence.id},
-            roll=text,
+            occurrence=occurrence.id,
         )
     return message.message_id
 
@@ -234,15 +233,15 @@ async def post_close(context: BotContext, occurrence: OccurrenceView) -> int | N
 @renders("meeting.roll")
 async def roll_message(
     context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
-) -> list[str] | None:
-    """A kept roll, from the occurrence's attendance as it is now."""
+) -> str | None:
+    """The roll, from the occurrence's attendance as it is now, in the reader's language."""
     services = context.services
     occurrence = await services.storage.meetings.occurrence(int(params["occurrence"]))
     if occurrence is None:
         return None
     roll = Roll(occurrence, await services.storage.meetings.roll(occurrence.id))
-    text = roll_text(services.translate, branch.language, roll)
-    return [services.translate(language, "meeting.roll", roll=text)]
+    text = roll_text(services.translate, language, roll)
+    return services.translate(language, "meeting.roll", roll=text)
 
 
 def _group_counts(context: BotContext, roll: Roll) -> str:

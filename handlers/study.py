@@ -20,9 +20,8 @@ from storage.models import Branch
 from storage.modules import ModuleSummary
 
 PAGE_PREFIX = "stp:"
-# ◀ ▶ name the branch, so that they turn in private too: ``stp:<branch>:<page>``. Messages
-# sent before carry ``stp:<page>``, which still turns in the group they were sent to.
-_PAGE = re.compile(r"^stp:(?:([1-9]\d{0,17}):)?(\d{1,4})$", re.ASCII)
+# ◀ ▶ name the branch, so that they turn in private too: ``stp:<branch>:<page>``.
+_PAGE = re.compile(r"^stp:([1-9]\d{0,17}):(\d{1,4})$", re.ASCII)
 
 
 def page_data(branch: Branch) -> str:
@@ -89,13 +88,10 @@ async def turn_page(update: Update, context: BotContext) -> None:
     match = _PAGE.match(query.data)
     if match is None:
         raise UserError("button.stale")
-    if match.group(1) is None:  # sent before the data named the branch: the group's own
-        branch = None if place.private else place.branch
-    else:
-        branch = await services.branches.get(int(match.group(1)))
-        group_id = None if place.private or place.branch is None else place.branch.id
-        if not place.private and (branch is None or branch.id != group_id):
-            branch = None  # a group's list is its own branch's
+    branch = await services.branches.get(int(match.group(1)))
+    group_id = None if place.private or place.branch is None else place.branch.id
+    if not place.private and (branch is None or branch.id != group_id):
+        branch = None  # a group's list is its own branch's
     if branch is None or not branch.active:
         raise UserError("button.stale")
     if not await services.auth.belongs_to(branch, query.from_user.id):

@@ -29,12 +29,12 @@ from telegram.ext import Application
 
 from bot.chart import participation_chart
 from bot.context import BotContext
-from bot.i18n import Translator, language_of
+from bot.i18n import Translator
 from bot.summary import SummaryDetail, WeekSummary
 from bot.text import grouped_names
 from handlers.meeting_text import compliance_lines
 from handlers.participation_text import meeting_lines, percent, quizzes_line, top_lines
-from handlers.private import renders, send_private
+from handlers.private import reader_language, renders, send_private
 from storage.models import Branch, from_epoch, to_epoch
 from storage.summaries import SummaryRow
 
@@ -225,8 +225,7 @@ async def _tell_secretaries(
         logger.warning("branch %s: administrators unavailable: %s", branch.id, error)
         secretaries = await services.storage.memberships.secretaries(branch.id)
     for user_id in secretaries:
-        user = await services.storage.users.get(user_id)
-        language = language_of(user.language_code if user else None) or branch.language
+        language = await reader_language(context, user_id, branch)
         text = detail_text(services.translate, language, branch, summary, detail)
         week_end = to_epoch(row.week_end)
         try:
@@ -248,7 +247,7 @@ async def _tell_secretaries(
 @renders("summary.detail")
 async def kept_detail(
     context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
-) -> list[str] | None:
+) -> str | None:
     """A kept detail: the week's summary and who missed what, computed again now."""
     services = context.services
     end = from_epoch(int(params["week_end"]))
@@ -256,4 +255,4 @@ async def kept_detail(
         return None
     summary = await services.summaries.compute(branch, end)
     detail = await services.summaries.detail(branch, summary.week)
-    return [detail_text(services.translate, language, branch, summary, detail)]
+    return detail_text(services.translate, language, branch, summary, detail)

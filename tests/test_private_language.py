@@ -81,3 +81,14 @@ async def test_a_report_asked_in_an_english_group_is_written_in_the_readers_lang
     assert next(c for c in calls if c.chat_id == GROUP.id).text == (
         "The report is in your private chat with me."
     )
+
+
+async def test_the_roll_is_written_in_the_secretarys_language(harness, clock):
+    occ = await english_group_meeting(harness)
+    clock.now = START + timedelta(minutes=90)
+    await fire(harness, f"close:{occ}")
+    calls = harness.read(harness.unread())
+    (roll,) = [c.text for c in calls if c.chat_id == ADMIN.id]
+    assert roll.startswith("考勤\n")
+    assert f"#{occ} {LINE_ZH}" in roll
+    assert "Present" not in roll
