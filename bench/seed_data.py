@@ -30,7 +30,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from bot.meetings import FOREVER, owed_sends, resume_at
-from bot.schedule import HORIZON, month_end_safe, occurrences
+from bot.recurrence import HORIZON, month_end_safe, occurrences
 from storage.db import Database
 from storage.models import Meeting
 

@@ -24,8 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import TOKEN, machine, run, table
 from handlers.schedule import JOB_WINDOW
+
+from bench.common import TOKEN, machine, run, table
 from tests.fakes.telegram_api import FakeTelegram
 
 RUNS = 5

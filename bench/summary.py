@@ -14,11 +14,12 @@ import sys
 import time
 from pathlib import Path
 
+from handlers.summary import chart_of
+
 from bench.common import config_for, machine, run, seeded_at, table
 from bot.i18n import Translator
 from bot.points import week_start
 from bot.services import build_services
-from handlers.summary import chart_of
 from storage import open_storage
 
 RUNS = 20

@@ -63,7 +63,7 @@ async def main() -> None:
     async with RemoteFake(TOKEN, fake_cpu) as api:
         for round_ in range(ROUNDS):
             # Which goes first alternates, so neither always follows the other.
-            for which in (("ours", "floor") if round_ % 2 == 0 else ("floor", "ours")):
+            for which in ("ours", "floor") if round_ % 2 == 0 else ("floor", "ours"):
                 first_user = (400000 if which == "ours" else 900000) + round_ * count
                 updates = presses([-1000], count, first_user=first_user)
                 if which == "floor":
@@ -76,6 +76,7 @@ async def main() -> None:
                     await register(app, [-1000])
                     ours.append(await feed(app, api, updates))
                     await stop(app)
+
     def line(runs: list[Fed]) -> str:
         wall = statistics.median(r.wall for r in runs) / count
         cpu = statistics.median(r.cpu for r in runs) / count

@@ -15,12 +15,10 @@ from bot.config import Config
 from bot.context import BotContext
 from bot.services import build_services
 from handlers import handler_groups
-from handlers.checkin import install_daily_posts
-from handlers.errors import on_error
-from handlers.menus import set_command_menus
-from handlers.schedule import install_schedule
-from handlers.sending import build_bot
-from handlers.summary import install_summaries
+from handlers.jobs import JOBS
+from handlers.outbound.errors import on_error
+from handlers.outbound.limits import build_bot
+from handlers.outbound.menus import set_command_menus
 from storage import open_storage
 
 # chat_member is never delivered unless asked for by name; the rest are listed so that an
@@ -125,9 +123,8 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
     services = build_services(config, storage, clock, fetch_admins)
     application.bot_data["services"] = services
     await set_command_menus(application.bot, services, config, clock)
-    await install_schedule(application)
-    await install_daily_posts(application)
-    await install_summaries(application)
+    for job in JOBS:
+        await job.install(application)
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -128,9 +128,7 @@ class BranchService:
             await self._storage.branches.deactivate(branch.id)
             logger.warning("branch %s (chat %s) marked inactive: %s", branch.id, chat_id, reason)
 
-    async def move_chat(
-        self, old_chat_id: int, new_chat_id: int
-    ) -> tuple[Branch, Branch] | None:
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> tuple[Branch, Branch] | None:
         """The group became a supergroup: the branch and all its rows follow the new id.
 
         If ``/setup`` registered the supergroup before the upgrade was known, the group's

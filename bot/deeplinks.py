@@ -34,3 +34,8 @@ def module_payload(module_id: int, branch_id: int) -> str:
 def branch_payload(branch_id: int) -> str:
     """The payload that opens the private chat on a branch (fits Telegram's 64 characters)."""
     return f"b{branch_id}"
+
+
+def start_link(bot_username: str, payload: str) -> str:
+    """The link that opens the private chat with the bot and sends ``/start <payload>``."""
+    return f"https://t.me/{bot_username}?start={payload}"

@@ -12,8 +12,8 @@ from datetime import datetime
 from bot.errors import UserError
 from bot.points import PointsLedger
 from storage import Storage
+from storage.group_quiz import PostedPoll
 from storage.models import Branch
-from storage.polls import PostedPoll
 from storage.quiz import StoredQuestion
 
 DEFAULT_COUNT = 5
@@ -45,17 +45,17 @@ class GroupQuizService:
         """
         if not 1 <= count <= MAX_COUNT:
             raise UserError("group_quiz.usage", max=MAX_COUNT)
-        summary = await self._storage.modules.summary(module_id)
-        if summary is None or not await self._storage.modules.is_published(module_id, branch.id):
+        summary = await self._storage.study.summary(module_id)
+        if summary is None or not await self._storage.study.is_published(module_id, branch.id):
             raise UserError("study.not_published", id=module_id)
-        ready, not_ready = await self._storage.polls.poll_ready(module_id)
+        ready, not_ready = await self._storage.group_quiz.poll_ready(module_id)
         if not ready:
             raise UserError("group_quiz.none_ready", id=module_id)
         return GroupQuiz(module_id, summary.title, ready[:count], not_ready)
 
     async def is_posted(self, post_key: str) -> bool:
         """Whether this place of a /quiz run was posted (the command is being replayed)."""
-        return await self._storage.polls.is_posted(post_key)
+        return await self._storage.group_quiz.is_posted(post_key)
 
     async def posted(
         self,
@@ -68,7 +68,7 @@ class GroupQuizService:
         now: datetime,
     ) -> None:
         """Remember a poll the moment it is posted, so its answers can be credited."""
-        await self._storage.polls.add(
+        await self._storage.group_quiz.add(
             poll_id=poll_id,
             branch_id=branch.id,
             question_id=question.id,
@@ -80,7 +80,7 @@ class GroupQuizService:
 
     async def find(self, poll_id: str) -> tuple[Branch, PostedPoll] | None:
         """A poll of ours and the active branch it was posted in; None for any other poll."""
-        poll = await self._storage.polls.get(poll_id)
+        poll = await self._storage.group_quiz.get(poll_id)
         branch = await self._storage.branches.get(poll.branch_id) if poll else None
         if poll is None or branch is None or not branch.active:
             return None
@@ -94,7 +94,7 @@ class GroupQuizService:
         A member's first answer to a question in the branch scores; a later poll of the same
         question does not, so posting a module again earns nothing twice.
         """
-        polls = self._storage.polls
+        polls = self._storage.group_quiz
         if not chosen:
             return False
         correct = sorted(set(chosen)) == sorted(poll.correct)
@@ -108,4 +108,4 @@ class GroupQuizService:
 
     async def results(self, branch: Branch, user_id: int) -> tuple[int, int]:
         """A member's group quiz answers in the branch: (answered, correct)."""
-        return await self._storage.polls.results(branch.id, user_id)
+        return await self._storage.group_quiz.results(branch.id, user_id)

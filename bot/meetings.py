@@ -15,7 +15,7 @@ from bot.compliance import TypeCompliance, compliance
 from bot.config import MEETING_TYPES
 from bot.errors import UserError
 from bot.points import PointsLedger
-from bot.schedule import (
+from bot.recurrence import (
     HORIZON,
     RepeatError,
     occurrences,
@@ -132,9 +132,7 @@ def parse_meeting_add(text: str) -> MeetingRequest:
         raise UserError(
             "meeting_add.title_too_long", usage=USAGE, length=len(title_text), limit=TITLE_MAX
         )
-    return MeetingRequest(
-        kind, first, title_text, options.get("repeat"), remind, duration, held
-    )
+    return MeetingRequest(kind, first, title_text, options.get("repeat"), remind, duration, held)
 
 
 def resume_at(meeting: Meeting, until: datetime) -> datetime:

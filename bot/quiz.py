@@ -63,7 +63,7 @@ class QuizService:
         Raises:
             UserError: the module is not published to the branch, or has no questions.
         """
-        modules, quiz = self._storage.modules, self._storage.quiz
+        modules, quiz = self._storage.study, self._storage.quiz
         content = await modules.content(module_id)
         if content is None or not await modules.is_published(module_id, branch.id):
             raise UserError("study.not_published", id=module_id)

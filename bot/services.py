@@ -12,7 +12,6 @@ from bot.config import Config
 from bot.delivery import DeliveryService
 from bot.group_quiz import GroupQuizService
 from bot.i18n import Translator
-from bot.jobs import ScheduleService
 from bot.leave import LeaveService
 from bot.meetings import MeetingService
 from bot.members import MemberService
@@ -20,6 +19,7 @@ from bot.organisations import OrganisationService
 from bot.points import PointsLedger
 from bot.quiz import QuizService
 from bot.reports import OrganisationReports, ReportService
+from bot.sends import SendService
 from bot.study import StudyService
 from bot.summary import SummaryService
 from storage import Storage
@@ -37,7 +37,7 @@ class Services:
     organisations: OrganisationService
     delivery: DeliveryService
     meetings: MeetingService
-    schedule: ScheduleService
+    sends: SendService
     checkins: CheckinService
     leaves: LeaveService
     study: StudyService
@@ -70,7 +70,7 @@ def build_services(
         organisations=OrganisationService(storage),
         delivery=DeliveryService(storage),
         meetings=meetings,
-        schedule=ScheduleService(storage),
+        sends=SendService(storage),
         checkins=checkins,
         leaves=LeaveService(storage),
         study=StudyService(storage),

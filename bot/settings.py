@@ -166,9 +166,7 @@ def parse_settings(text: str) -> dict[str, object]:
             raise UserError("settings.twice", usage="settings.usage", setting=key)
         given.add(key)
         if key not in _SETTINGS:
-            raise UserError(
-                "settings.bad_value", usage="settings.usage", setting=key, value=value
-            )
+            raise UserError("settings.bad_value", usage="settings.usage", setting=key, value=value)
         try:
             if key == "timezone":
                 changes["timezone"] = timezone_name(value)

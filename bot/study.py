@@ -11,7 +11,7 @@ from bot.module_formats import Module, Parsed, Problem, parse_module_file
 from bot.module_formats.model import within_limits
 from storage import Storage
 from storage.models import Branch
-from storage.modules import ModuleContent, ModuleSummary, QuestionRecord
+from storage.study import ModuleContent, ModuleSummary, QuestionRecord
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class StudyService:
             FormatError: the file has errors (each with its line).
         """
         parsed = self.check_file(name, data)
-        repo = self._storage.modules
+        repo = self._storage.study
         async with self._storage.transaction():
             ids = [
                 await repo.add(
@@ -114,7 +114,7 @@ class StudyService:
             UserError, FormatError: as ``check_file``; nothing is held then.
         """
         parsed = self.check_file(name, data)
-        modules = self._storage.modules
+        modules = self._storage.study
         async with self._storage.transaction():
             await modules.drop_drafts(before=now - DRAFT_KEPT)
             draft_id = await modules.hold(
@@ -130,7 +130,7 @@ class StudyService:
         Raises:
             UserError: the draft is gone (imported already, expired) or is not the user's.
         """
-        draft = await self._storage.modules.draft(draft_id)
+        draft = await self._storage.study.draft(draft_id)
         if draft is None or draft.user_id != user_id:
             raise UserError("button.stale")
         imported = await self.import_file(
@@ -141,7 +141,7 @@ class StudyService:
             by=user_id,
             now=now,
         )
-        await self._storage.modules.drop_drafts(draft_id=draft_id, before=now - DRAFT_KEPT)
+        await self._storage.study.drop_drafts(draft_id=draft_id, before=now - DRAFT_KEPT)
         return imported
 
     async def published(
@@ -149,7 +149,7 @@ class StudyService:
     ) -> list[tuple[ModuleSummary, int | None]]:
         """The modules published to the branch, each with the member's best score."""
         best = await self._storage.quiz.best_scores(user_id)
-        return [(m, best.get(m.id)) for m in await self._storage.modules.published(branch.id)]
+        return [(m, best.get(m.id)) for m in await self._storage.study.published(branch.id)]
 
     async def open_module(self, branch: Branch, module_id: int) -> ModuleContent:
         """A module published to the branch, to read.
@@ -157,8 +157,8 @@ class StudyService:
         Raises:
             UserError: the module is not published to this branch.
         """
-        content = await self._storage.modules.content(module_id)
-        if content is None or not await self._storage.modules.is_published(module_id, branch.id):
+        content = await self._storage.study.content(module_id)
+        if content is None or not await self._storage.study.is_published(module_id, branch.id):
             raise UserError("study.not_published", id=module_id)
         return content
 
@@ -173,7 +173,7 @@ class StudyService:
         Raises:
             UserError: no such module that this branch may publish.
         """
-        summary = await self._storage.modules.summary(module_id)
+        summary = await self._storage.study.summary(module_id)
         owner = await self._storage.branches.get(summary.branch_id) if summary else None
         same_org = (
             owner is not None
@@ -182,4 +182,4 @@ class StudyService:
         )
         if summary is None or owner is None or not (owner.id == branch.id or same_org):
             raise UserError("module.unknown", id=module_id)
-        return summary, await self._storage.modules.publish(module_id, branch.id, now)
+        return summary, await self._storage.study.publish(module_id, branch.id, now)

@@ -5,15 +5,11 @@ from __future__ import annotations
 from telegram.ext import BaseHandler
 
 from handlers import (
-    branch_choice,
     branches,
-    buttons,
     checkin,
     forget,
     group_quiz,
-    imports,
     leave,
-    meeting_flow,
     meetings,
     members,
     observe,
@@ -25,6 +21,7 @@ from handlers import (
     start,
     study,
 )
+from handlers.gate import branch_choice, stale
 
 OBSERVE_GROUP = -2
 FEATURE_GROUP = 0
@@ -49,8 +46,6 @@ def handler_groups() -> dict[int, list[BaseHandler]]:
             *standing.handlers(),
             *forget.handlers(),
             *leave.handlers(),
-            *meeting_flow.handlers(),
-            *imports.handlers(),
             *study.handlers(),
             *quiz.handlers(),
             *group_quiz.handlers(),
@@ -58,6 +53,6 @@ def handler_groups() -> dict[int, list[BaseHandler]]:
             *organisations.handlers(),
             *operators.handlers(),
             *branch_choice.handlers(),
-            *buttons.handlers(),
+            *stale.handlers(),
         ],
     }

@@ -8,11 +8,12 @@ from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 from bot import commands
 from bot.context import BotContext
 from bot.settings import describe_summary
-from handlers.checkin import schedule_daily
-from handlers.common import access_of, arguments, command, here
+from handlers.gate.access import access_of, command
+from handlers.gate.place import ADMIN_STATUSES, arguments, here
+from handlers.jobs.checkin import schedule_daily
+from handlers.outbound.policy import follow_migration
 from storage.models import Branch
 
-ADMIN_STATUSES = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 GONE_STATUSES = (ChatMember.LEFT, ChatMember.BANNED)
 
 
@@ -105,31 +106,6 @@ async def chat_migrated(update: Update, context: BotContext) -> None:
     else:
         old, new = message.migrate_from_chat_id, message.chat_id
     await follow_migration(context, old, new)
-
-
-async def follow_migration(context: BotContext, old: int, new: int) -> None:
-    """Move the branch to the supergroup's chat id; tell the group if a branch was retired.
-
-    ``/setup`` sent in the new supergroup before the bot learnt of the upgrade registers a
-    second, empty branch there. The group's own branch, with all its data, takes the chat
-    over; the one registered in between is retired, and the group is told both numbers.
-    """
-    services = context.services
-    swapped = await services.branches.move_chat(old, new)
-    services.auth.forget_chat(old)
-    services.auth.forget_chat(new)
-    if swapped is None:
-        return
-    moved, retired = swapped
-    grace, now = context.config.bot.misfire_grace, context.clock()
-    schedule_daily(context.job_queue, moved, grace, now)
-    schedule_daily(context.job_queue, retired, grace, now)  # inactive: its job is removed
-    await context.bot.send_message(
-        new,
-        services.translate(
-            moved.language, "branch.migrated", branch=moved.title, id=moved.id, retired=retired.id
-        ),
-    )
 
 
 def handlers() -> list[BaseHandler]:

@@ -8,9 +8,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
-from handlers.common import command, here
-from handlers.menus import update_secretary_menu
-from handlers.private import keyboard
+from handlers.gate.access import command
+from handlers.gate.place import here
+from handlers.outbound.menus import update_secretary_menu
+from handlers.views.keyboards import keyboard
 
 YES, NO = "forget:yes", "forget:no"
 
@@ -20,7 +21,7 @@ async def forget(update: Update, context: BotContext) -> None:
     buttons = [("forget.yes_button", YES), ("forget.no_button", NO)]
     await update.effective_message.reply_text(
         context.text("forget.confirm"),
-        reply_markup=keyboard(context, here(context).language, buttons),
+        reply_markup=keyboard(context.services.translate, here(context).language, buttons),
     )
 
 

@@ -11,7 +11,9 @@ from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
 from bot.group_quiz import DEFAULT_COUNT, MAX_COUNT
-from handlers.common import arguments, command, here, person_of, reply
+from handlers.gate.access import command
+from handlers.gate.place import arguments, here, person_of
+from handlers.outbound.replies import reply
 
 _ARGUMENTS = re.compile(r"^#?([1-9]\d{0,17})(?:\s+(\d{1,3}))?$", re.ASCII)
 

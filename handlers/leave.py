@@ -12,9 +12,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
-from handlers.common import arguments, command, here, parse_id, person_of, reply
-from handlers.meeting_text import RSVP_PREFIX, occurrence_line
-from handlers.private import renders, send_private
+from handlers.gate.access import command
+from handlers.gate.place import arguments, here, parse_id, person_of
+from handlers.outbound.private import renders, send_private
+from handlers.outbound.replies import reply
+from handlers.views.meetings import RSVP_PREFIX, occurrence_line
 from storage.models import Branch
 
 DECIDE_PREFIX = "lv:"

@@ -1,12 +1,14 @@
-"""Meeting commands and the meeting check-in button.
+"""Meeting commands, the guided ``/meeting_add`` and the meeting check-in button.
 
-``/meeting_add``, ``/meetings``, ``/meeting_cancel`` and ``/meeting_notes``.
+``/meeting_add`` (one line, or step by step with buttons), ``/meetings``, ``/meeting_cancel``,
+``/meeting_notes``, ``/attendance`` and ``/checkin_open``.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
@@ -15,13 +17,21 @@ from bot import commands
 from bot.commands import Access
 from bot.context import BotContext
 from bot.errors import UserError
+from bot.meeting_flow import CANCEL, PREFIX, parse_flow
 from bot.meetings import CheckinResult, parse_meeting_add
-from handlers.common import access_of, arguments, command, here, parse_id, person_of, reply
-from handlers.meeting_flow import first_step
-from handlers.meeting_text import CHECKIN_PREFIX, compliance_lines, occurrence_line, scheduled_text
-from handlers.members import named_person
-from handlers.schedule import post_checkin, request_count_refresh, schedule_sends, unschedule
-from storage.models import Branch
+from handlers.gate.access import access_of, command
+from handlers.gate.place import arguments, here, named_person, parse_id, person_of
+from handlers.jobs.sends import post_checkin, request_count_refresh, schedule_sends, unschedule
+from handlers.outbound.replies import reply
+from handlers.views.meetings import (
+    CHECKIN_PREFIX,
+    compliance_lines,
+    flow_first_step,
+    flow_step_view,
+    occurrence_line,
+    scheduled_text,
+)
+from storage.models import Branch, Meeting
 
 # Before any meeting a branch can record (meetings start in 1970 at the earliest).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -33,7 +43,7 @@ async def meeting_add(update: Update, context: BotContext) -> None:
     """Schedules a meeting from one line and says when it first takes place."""
     message, branch, services = update.effective_message, here(context).branch, context.services
     if not arguments(context):
-        text, keyboard = first_step(context)
+        text, keyboard = flow_first_step(services.translate, here(context).language)
         await message.reply_text(text, reply_markup=keyboard)
         return
     request = parse_meeting_add(arguments(context))
@@ -51,7 +61,14 @@ async def meeting_add(update: Update, context: BotContext) -> None:
         line = occurrence_line(services.translate, here(context).language, held)
         await reply(update, context, "meeting_add.held", meeting=line)
     else:
-        await message.reply_text(await scheduled_text(context, meeting))
+        await message.reply_text(await _scheduled(context, meeting))
+
+
+async def _scheduled(context: BotContext, meeting: Meeting) -> str:
+    """What the secretary is told once a meeting is scheduled."""
+    services = context.services
+    upcoming = await services.meetings.upcoming_of(meeting, context.clock())
+    return scheduled_text(services.translate, here(context).language, meeting, upcoming)
 
 
 async def meetings(update: Update, context: BotContext) -> None:
@@ -156,7 +173,7 @@ async def checkin_open(update: Update, context: BotContext) -> None:
     key = f"open:{occurrence.id}"
     unschedule(context.job_queue, [key])
     message_id = await post_checkin(context, occurrence)
-    await services.schedule.record_post(key, occurrence.id, now, message_id)
+    await services.sends.record_post(key, occurrence.id, now, message_id)
 
 
 async def meeting_checkin(update: Update, context: BotContext) -> None:
@@ -175,6 +192,40 @@ async def meeting_checkin(update: Update, context: BotContext) -> None:
         request_count_refresh(context.job_queue, occurrence.id)
 
 
+async def flow_step(update: Update, context: BotContext) -> None:
+    """A press in the guided flow: the next step, the confirmation, or cancel."""
+    query, place, services = update.callback_query, context.here, context.services
+    branch = place.branch if place and not place.private else None
+    if branch is None or not branch.active:
+        raise UserError("button.stale")
+    if not await services.auth.is_secretary_of(branch, query.from_user.id):
+        raise UserError("access.secretary", command="meeting_add")
+    if query.data == CANCEL:
+        await query.answer()
+        await query.edit_message_text(context.text("flow.cancelled"))
+        return
+    state = parse_flow(query.data)
+    if state is None:
+        raise UserError("button.stale")
+    if state.confirmed:
+        message = query.message
+        meeting, sends = await services.meetings.add(
+            branch,
+            state.request(),
+            key=f"flow:{message.chat_id}:{message.message_id}",
+            by=query.from_user.id,
+            now=context.clock(),
+        )
+        schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
+        await query.answer()
+        await query.edit_message_text(await _scheduled(context, meeting))
+        return
+    await query.answer()
+    today = context.clock().astimezone(ZoneInfo(branch.timezone)).date()
+    text, markup = flow_step_view(services.translate, place.language, state, today)
+    await query.edit_message_text(text, reply_markup=markup)
+
+
 def handlers() -> list[BaseHandler]:
     """Handlers of this module."""
     return [
@@ -185,4 +236,5 @@ def handlers() -> list[BaseHandler]:
         command(commands.ATTENDANCE, attendance),
         command(commands.CHECKIN_OPEN, checkin_open),
         CallbackQueryHandler(meeting_checkin, pattern=f"^{CHECKIN_PREFIX}"),
+        CallbackQueryHandler(flow_step, pattern=f"^{PREFIX}"),
     ]

@@ -5,31 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler
 
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
-from bot.members import ROLES, Person
-from handlers.branches import ADMIN_STATUSES
-from handlers.common import arguments, command, here, person_of, reply
-from handlers.menus import update_secretary_menu
-from handlers.private import renders, send_private
+from bot.members import ROLES
+from handlers.gate.access import command
+from handlers.gate.place import ADMIN_STATUSES, arguments, here, named_person, person_of
+from handlers.outbound.menus import update_secretary_menu
+from handlers.outbound.private import renders, send_private
+from handlers.outbound.replies import reply
 from storage.models import Branch
 
 ROSTER_JOIN = "roster:join"
-
-
-def named_person(message: Message) -> Person | None:
-    """The person a command names by replying to them or by a text mention (which has an id)."""
-    replied = message.reply_to_message
-    if replied and replied.from_user:
-        return person_of(replied.from_user)
-    for entity in message.entities:
-        if entity.type == entity.TEXT_MENTION and entity.user:
-            return person_of(entity.user)
-    return None
 
 
 async def role(update: Update, context: BotContext) -> None:

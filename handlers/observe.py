@@ -6,38 +6,11 @@ where the update happened once, so the gate and the handlers share one answer.
 
 from __future__ import annotations
 
-from telegram import Chat, Update
+from telegram import Update
 from telegram.ext import TypeHandler
 
-from bot.context import BotContext, Here
-from bot.i18n import language_of
-from handlers.common import actor_of, person_of
-
-
-async def locate(update: Update, context: BotContext) -> Here:
-    """Resolve the chat, branch, reply language and sender of an update."""
-    services = context.services
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None:
-        # poll_answer and the like: no chat, so no branch and the default language.
-        return Here(0, False, None, context.config.bot.language, None)
-    if chat.type != Chat.PRIVATE:
-        branch = await services.branches.for_chat(chat.id)
-        language = branch.language if branch else context.config.bot.language
-        return Here(chat.id, False, branch, language, actor_of(update))
-    stored = await services.storage.users.get(user.id) if user else None
-    branch_id = stored.private_branch_id if stored else None
-    branch = await services.branches.get(branch_id) if branch_id else None
-    if stored is not None and (branch is None or not branch.active):
-        # Nothing chosen: a member of exactly one branch needs no choosing.
-        own = await services.branches.of_member(stored.id)
-        branch = own[0] if len(own) == 1 else None
-    language = (
-        language_of(user.language_code if user else None)
-        or language_of(stored.language_code if stored else None)
-        or (branch.language if branch else context.config.bot.language)
-    )
-    return Here(chat.id, True, branch, language, actor_of(update))
+from bot.context import BotContext
+from handlers.gate.place import locate, person_of
 
 
 async def observe(update: Update, context: BotContext) -> None:

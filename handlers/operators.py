@@ -7,7 +7,8 @@ from telegram.ext import BaseHandler
 
 from bot import commands
 from bot.context import BotContext
-from handlers.common import command, reply
+from handlers.gate.access import command
+from handlers.outbound.replies import reply
 
 # Telegram's upload limit for bots; a larger backup stays on disk and the reply names it.
 UPLOAD_LIMIT = 50 * 1000 * 1000

@@ -8,7 +8,9 @@ from telegram.ext import BaseHandler
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
-from handlers.common import arguments, command, reply
+from handlers.gate.access import command
+from handlers.gate.place import arguments
+from handlers.outbound.replies import reply
 
 
 async def org_add(update: Update, context: BotContext) -> None:

@@ -1,25 +1,26 @@
-"""The private quiz: start or resume, answer, feedback, and the score at the end.
-
-Questions with several right answers use toggles and a submit; the selection travels in the
-callback data, so toggling needs no state on the server.
-"""
+"""The private quiz: start or resume, answer, feedback, and the score at the end."""
 
 from __future__ import annotations
 
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.errors import UserError
 from bot.quiz import Answered, Asked
-from handlers.common import here
+from handlers.gate.place import here
+from handlers.views.quiz import (
+    ANSWER_PREFIX,
+    START_PREFIX,
+    SUBMIT,
+    TOGGLE_PREFIX,
+    feedback_text,
+    question_markup,
+    question_text,
+)
 
-START_PREFIX = "qs:"
-ANSWER_PREFIX = "qa:"
-TOGGLE_PREFIX = "qm:"
-SUBMIT = "s"
 _START = re.compile(r"^qs:([1-9]\d{0,17}):([1-9]\d{0,17})$", re.ASCII)
 # A question has at most QUESTION_OPTIONS_MAX (12) options: an option index has 2 digits, a
 # selection mask (one bit an option, at most 4095) 4.
@@ -27,62 +28,10 @@ _ANSWER = re.compile(r"^qa:([1-9]\d{0,17}):(\d{1,4}):(\d{1,2})$", re.ASCII)
 _TOGGLE = re.compile(r"^qm:([1-9]\d{0,17}):(\d{1,4}):(\d{1,4}):(\d{1,2}|s)$", re.ASCII)
 
 
-def start_button(context: BotContext, module_id: int, branch_id: int) -> InlineKeyboardMarkup:
-    """The module view's button that starts (or resumes) its quiz."""
-    data = f"{START_PREFIX}{module_id}:{branch_id}"
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(context.text("quiz.start_button"), callback_data=data)]]
-    )
-
-
-def question_markup(asked: Asked, mask: int = 0) -> InlineKeyboardMarkup:
-    """Option buttons in the attempt's shuffled order; toggles and a submit if several."""
-    attempt, options = asked.attempt, asked.question.options
-    rows = []
-    for index in asked.order:
-        if asked.multiple:
-            mark = "☑ " if mask >> index & 1 else "☐ "
-            data = f"{TOGGLE_PREFIX}{attempt.id}:{attempt.position}:{mask}:{index}"
-            rows.append([InlineKeyboardButton(mark + options[index], callback_data=data)])
-        else:
-            data = f"{ANSWER_PREFIX}{attempt.id}:{attempt.position}:{index}"
-            rows.append([InlineKeyboardButton(options[index], callback_data=data)])
-    if asked.multiple:
-        submit = f"{TOGGLE_PREFIX}{attempt.id}:{attempt.position}:{mask}:{SUBMIT}"
-        rows.append([InlineKeyboardButton("✔", callback_data=submit)])
-    return InlineKeyboardMarkup(rows)
-
-
-def question_text(context: BotContext, asked: Asked) -> str:
-    """``Question n/N: …`` (with a hint when several answers are right)."""
-    key = "quiz.question_multiple" if asked.multiple else "quiz.question"
-    return context.text(
-        key,
-        number=asked.attempt.position + 1,
-        total=asked.attempt.total,
-        text=asked.question.text,
-    )
-
-
 async def send_question(context: BotContext, chat_id: int, asked: Asked) -> None:
     """Ask the attempt's current question."""
-    await context.bot.send_message(
-        chat_id, question_text(context, asked), reply_markup=question_markup(asked)
-    )
-
-
-def feedback_text(context: BotContext, answered: Answered) -> str:
-    """The question with the verdict, the right answer, feedback and the explanation."""
-    question = answered.question
-    right = "、".join(question.options[i] for i in question.correct)
-    lines = [
-        question.text,
-        context.text("quiz.right" if answered.correct else "quiz.wrong", answer=right),
-    ]
-    lines += [question.feedback[i] for i in answered.chosen if question.feedback[i]]
-    if question.explanation:
-        lines.append(question.explanation)
-    return "\n".join(lines)
+    text = question_text(context.services.translate, here(context).language, asked)
+    await context.bot.send_message(chat_id, text, reply_markup=question_markup(asked))
 
 
 async def _presser_in_private(update: Update, context: BotContext) -> int:
@@ -125,7 +74,9 @@ async def _finish_answer(update: Update, context: BotContext, answered: Answered
         await query.answer(context.text("quiz.already"))
         return
     await query.answer()
-    await query.edit_message_text(feedback_text(context, answered))
+    await query.edit_message_text(
+        feedback_text(context.services.translate, here(context).language, answered)
+    )
     attempt = answered.attempt
     if attempt.finished:
         await context.bot.send_message(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from functools import partial
 from typing import Any
@@ -16,44 +16,21 @@ from bot import commands
 from bot.auth import ActorKind
 from bot.commands import CommandSpec
 from bot.context import BotContext
-from bot.deeplinks import branch_payload
+from bot.deeplinks import branch_payload, start_link
 from bot.errors import UserError
-from bot.reports import ORG_DAYS, Period, Report, export_period, report_period
-from bot.text import grouped_names
-from handlers.branch_choice import acting_branch, choice_handler
-from handlers.common import arguments, command, here, reply
-from handlers.participation_text import meeting_lines, percent, quizzes_line, top_lines
-from handlers.private import reader_language, renders, send_private
+from bot.reports import ORG_DAYS, Period, export_period, report_period
+from handlers.gate.access import command
+from handlers.gate.branch_choice import acting_branch, choice_handler
+from handlers.gate.place import arguments, here
+from handlers.outbound.private import reader_language, renders, send_private
+from handlers.outbound.replies import reply
+from handlers.views.participation import percent, report_text
 from storage.models import Branch, from_epoch, to_epoch, to_epoch_end
 
 # An anonymous admin's /report or /export: whoever presses the button gets it, if a secretary.
 SEND_TO_ME = "stm:"
 MAX_DATA = 64  # bytes of callback data Telegram accepts
 _SEND_TO_ME = re.compile(r"^stm:(report|export):(.*)$", re.DOTALL)
-
-
-def _report_text(t: Callable[..., str], branch: Branch, r: Report) -> str:
-    """The report, line by line, in the reader's language (``t`` translates into it)."""
-    a = r.activity
-    lines = [
-        t("report.title", branch=branch.title, first=r.period.first, last=r.period.last),
-        t("report.checkins", checkins=a.checkins, rate=percent(r.checkin_rate)),
-        t("report.participants", participants=a.participants, roster=a.roster, silent=a.silent),
-        t("summary.meetings") if r.occurrences else t("report.no_meetings"),
-        *meeting_lines(t, branch.timezone, r.occurrences, "%Y-%m-%d %H:%M"),
-        quizzes_line(t, r.quizzes),
-        t("report.top"),
-        *top_lines(t, r.top),
-        t("summary.absent"),
-    ]
-    lines += grouped_names([(f"#{o}", name) for o, name in r.absentees]) or [
-        t("report.absent_none")
-    ]
-    lines.append(t("summary.not_taken"))
-    lines += grouped_names([(f"#{m} {title}", name) for m, title, name in r.not_taken]) or [
-        t("summary.not_taken_none")
-    ]
-    return "\n".join(lines)
 
 
 def period_reference(period: Period) -> dict[str, Any]:
@@ -79,7 +56,7 @@ async def kept_report(
     )
     result = await context.services.reports.report(branch, period)
     translate = context.services.translate
-    return _report_text(partial(translate, language), branch, result)
+    return report_text(partial(translate, language), branch, result)
 
 
 async def organisation_report(update: Update, context: BotContext) -> None:
@@ -145,7 +122,7 @@ async def _send_report(
     """
     result = await context.services.reports.report(branch, period)
     language = await reader_language(context, user_id, branch)
-    text = _report_text(partial(context.services.translate, language), branch, result)
+    text = report_text(partial(context.services.translate, language), branch, result)
     return await send_private(
         context,
         user_id=user_id,
@@ -185,7 +162,7 @@ async def _send_export(
         for name, content in files.items():
             await context.bot.send_document(user_id, content, filename=name)
     except Forbidden:
-        link = f"https://t.me/{context.bot.username}?start={branch_payload(branch.id)}"
+        link = start_link(context.bot.username, branch_payload(branch.id))
         button = InlineKeyboardButton(context.text("private.open"), url=link)
         await asked.reply_text(
             context.text("export.start_first"), reply_markup=InlineKeyboardMarkup([[button]])

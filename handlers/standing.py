@@ -8,8 +8,10 @@ from telegram.ext import BaseHandler
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
-from handlers.branch_choice import acting_branch, choice_handler
-from handlers.common import command, here, person_of, reply
+from handlers.gate.access import command
+from handlers.gate.branch_choice import acting_branch, choice_handler
+from handlers.gate.place import here, person_of
+from handlers.outbound.replies import reply
 
 
 async def me(update: Update, context: BotContext) -> None:

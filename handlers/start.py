@@ -9,9 +9,13 @@ from bot import commands
 from bot.auth import ActorKind
 from bot.context import BotContext
 from bot.deeplinks import parse_start_payload
-from handlers.common import access_of, command, here, reply
-from handlers.private import deliver_waiting
-from handlers.study import show_module
+from handlers.gate.access import access_of, command
+from handlers.gate.place import here
+from handlers.outbound.private import deliver_waiting
+from handlers.outbound.replies import reply
+from handlers.views.quiz import start_button
+from handlers.views.study import module_text
+from storage.models import Branch
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -42,6 +46,16 @@ async def start(update: Update, context: BotContext) -> None:
     await deliver_waiting(context, user.id, place.language)
     if branch is not None and payload and payload.module_id is not None:
         await show_module(update, context, branch, payload.module_id)
+
+
+async def show_module(update: Update, context: BotContext, branch: Branch, module_id: int) -> None:
+    """A module's material, opened privately through its link."""
+    services, language = context.services, here(context).language
+    content = await services.study.open_module(branch, module_id)
+    await update.effective_message.reply_text(
+        module_text(services.translate, language, content),
+        reply_markup=start_button(services.translate, language, content.id, branch.id),
+    )
 
 
 async def help_command(update: Update, context: BotContext) -> None:

@@ -1,24 +1,41 @@
-"""``/study``, ``/publish`` and a module's material opened through its link."""
+"""Study: ``/import`` a module file, ``/publish`` it, ``/study`` the list, a module's material.
+
+A module file comes as a caption's or a reply's subject, in the group or in private. In
+private the answers stay hidden from the group: the file is checked and held, and buttons
+choose which of the sender's branches gets it.
+"""
 
 from __future__ import annotations
 
 import re
 
-from telegram import InlineKeyboardButton, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram import Document, InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import commands
 from bot.context import BotContext
-from bot.deeplinks import module_payload
 from bot.errors import UserError
-from bot.text import TITLE_MAX, shorten
-from handlers.branch_choice import acting_branch, choice_handler
-from handlers.common import arguments, command, here, parse_id, reply
-from handlers.quiz import start_button
-from handlers.sending import paged_keyboard, turn_to
+from bot.module_formats import FormatError
+from handlers.gate.access import command, gate
+from handlers.gate.branch_choice import acting_branch, choice_handler
+from handlers.gate.place import arguments, here, parse_id
+from handlers.outbound.replies import reply, turn_to
+from handlers.views.keyboards import paged_keyboard
+from handlers.views.study import (
+    branch_buttons,
+    imported_text,
+    module_buttons,
+    module_list_text,
+    rejected_text,
+)
 from storage.models import Branch
-from storage.modules import ModuleSummary
 
+# A command in a caption is not seen by CommandHandler: the caption is matched explicitly.
+IMPORT_CAPTION = filters.CaptionRegex(r"^/import(@\w+)?(\s|$)") & filters.Document.ALL
+CHOOSE_PREFIX = "imp:"
+_CHOOSE = re.compile(r"^imp:([1-9]\d{0,17}):([1-9]\d{0,17})$", re.ASCII)
+IMPORT_PAGE_PREFIX = "impp:"
+_IMPORT_PAGE = re.compile(r"^impp:([1-9]\d{0,17}):(\d{1,4})$", re.ASCII)
 PAGE_PREFIX = "stp:"
 # ◀ ▶ name the branch, so that they turn in private too: ``stp:<branch>:<page>``.
 _PAGE = re.compile(r"^stp:([1-9]\d{0,17}):(\d{1,4})$", re.ASCII)
@@ -27,19 +44,6 @@ _PAGE = re.compile(r"^stp:([1-9]\d{0,17}):(\d{1,4})$", re.ASCII)
 def page_data(branch: Branch) -> str:
     """The callback data of a page button of the branch's list, ``{page}`` to fill in."""
     return f"{PAGE_PREFIX}{branch.id}:{{page}}"
-
-
-async def show_module(update: Update, context: BotContext, branch: Branch, module_id: int) -> None:
-    """A module's material, opened privately through its link."""
-    content = await context.services.study.open_module(branch, module_id)
-    parts = [
-        context.text("study.module", id=content.id, title=content.title, count=content.questions)
-    ]
-    parts += [part for part in (content.summary, content.material) if part]
-    parts += [f"{title}: {url}" for title, url in content.links]
-    await update.effective_message.reply_text(
-        "\n\n".join(parts), reply_markup=start_button(context, content.id, branch.id)
-    )
 
 
 async def study(update: Update, context: BotContext) -> None:
@@ -52,34 +56,12 @@ async def study(update: Update, context: BotContext) -> None:
     if not found:
         await reply(update, context, "study.none")
         return
-    lines = "\n".join(
-        context.text(
-            "study.line",
-            id=m.id,
-            title=m.title,
-            count=m.questions,
-            best="—" if best is None else f"{best}/{m.questions}",
-        )
-        for m, best in found
-    )
     # In private too: the deep links open this same chat with their /start payload.
-    markup = paged_keyboard(_module_buttons(context, branch, found), 0, page_data(branch))
+    buttons = module_buttons(context.bot.username, branch, found)
     await update.effective_message.reply_text(
-        context.text("study.list", modules=lines), reply_markup=markup
+        module_list_text(services.translate, here(context).language, found),
+        reply_markup=paged_keyboard(buttons, 0, page_data(branch)),
     )
-
-
-def _module_buttons(
-    context: BotContext, branch: Branch, found: list[tuple[ModuleSummary, int | None]]
-) -> list[InlineKeyboardButton]:
-    """A button per module that opens it privately through its deep link."""
-    link = f"https://t.me/{context.bot.username}?start="
-    return [
-        InlineKeyboardButton(
-            shorten(f"#{m.id} {m.title}", TITLE_MAX), url=link + module_payload(m.id, branch.id)
-        )
-        for m, _ in found
-    ]
 
 
 async def turn_page(update: Update, context: BotContext) -> None:
@@ -97,7 +79,7 @@ async def turn_page(update: Update, context: BotContext) -> None:
     if not await services.auth.belongs_to(branch, query.from_user.id):
         raise UserError("button.not_member")
     found = await services.study.published(branch, query.from_user.id)
-    buttons = _module_buttons(context, branch, found)
+    buttons = module_buttons(context.bot.username, branch, found)
     await turn_to(query, paged_keyboard(buttons, int(match.group(2)), page_data(branch)))
 
 
@@ -113,9 +95,94 @@ async def publish(update: Update, context: BotContext) -> None:
     await reply(update, context, key, id=module.id, title=module.title)
 
 
+async def import_file(update: Update, context: BotContext) -> None:
+    """Imports the file this message carries or replies to (in private: asks for the branch)."""
+    message, place, services = update.effective_message, here(context), context.services
+    translate, language = services.translate, place.language
+    document: Document | None = message.document or (
+        message.reply_to_message.document if message.reply_to_message else None
+    )
+    if document is None:
+        raise UserError("import.usage")
+    services.study.check_size(document.file_size)
+    data = bytes(await (await document.get_file()).download_as_bytearray())
+    name, user_id = document.file_name or "module.txt", update.effective_user.id
+    key, now = f"{message.chat_id}:{message.message_id}", context.clock()
+    try:
+        if not place.private:
+            imported = await services.study.import_file(
+                place.branch, name=name, data=data, key=key, by=user_id, now=now
+            )
+            await message.reply_text(imported_text(translate, language, imported))
+            return
+        draft_id, parsed = await services.study.hold(
+            user_id=user_id, key=key, name=name, data=data, now=now
+        )
+    except FormatError as error:
+        await message.reply_text(rejected_text(translate, language, error))
+        return
+    buttons = await _branch_buttons(context, draft_id, user_id)
+    await message.reply_text(
+        context.text(
+            "import.choose_branch",
+            name=name,
+            modules=len(parsed.modules),
+            count=sum(len(m.questions) for m in parsed.modules),
+        ),
+        reply_markup=paged_keyboard(buttons, 0, f"{IMPORT_PAGE_PREFIX}{draft_id}:{{page}}"),
+    )
+
+
+async def _branch_buttons(
+    context: BotContext, draft_id: int, user_id: int
+) -> list[InlineKeyboardButton]:
+    """A button per branch the user is a secretary of, importing the held file there."""
+    branches = await context.services.auth.secretary_branches(user_id)
+    return branch_buttons(branches, f"{CHOOSE_PREFIX}{draft_id}:{{branch}}")
+
+
+async def turn_import_page(update: Update, context: BotContext) -> None:
+    """◀ ▶ under the branch buttons of a privately sent file."""
+    query = update.callback_query
+    match = _IMPORT_PAGE.match(query.data)
+    if match is None or not here(context).private:
+        raise UserError("button.stale")
+    draft_id, page = int(match.group(1)), int(match.group(2))
+    buttons = await _branch_buttons(context, draft_id, query.from_user.id)
+    await turn_to(query, paged_keyboard(buttons, page, f"{IMPORT_PAGE_PREFIX}{draft_id}:{{page}}"))
+
+
+async def choose_branch(update: Update, context: BotContext) -> None:
+    """A branch button under a privately sent file: import it there."""
+    query, services, place = update.callback_query, context.services, here(context)
+    match = _CHOOSE.match(query.data)
+    if match is None or not place.private:
+        raise UserError("button.stale")
+    draft_id, branch_id = int(match.group(1)), int(match.group(2))
+    user_id = query.from_user.id
+    branch = await services.branches.get(branch_id)
+    if (
+        branch is None
+        or not branch.active
+        or not await services.auth.is_secretary_of(branch, user_id)
+    ):
+        raise UserError("button.stale")
+    imported = await services.study.import_held(draft_id, user_id, branch, context.clock())
+    await query.answer()
+    await query.edit_message_text(
+        context.text("import.into", branch=branch.title)
+        + "\n"
+        + imported_text(services.translate, place.language, imported)
+    )
+
+
 def handlers() -> list[BaseHandler]:
     """Handlers of this module."""
     return [
+        command(commands.IMPORT, import_file),
+        MessageHandler(IMPORT_CAPTION, gate(commands.IMPORT, import_file)),
+        CallbackQueryHandler(choose_branch, pattern=f"^{CHOOSE_PREFIX}"),
+        CallbackQueryHandler(turn_import_page, pattern=f"^{IMPORT_PAGE_PREFIX}"),
         command(commands.PUBLISH, publish),
         command(commands.STUDY, study),
         CallbackQueryHandler(turn_page, pattern=f"^{PAGE_PREFIX}"),

@@ -20,15 +20,15 @@ from storage.branches import BranchRepo, OrganisationRepo
 from storage.checkins import CheckinRepo
 from storage.db import PRIVATE_DIR, Database, create_private_file, make_private_dir
 from storage.deliveries import CommandMenuRepo, PendingMessageRepo
-from storage.jobs import ScheduledSendRepo
+from storage.group_quiz import GroupQuizRepo
 from storage.leaves import LeaveRepo
 from storage.meetings import MeetingRepo
 from storage.members import MembershipRepo, UserRepo
-from storage.modules import ModuleRepo
 from storage.points import PointsRepo
-from storage.polls import PollRepo
 from storage.quiz import QuizRepo
 from storage.reports import ReportRepo
+from storage.sends import SendRepo
+from storage.study import StudyRepo
 from storage.summaries import SummaryRepo
 
 logger = logging.getLogger(__name__)
@@ -46,13 +46,13 @@ class Storage:
     pending: PendingMessageRepo
     menus: CommandMenuRepo
     meetings: MeetingRepo
-    sends: ScheduledSendRepo
+    sends: SendRepo
     checkins: CheckinRepo
     leaves: LeaveRepo
-    modules: ModuleRepo
+    study: StudyRepo
     quiz: QuizRepo
     points: PointsRepo
-    polls: PollRepo
+    group_quiz: GroupQuizRepo
     reports: ReportRepo
     summaries: SummaryRepo
     acts: ActRepo
@@ -130,13 +130,13 @@ async def open_storage(path: Path | str) -> Storage:
         pending=PendingMessageRepo(db),
         menus=CommandMenuRepo(db),
         meetings=MeetingRepo(db),
-        sends=ScheduledSendRepo(db),
+        sends=SendRepo(db),
         checkins=CheckinRepo(db),
         leaves=LeaveRepo(db),
-        modules=ModuleRepo(db),
+        study=StudyRepo(db),
         quiz=QuizRepo(db),
         points=PointsRepo(db),
-        polls=PollRepo(db),
+        group_quiz=GroupQuizRepo(db),
         reports=ReportRepo(db),
         summaries=SummaryRepo(db),
         acts=ActRepo(db),

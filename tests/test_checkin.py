@@ -10,7 +10,7 @@ from apscheduler.triggers.cron import CronTrigger
 from telegram.ext import JobQueue
 
 from bot.checkin import streak_of
-from handlers.checkin import _daily_trigger
+from handlers.jobs.checkin import _daily_trigger
 from tests import factories
 from tests.conftest import ADMIN, GROUP, MEMBER, OTHER, start_app, stop_app
 from tests.test_meetings import add_meeting, fire, roster_of

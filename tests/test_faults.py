@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handlers.summary import DRAIN_LOCK
+from handlers.jobs.summary import DRAIN_LOCK
 from tests.conftest import start_app
 from tests.test_meetings import fire
 

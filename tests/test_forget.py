@@ -135,9 +135,7 @@ async def test_after_forget_no_column_holds_the_name_username_reason_or_id(harne
     assert await db.fetch_one("SELECT 1 FROM users WHERE id = ?", (OTHER.id,)) is None
 
 
-async def test_held_messages_are_rendered_at_delivery_without_the_forgotten_member(
-    harness, clock
-):
+async def test_held_messages_are_rendered_at_delivery_without_the_forgotten_member(harness, clock):
     await held_for_admin_then_forgotten(harness, clock)
     calls = await harness.say("/start", chat=ADMIN, user=ADMIN)
     delivered = "\n".join(c.text for c in calls if c.chat_id == ADMIN.id)
@@ -169,9 +167,9 @@ async def test_deciding_a_forgotten_members_leave_sends_nothing_to_the_stand_in(
     assert newest == 2
     sent_to = {c.params.get("chat_id") for c in harness.api.calls[before:]}
     assert str(stand_in) not in {str(chat) for chat in sent_to}
-    assert await db.fetch_all(
-        "SELECT * FROM pending_messages WHERE user_id = ?", (stand_in,)
-    ) == []
+    assert (
+        await db.fetch_all("SELECT * FROM pending_messages WHERE user_id = ?", (stand_in,)) == []
+    )
     # The roll frozen at the close stands: the stand-in stays absent, unnamed.
     (status,) = await db.fetch_one("SELECT status FROM attendance WHERE user_id = ?", (stand_in,))
     assert status == "absent"
@@ -225,9 +223,10 @@ async def test_a_forgotten_secretary_leaves_no_id_in_keys_menus_or_organisations
     await harness.press("forget:yes", chat=MEMBER, user=MEMBER)
     for needle in ("李四", "lisi", str(MEMBER.id)):
         assert [(t, c) for t, c, v in await text_cells(db) if needle in (v or "").lower()] == []
-    assert await db.fetch_one(
-        "SELECT 1 FROM organisations WHERE admin_user_id = ?", (MEMBER.id,)
-    ) is None
+    assert (
+        await db.fetch_one("SELECT 1 FROM organisations WHERE admin_user_id = ?", (MEMBER.id,))
+        is None
+    )
     (deleted,) = harness.api.of("deleteMyCommands")  # their secretary menu is gone too
     assert deleted.params["scope"] == {
         "type": "chat_member",

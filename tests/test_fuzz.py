@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from bot.deeplinks import parse_start_payload
 from bot.errors import UserError
 from bot.meetings import parse_meeting_add
+from bot.recurrence import RepeatError, parse_minutes, parse_offsets, repeat_rule
 from bot.reports import export_period, report_period
-from bot.schedule import RepeatError, parse_minutes, parse_offsets, repeat_rule
 from bot.settings import normalize, parse_settings
-from handlers.common import parse_id
+from handlers.gate.place import parse_id
 from handlers.group_quiz import _parse as parse_quiz
 from storage.models import Branch
 from tests import factories

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.schedule import HORIZON
+from bot.recurrence import HORIZON
 from tests import factories
 from tests.conftest import ADMIN, GROUP, MEMBER, OTHER, start_app, stop_app
 
@@ -314,7 +314,7 @@ async def test_a_send_interrupted_by_a_crash_is_never_repeated(harness, clock, c
     _, occ = await add_meeting(harness, "committee 2031-03-05 19:30 remind=1d")
     clock.now = datetime(2031, 3, 4, 11, 30, tzinfo=UTC)
     # The process claimed the reminder and died before confirming it.
-    assert await harness.services.schedule.claim(f"remind:{occ}:1440", clock())
+    assert await harness.services.sends.claim(f"remind:{occ}:1440", clock())
     await stop_app(harness.app)
     caplog.set_level(logging.WARNING)
     harness.app = await start_app(harness.config, harness.api, clock)

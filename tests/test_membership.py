@@ -44,8 +44,9 @@ async def test_an_outsider_cannot_open_a_module_link_nor_start_its_quiz(harness)
     for outsider, language in ((OUTSIDER, "en"), (OUTSIDER_ZH, "zh")):
         text = await harness.reply(f"/start m1b{branch.id}", chat=outsider, user=outsider)
         assert text == NOT_MEMBER_LINK[language]  # no module, no quiz button
-        assert await harness.reply(f"/start b{branch.id}", chat=outsider, user=outsider) == (
-            NOT_MEMBER_LINK[language]
+        assert (
+            await harness.reply(f"/start b{branch.id}", chat=outsider, user=outsider)
+            == (NOT_MEMBER_LINK[language])
         )
         user = await harness.services.storage.users.get(outsider.id)
         assert user.private_branch_id is None
@@ -65,9 +66,7 @@ async def test_a_member_who_left_is_refused_and_welcomed_back_when_seen_again(ha
     calls = await harness.say(f"/start m1b{branch.id}", chat=MEMBER, user=MEMBER)
     (start,) = buttons(calls[-1])
     _, question = await harness.press(start[1], chat=MEMBER, user=MEMBER)
-    await harness.feed(
-        factories.chat_member(chat=GROUP, user=MEMBER, old="member", new="left")
-    )
+    await harness.feed(factories.chat_member(chat=GROUP, user=MEMBER, old="member", new="left"))
     # The quiz under way stops counting, and neither the link nor its button opens again.
     (refused,) = await harness.press(buttons(question)[0][1], chat=MEMBER, user=MEMBER)
     assert refused.text == NOT_MEMBER_BUTTON["zh"]

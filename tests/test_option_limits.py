@@ -27,9 +27,7 @@ GIFT_151 = (
     + "}\n"
 ).encode()
 AIKEN_13 = (
-    "哪一项正确？\n"
-    + "".join(f"{chr(65 + n)}. 选项{n}\n" for n in range(13))
-    + "ANSWER: M\n"
+    "哪一项正确？\n" + "".join(f"{chr(65 + n)}. 选项{n}\n" for n in range(13)) + "ANSWER: M\n"
 ).encode()
 
 

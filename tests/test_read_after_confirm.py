@@ -89,9 +89,7 @@ async def test_export_top_and_me_right_after_the_checkins(harness, clock):
     assert me[-1] == "积分：本周 1，累计 1"
 
 
-async def test_a_report_in_the_second_the_week_begins_counts_that_seconds_checkins(
-    harness, clock
-):
+async def test_a_report_in_the_second_the_week_begins_counts_that_seconds_checkins(harness, clock):
     await harness.setup_branch()  # summary on Sunday 20:00, Asia/Shanghai
     await harness.reply("/settings checkin=off", chat=GROUP, user=ADMIN)
     clock.now = datetime(2031, 3, 9, 12, 0, 0, 300_000, tzinfo=UTC)  # 20:00:00.3 on Sunday

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.schedule import HORIZON, MAX_OCCURRENCES, RepeatError, occurrences, repeat_rule
+from bot.recurrence import HORIZON, MAX_OCCURRENCES, RepeatError, occurrences, repeat_rule
 from tests.conftest import ADMIN, GROUP
 
 FIRST = datetime(2031, 3, 5, 19, 30)  # noqa: DTZ001 - a local wall time, as the parser takes

@@ -45,7 +45,7 @@ async def test_a_fifty_question_chinese_gift_file_imports_and_publishes(harness)
     assert text == "已向本支部发布 #1 三会一课。"
     assert "已在本支部发布" in await harness.reply("/publish 1", chat=GROUP, user=ADMIN)
     branch = await harness.services.branches.for_chat(GROUP.id)
-    (published,) = await harness.services.storage.modules.published(branch.id)
+    (published,) = await harness.services.storage.study.published(branch.id)
     assert (published.questions, published.poll_ready) == (50, 50)
 
 

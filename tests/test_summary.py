@@ -14,7 +14,7 @@ from PIL import Image
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.chart import MissingGlyphWarning, participation_chart
-from handlers.summary import Outcome, outcome_of
+from handlers.jobs.summary import Outcome, outcome_of
 from tests import factories
 from tests.conftest import ADMIN, GROUP, MEMBER, OTHER, start_app, stop_app
 from tests.test_checkin import checkin

@@ -236,9 +236,7 @@ def _braces(source: _Source, begin: int) -> tuple[int, int] | Problem | None:
     return opening, closing
 
 
-def _true_false(
-    stem: str, body: str, explanation: str | None, start: int, fmt: str
-) -> Question:
+def _true_false(stem: str, body: str, explanation: str | None, start: int, fmt: str) -> Question:
     """``T#feedback when wrong#feedback when right``, Moodle's order."""
     bits = body.split("#", 2)
     truth = bits[0].strip().upper().startswith("T")

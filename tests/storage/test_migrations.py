@@ -199,15 +199,35 @@ async def test_kept_private_messages_become_references_without_names_or_reasons(
         "INSERT INTO users (id, first_name, seen_at, forgotten) VALUES (-1, '', 0, 1)"
     )
     kept = [  # (user, key, params, dedupe key, delivered)
-        (100002, "leave.for_secretary", '{"name": "李四", "reason": "旧"}',
-         f"leave:{leave_id}:100002:旧", None),
-        (100002, "leave.for_secretary", '{"name": "李四", "reason": "出差"}',
-         f"leave:{leave_id}:100002:出差", None),
+        (
+            100002,
+            "leave.for_secretary",
+            '{"name": "李四", "reason": "旧"}',
+            f"leave:{leave_id}:100002:旧",
+            None,
+        ),
+        (
+            100002,
+            "leave.for_secretary",
+            '{"name": "李四", "reason": "出差"}',
+            f"leave:{leave_id}:100002:出差",
+            None,
+        ),
         (100002, "meeting.roll", '{"roll": "出席（1）：李四"}', "roll:1:100002", None),
-        (100002, "summary.detail", '{"text": "缺席：李四"}',
-         "summary:1:2032-03-07T12:00:00+00:00:100002:0", None),
-        (100002, "summary.detail", '{"text": "…"}',
-         "summary:1:2032-03-07T12:00:00+00:00:100002:1", None),
+        (
+            100002,
+            "summary.detail",
+            '{"text": "缺席：李四"}',
+            "summary:1:2032-03-07T12:00:00+00:00:100002:0",
+            None,
+        ),
+        (
+            100002,
+            "summary.detail",
+            '{"text": "…"}',
+            "summary:1:2032-03-07T12:00:00+00:00:100002:1",
+            None,
+        ),
         (100002, "report.part", '{"text": "积分前五：李四"}', "report:-4001:80:0", None),
         (100002, "leave.approved", '{"meeting": "#1"}', "leave-outcome:9", 5),
         (-1, "leave.approved", '{"meeting": "#1"}', "leave-outcome:1", None),

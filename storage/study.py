@@ -66,7 +66,7 @@ class ImportDraft:
     content: bytes
 
 
-class ModuleRepo:
+class StudyRepo:
     """Modules and where they are published."""
 
     def __init__(self, db: Database) -> None:

@@ -14,8 +14,8 @@ from telegram.error import ChatMigrated, Forbidden, TelegramError
 
 from bot.context import BotContext
 from bot.errors import UserError
-from handlers.branches import follow_migration
-from handlers.observe import locate
+from handlers.gate.place import locate
+from handlers.outbound.policy import follow_migration
 
 logger = logging.getLogger(__name__)
 

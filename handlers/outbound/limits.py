@@ -1,11 +1,9 @@
-"""What the bot sends fits Telegram's limits: long texts as several messages, keyboards paged.
+"""What the bot sends fits Telegram's limits: long texts as several messages.
 
 ``LimitedBot`` is the application's bot, so a reply, a scheduled post, a private message or
 an edit is split by ``bot.text.split_message`` at line boundaries (a longer line is cut too),
 whichever handler sends it. A keyboard goes under the last part, where the text ends.
-A keyboard of many buttons (Telegram takes at most 100) shows ``PAGE_SIZE`` of them with
-◀ ▶ buttons that turn the page (see ``paged_keyboard``). A callback answer (a toast or an
-alert) longer than Telegram's 200 characters is cut with "…".
+A callback answer (a toast or an alert) longer than Telegram's 200 characters is cut with "…".
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Message
 from telegram.error import BadRequest
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import HTTPXRequest
@@ -28,8 +26,6 @@ CONNECTION_POOL_SIZE = 256
 _MARKUP_ARG = 4
 # A callback answer (toast or alert) takes at most 200 characters.
 CALLBACK_ANSWER_LIMIT = 200
-PAGE_SIZE = 10
-PREVIOUS, NEXT = "◀", "▶"
 
 
 def parts(text: str) -> list[str]:
@@ -114,44 +110,3 @@ def build_bot(
         get_updates_request=HTTPXRequest(connection_pool_size=1),
         rate_limiter=rate_limiter,
     )
-
-
-def page_count(count: int) -> int:
-    """How many pages ``count`` buttons fill (at least one)."""
-    return max(1, -(-count // PAGE_SIZE))
-
-
-def paged_keyboard(
-    buttons: list[InlineKeyboardButton], page: int, page_data: str
-) -> InlineKeyboardMarkup | None:
-    """One button per row, ``PAGE_SIZE`` of them, and ◀ ▶ to the neighbouring pages.
-
-    Args:
-        buttons: every button, in order.
-        page: the page to show (0-based; clamped to the pages there are).
-        page_data: callback data of a page button, with ``{page}`` for its number (keep it
-            short: it must fit 64 bytes with the number).
-    """
-    if not buttons:
-        return None
-    pages = page_count(len(buttons))
-    page = min(max(page, 0), pages - 1)
-    rows = [[button] for button in buttons[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
-    turn = []
-    if page > 0:
-        turn.append(InlineKeyboardButton(PREVIOUS, callback_data=page_data.format(page=page - 1)))
-    if page < pages - 1:
-        turn.append(InlineKeyboardButton(NEXT, callback_data=page_data.format(page=page + 1)))
-    if turn:
-        rows.append(turn)
-    return InlineKeyboardMarkup(rows)
-
-
-async def turn_to(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
-    """Answer a ◀ ▶ press by showing ``markup`` (a second tap on the same page changes nothing)."""
-    await query.answer()
-    try:
-        await query.edit_message_reply_markup(markup)
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise

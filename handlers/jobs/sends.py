@@ -1,4 +1,4 @@
-"""The JobQueue side of the schedule: the database holds what is owed, jobs only trigger.
+"""Meeting sends: reminders, check-in posts and closes, owed in the database, run as jobs.
 
 At start every owed send is put back on the queue under its own key (``replace_existing``,
 so restarts never duplicate a job); sends missed while the bot was down run once if younger
@@ -13,14 +13,21 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import Application, JobQueue
 
 from bot.context import BotContext
 from bot.meetings import Roll
-from handlers.meeting_text import CHECKIN_PREFIX, occurrence_line, roll_text, rsvp_buttons
-from handlers.private import keyboard, renders, send_private
+from handlers.outbound.private import renders, send_private
+from handlers.views.keyboards import keyboard
+from handlers.views.meetings import (
+    checkin_markup,
+    checkin_post_text,
+    closed_counts_text,
+    reminder_text,
+    roll_text,
+    rsvp_buttons,
+)
 from storage.models import Branch, OccurrenceView, ScheduledSend
 
 logger = logging.getLogger(__name__)
@@ -67,13 +74,13 @@ def unschedule(job_queue: JobQueue[Any], keys: list[str]) -> None:
             job.remove()
 
 
-async def install_schedule(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Rebuild every job from the database (called once at start)."""
+async def install(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Rebuild every meeting send's job from the database (called once at start)."""
     services, clock = application.bot_data["services"], application.bot_data["clock"]
     job_queue, grace = application.job_queue, _grace(application)
     await services.meetings.extend(clock())
     now = clock()
-    recovery = await services.schedule.recover(now, grace, until=now + JOB_WINDOW)
+    recovery = await services.sends.recover(now, grace, until=now + JOB_WINDOW)
     schedule_sends(job_queue, recovery.due_now, grace, now=True)
     schedule_sends(job_queue, recovery.future, grace)
     job_queue.run_repeating(
@@ -101,36 +108,36 @@ async def extend_series(context: BotContext) -> None:
     services, now = context.services, context.clock()
     await services.storage.acts.forget_before(now - ACTS_KEPT)
     await services.meetings.extend(now)
-    sends = await services.schedule.pending_before(now + JOB_WINDOW)
+    sends = await services.sends.pending_before(now + JOB_WINDOW)
     schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
 
 
 async def run_send(context: BotContext) -> None:
     """Claim a scheduled send, post it, confirm it."""
     services, key, now = context.services, context.job.data, context.clock()
-    send = await services.schedule.claim(key, now)
+    send = await services.sends.claim(key, now)
     if send is None:
         return
     occurrence = await services.storage.meetings.occurrence(send.occurrence_id)
     branch = await services.branches.get(occurrence.branch_id) if occurrence else None
     if occurrence is None or occurrence.cancelled or branch is None or not branch.active:
-        await services.schedule.confirm(key, now, None)  # nothing is owed any more
+        await services.sends.confirm(key, now, None)  # nothing is owed any more
         return
     try:
         message_id = await POSTS[send.kind](context, occurrence)
     except Forbidden as exc:
         # Caught here, at the send edge: the bot was removed from the group.
-        await services.schedule.abandon(key, context.clock(), f"refused: {exc}")
+        await services.sends.abandon(key, context.clock(), f"refused: {exc}")
         await services.branches.deactivate_chat(occurrence.chat_id, str(exc))
         return
     except ChatMigrated as exc:
-        await services.schedule.abandon(key, context.clock(), "the group became a supergroup")
+        await services.sends.abandon(key, context.clock(), "the group became a supergroup")
         await services.branches.move_chat(occurrence.chat_id, exc.new_chat_id)
         return
     except TelegramError as exc:
-        await services.schedule.abandon(key, context.clock(), f"{type(exc).__name__}: {exc}")
+        await services.sends.abandon(key, context.clock(), f"{type(exc).__name__}: {exc}")
         raise
-    await services.schedule.confirm(key, context.clock(), message_id)
+    await services.sends.confirm(key, context.clock(), message_id)
 
 
 async def _privately(context: BotContext, **kwargs: Any) -> None:
@@ -141,18 +148,14 @@ async def _privately(context: BotContext, **kwargs: Any) -> None:
         logger.warning("private %s to %s failed: %s", kwargs["key"], kwargs["user_id"], exc)
 
 
-def _text(context: BotContext, occurrence: OccurrenceView, key: str, **params: Any) -> str:
-    return context.services.translate(occurrence.branch_language, key, **params)
-
-
 async def post_reminder(context: BotContext, occurrence: OccurrenceView) -> int:
     """The reminder in the group with RSVP buttons; with the last one, private nudges."""
     services = context.services
-    line = occurrence_line(services.translate, occurrence.branch_language, occurrence)
+    buttons = rsvp_buttons(occurrence.id)
     message = await context.bot.send_message(
         occurrence.chat_id,
-        _text(context, occurrence, "meeting.reminder", meeting=line),
-        reply_markup=keyboard(context, occurrence.branch_language, rsvp_buttons(occurrence.id)),
+        reminder_text(services.translate, occurrence),
+        reply_markup=keyboard(services.translate, occurrence.branch_language, buttons),
     )
     meeting = await services.storage.meetings.meeting_of(occurrence.id)
     offset = int(context.job.data.rsplit(":", 1)[1])
@@ -181,28 +184,14 @@ async def _nudge(context: BotContext, occurrence: OccurrenceView) -> None:
         )
 
 
-def checkin_markup(context: BotContext, occurrence: OccurrenceView) -> InlineKeyboardMarkup:
-    """The check-in post's button."""
-    button = InlineKeyboardButton(
-        _text(context, occurrence, "meeting.checkin_button"),
-        callback_data=f"{CHECKIN_PREFIX}{occurrence.id}",
-    )
-    return InlineKeyboardMarkup([[button]])
-
-
-def checkin_post_text(context: BotContext, occurrence: OccurrenceView, count: int) -> str:
-    """The check-in post, with the running count."""
-    line = occurrence_line(context.services.translate, occurrence.branch_language, occurrence)
-    return _text(context, occurrence, "meeting.checkin_post", meeting=line, count=count)
-
-
 async def post_checkin(context: BotContext, occurrence: OccurrenceView) -> int:
     """The check-in post with its button."""
-    count = await context.services.meetings.checkin_count(occurrence.id)
+    services = context.services
+    count = await services.meetings.checkin_count(occurrence.id)
     message = await context.bot.send_message(
         occurrence.chat_id,
-        checkin_post_text(context, occurrence, count),
-        reply_markup=checkin_markup(context, occurrence),
+        checkin_post_text(services.translate, occurrence, count),
+        reply_markup=checkin_markup(services.translate, occurrence),
     )
     return message.message_id
 
@@ -214,7 +203,9 @@ async def post_close(context: BotContext, occurrence: OccurrenceView) -> int | N
     roll = await services.meetings.close(occurrence, context.clock(), secretaries)
     if roll is None:
         return None
-    message = await context.bot.send_message(occurrence.chat_id, _group_counts(context, roll))
+    message = await context.bot.send_message(
+        occurrence.chat_id, closed_counts_text(services.translate, roll)
+    )
     branch = await services.branches.get(occurrence.branch_id)
     for user_id in secretaries:
         # The occurrence's id: the roll is rendered from it, in each reader's language, now
@@ -244,21 +235,6 @@ async def roll_message(
     return services.translate(language, "meeting.roll", roll=text)
 
 
-def _group_counts(context: BotContext, roll: Roll) -> str:
-    occurrence = roll.occurrence
-    line = occurrence_line(context.services.translate, occurrence.branch_language, occurrence)
-    return _text(
-        context,
-        occurrence,
-        "meeting.closed_counts",
-        meeting=line,
-        present=len(roll.of("present")),
-        late=len(roll.of("late")),
-        absent=len(roll.of("absent")),
-        expected=len(roll.entries),
-    )
-
-
 async def _secretaries(context: BotContext, occurrence: OccurrenceView) -> list[int]:
     """Who gets the roll; if Telegram cannot list the admins, the granted secretaries."""
     branch = await context.services.branches.get(occurrence.branch_id)
@@ -274,16 +250,16 @@ async def refresh_count(context: BotContext) -> None:
     occurrence_id = context.job.data
     services = context.services
     occurrence = await services.storage.meetings.occurrence(occurrence_id)
-    message_id = await services.schedule.message_of(f"open:{occurrence_id}")
+    message_id = await services.sends.message_of(f"open:{occurrence_id}")
     if occurrence is None or message_id is None:
         return
     count = await services.meetings.checkin_count(occurrence_id)
     try:
         await context.bot.edit_message_text(
-            checkin_post_text(context, occurrence, count),
+            checkin_post_text(services.translate, occurrence, count),
             chat_id=occurrence.chat_id,
             message_id=message_id,
-            reply_markup=checkin_markup(context, occurrence),
+            reply_markup=checkin_markup(services.translate, occurrence),
         )
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():

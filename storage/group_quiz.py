@@ -21,7 +21,7 @@ class PostedPoll:
     correct: list[int]
 
 
-class PollRepo:
+class GroupQuizRepo:
     """Quiz polls by poll id, and their answers per member."""
 
     def __init__(self, db: Database) -> None:

@@ -27,14 +27,10 @@ from telegram.error import (
 )
 from telegram.ext import Application
 
-from bot.chart import participation_chart
 from bot.context import BotContext
-from bot.i18n import Translator
-from bot.summary import SummaryDetail, WeekSummary
-from bot.text import grouped_names
-from handlers.meeting_text import compliance_lines
-from handlers.participation_text import meeting_lines, percent, quizzes_line, top_lines
-from handlers.private import reader_language, renders, send_private
+from bot.summary import WeekSummary
+from handlers.outbound.private import reader_language, renders, send_private
+from handlers.views.participation import chart_of, detail_text, summary_text
 from storage.models import Branch, from_epoch, to_epoch
 from storage.summaries import SummaryRow
 
@@ -75,63 +71,7 @@ def outcome_of(error: TelegramError) -> Outcome:
     return Outcome.FAILED
 
 
-def summary_text(translate: Translator, language: str, branch: Branch, s: WeekSummary) -> str:
-    """The group's summary of the week."""
-
-    def t(key: str, **params: Any) -> str:
-        return translate(language, key, **params)
-
-    activity, previous = s.activity, s.previous
-    lines = [
-        t("summary.title", branch=branch.title, start=s.week.days[0], end=s.week.days[-1]),
-        t(
-            "summary.checkins",
-            checkins=activity.checkins,
-            rate=percent(s.checkin_rate),
-            change=f"{activity.checkins - previous.checkins:+d}",
-        ),
-        t(
-            "summary.participants",
-            participants=activity.participants,
-            roster=activity.roster,
-            silent=activity.silent,
-            change=f"{activity.participants - previous.participants:+d}",
-        ),
-    ]
-    lines.append(t("summary.meetings") if s.occurrences else t("summary.no_meetings"))
-    lines += meeting_lines(t, branch.timezone, s.occurrences, "%m-%d %H:%M")
-    lines.append(quizzes_line(t, s.quizzes))
-    lines.append(t("summary.top"))
-    lines += top_lines(t, s.top)
-    lines.append(compliance_lines(translate, language, s.compliance))
-    return "\n".join(lines)
-
-
-def detail_text(
-    translate: Translator, language: str, branch: Branch, s: WeekSummary, d: SummaryDetail
-) -> str:
-    """The secretaries' version: who was absent from what, who has not taken which module."""
-    t = translate
-    lines = [t(language, "summary.detail_title", branch=branch.title, end=s.week.days[-1])]
-    lines.append(t(language, "summary.absent"))
-    lines += grouped_names([(f"#{o}", name) for o, name in d.absentees]) or [
-        t(language, "summary.absent_none")
-    ]
-    lines.append(t(language, "summary.not_taken"))
-    lines += grouped_names([(f"#{m} {title}", name) for m, title, name in d.not_taken]) or [
-        t(language, "summary.not_taken_none")
-    ]
-    return "\n".join(lines)
-
-
-def chart_of(translate: Translator, language: str, branch: Branch, s: WeekSummary) -> bytes:
-    """The participation-by-day chart."""
-    labels = [translate(language, f"weekday.{day.weekday()}") for day in s.week.days]
-    title = translate(language, "summary.chart_title", branch=branch.title)
-    return participation_chart(title, labels, s.by_day)
-
-
-async def install_summaries(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def install(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """At start: settle interrupted summaries, owe the missed ones, start the minute tick."""
     services, clock = application.bot_data["services"], application.bot_data["clock"]
     catch_up = application.bot_data["config"].summary.catch_up

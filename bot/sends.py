@@ -25,7 +25,7 @@ class Recovery:
     later: int = 0  # how many more are owed beyond ``until`` (left in the database)
 
 
-class ScheduleService:
+class SendService:
     """Claims, confirmations and recovery of scheduled sends."""
 
     def __init__(self, storage: Storage) -> None:

@@ -16,7 +16,8 @@ from telegram.ext import CallbackQueryHandler
 from bot.commands import Access, CommandSpec
 from bot.context import BotContext
 from bot.errors import UserError
-from handlers.common import Callback, arguments, here
+from handlers.gate.access import Callback
+from handlers.gate.place import arguments, here
 from storage.models import Branch
 
 PREFIX = "pb:"

@@ -21,27 +21,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden
 
 from bot.context import BotContext
-from bot.deeplinks import branch_payload
+from bot.deeplinks import branch_payload, start_link
 from bot.i18n import language_of
-from handlers.common import NOT_PEOPLE
+from handlers.gate.place import NOT_PEOPLE
+from handlers.views.keyboards import keyboard
+from handlers.views.meetings import occurrence_line
 from storage.models import Branch
 
 logger = logging.getLogger(__name__)
-
-
-def keyboard(
-    context: BotContext, language: str, buttons: Sequence[tuple[str, str]]
-) -> InlineKeyboardMarkup | None:
-    """One button per row: (catalog key of the label, callback data)."""
-    if not buttons:
-        return None
-    translate = context.services.translate
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(translate(language, label), callback_data=data)]
-            for label, data in buttons
-        ]
-    )
 
 
 # Renders a kept message from its references: (context, branch, language, params) -> the
@@ -64,11 +51,23 @@ def renders(key: str) -> Callable[[Renderer], Renderer]:
 async def render(
     context: BotContext, branch: Branch, language: str, key: str, params: Mapping[str, Any]
 ) -> str | None:
-    """The text of a private message now: its renderer's, else the catalog text of ``key``."""
+    """The text of a private message now, in ``language``.
+
+    Its renderer's, if the key has one; else the catalog text of ``key``, with the line of
+    the occurrence it names (``occurrence``) written now, so a meeting type is named in the
+    reader's language (None if the occurrence is gone).
+    """
     renderer = _RENDERERS.get(key)
-    if renderer is None:
-        return context.services.translate(language, key, **params)
-    return await renderer(context, branch, language, params)
+    if renderer is not None:
+        return await renderer(context, branch, language, params)
+    translate = context.services.translate
+    if "occurrence" not in params:
+        return translate(language, key, **params)
+    occurrence = await context.services.storage.meetings.occurrence(int(params["occurrence"]))
+    if occurrence is None:
+        return None
+    line = occurrence_line(translate, language, occurrence)
+    return translate(language, key, meeting=line, id=occurrence.id)
 
 
 async def reader_language(context: BotContext, user_id: int, branch: Branch) -> str:
@@ -131,7 +130,7 @@ async def send_private(
         return False
     try:
         await context.bot.send_message(
-            user_id, text, reply_markup=keyboard(context, language, buttons)
+            user_id, text, reply_markup=keyboard(services.translate, language, buttons)
         )
     except Forbidden as exc:
         logger.info("user %s cannot be written to privately (%s)", user_id, exc)
@@ -150,7 +149,7 @@ async def send_private(
     )
     if must_prompt:
         name = user.display_name if user else str(user_id)
-        link = f"https://t.me/{context.bot.username}?start={branch_payload(branch.id)}"
+        link = start_link(context.bot.username, branch_payload(branch.id))
         button = InlineKeyboardButton(
             services.translate(branch.language, "private.open"), url=link
         )
@@ -181,7 +180,7 @@ async def deliver_waiting(context: BotContext, user_id: int, language: str) -> i
             logger.exception("kept message %s (%s) dropped", message.id, key)
         if text:
             await context.bot.send_message(
-                user_id, text, reply_markup=keyboard(context, language, message.buttons)
+                user_id, text, reply_markup=keyboard(services.translate, language, message.buttons)
             )
             delivered += 1
         await services.delivery.delivered(message)

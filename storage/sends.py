@@ -8,7 +8,7 @@ from storage.db import Database
 from storage.models import ScheduledSend, from_epoch, to_epoch
 
 
-class ScheduledSendRepo:
+class SendRepo:
     """The sends the schedule owes, and their state."""
 
     def __init__(self, db: Database) -> None:

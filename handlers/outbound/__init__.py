@@ -1,0 +1,1 @@
+"""Everything the bot sends: the send policy, private delivery, command menus, replies."""

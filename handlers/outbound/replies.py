@@ -1,0 +1,28 @@
+"""Answering the update in hand: a reply in the chat's language, a page turned in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+
+
+async def reply(update: Update, context: BotContext, key: str, **params: Any) -> Message:
+    """Answer the update's message in the chat's language."""
+    message = update.effective_message
+    if message is None:
+        raise RuntimeError("no message to answer")
+    return await message.reply_text(context.text(key, **params))
+
+
+async def turn_to(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
+    """Answer a ◀ ▶ press by showing ``markup`` (a second tap on the same page changes nothing)."""
+    await query.answer()
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise

@@ -1,0 +1,1 @@
+"""Rendering: texts and keyboards, from data in hand (never from storage)."""

@@ -1,0 +1,70 @@
+"""How the private quiz reads: the start button, a question and its buttons, the feedback.
+
+Questions with several right answers use toggles and a submit; the selection travels in the
+callback data, so toggling needs no state on the server.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from bot.quiz import Answered, Asked
+
+START_PREFIX = "qs:"
+ANSWER_PREFIX = "qa:"
+TOGGLE_PREFIX = "qm:"
+SUBMIT = "s"
+
+
+def start_button(
+    translate: Translator, language: str, module_id: int, branch_id: int
+) -> InlineKeyboardMarkup:
+    """The module view's button that starts (or resumes) its quiz."""
+    data = f"{START_PREFIX}{module_id}:{branch_id}"
+    label = translate(language, "quiz.start_button")
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
+
+
+def question_markup(asked: Asked, mask: int = 0) -> InlineKeyboardMarkup:
+    """Option buttons in the attempt's shuffled order; toggles and a submit if several."""
+    attempt, options = asked.attempt, asked.question.options
+    rows = []
+    for index in asked.order:
+        if asked.multiple:
+            mark = "☑ " if mask >> index & 1 else "☐ "
+            data = f"{TOGGLE_PREFIX}{attempt.id}:{attempt.position}:{mask}:{index}"
+            rows.append([InlineKeyboardButton(mark + options[index], callback_data=data)])
+        else:
+            data = f"{ANSWER_PREFIX}{attempt.id}:{attempt.position}:{index}"
+            rows.append([InlineKeyboardButton(options[index], callback_data=data)])
+    if asked.multiple:
+        submit = f"{TOGGLE_PREFIX}{attempt.id}:{attempt.position}:{mask}:{SUBMIT}"
+        rows.append([InlineKeyboardButton("✔", callback_data=submit)])
+    return InlineKeyboardMarkup(rows)
+
+
+def question_text(translate: Translator, language: str, asked: Asked) -> str:
+    """``Question n/N: …`` (with a hint when several answers are right)."""
+    key = "quiz.question_multiple" if asked.multiple else "quiz.question"
+    return translate(
+        language,
+        key,
+        number=asked.attempt.position + 1,
+        total=asked.attempt.total,
+        text=asked.question.text,
+    )
+
+
+def feedback_text(translate: Translator, language: str, answered: Answered) -> str:
+    """The question with the verdict, the right answer, feedback and the explanation."""
+    question = answered.question
+    right = "、".join(question.options[i] for i in question.correct)
+    lines = [
+        question.text,
+        translate(language, "quiz.right" if answered.correct else "quiz.wrong", answer=right),
+    ]
+    lines += [question.feedback[i] for i in answered.chosen if question.feedback[i]]
+    if question.explanation:
+        lines.append(question.explanation)
+    return "\n".join(lines)

@@ -1,0 +1,111 @@
+"""How study reads: a module list and its buttons, a module's material, an import's result."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton
+
+from bot.deeplinks import module_payload, start_link
+from bot.i18n import Translator
+from bot.module_formats import FormatError, Problem
+from bot.study import Imported
+from bot.text import NAME_MAX, TITLE_MAX, shorten
+from storage.models import Branch
+from storage.study import ModuleContent, ModuleSummary
+
+SHOWN_ERRORS = 20
+
+
+def module_list_text(
+    translate: Translator, language: str, found: list[tuple[ModuleSummary, int | None]]
+) -> str:
+    """The modules published to a branch, each with the reader's best score."""
+    lines = "\n".join(
+        translate(
+            language,
+            "study.line",
+            id=m.id,
+            title=m.title,
+            count=m.questions,
+            best="—" if best is None else f"{best}/{m.questions}",
+        )
+        for m, best in found
+    )
+    return translate(language, "study.list", modules=lines)
+
+
+def module_buttons(
+    bot_username: str, branch: Branch, found: list[tuple[ModuleSummary, int | None]]
+) -> list[InlineKeyboardButton]:
+    """A button per module that opens it privately through its deep link."""
+    return [
+        InlineKeyboardButton(
+            shorten(f"#{m.id} {m.title}", TITLE_MAX),
+            url=start_link(bot_username, module_payload(m.id, branch.id)),
+        )
+        for m, _ in found
+    ]
+
+
+def module_text(translate: Translator, language: str, content: ModuleContent) -> str:
+    """A module's material: its title and size, summary, text and links."""
+    parts = [
+        translate(
+            language, "study.module", id=content.id, title=content.title, count=content.questions
+        )
+    ]
+    parts += [part for part in (content.summary, content.material) if part]
+    parts += [f"{title}: {url}" for title, url in content.links]
+    return "\n\n".join(parts)
+
+
+def problem_line(translate: Translator, language: str, problem: Problem) -> str:
+    """``line N: …`` for a problem found in a file (a problem of the whole file: no line)."""
+    params = dict(problem.params)
+    if "kind" in params:
+        params["kind"] = translate(language, f"kind.{params['kind']}")
+    text = translate(language, problem.key, **params)
+    if not problem.line:
+        return text
+    return translate(language, "import.line", line=problem.line, text=text)
+
+
+def _problem_lines(translate: Translator, language: str, problems: list[Problem]) -> str:
+    """The first problems by line, then how many more."""
+    lines = [problem_line(translate, language, p) for p in problems[:SHOWN_ERRORS]]
+    if len(problems) > SHOWN_ERRORS:
+        lines.append(translate(language, "import.more", count=len(problems) - SHOWN_ERRORS))
+    return "\n".join(lines)
+
+
+def rejected_text(translate: Translator, language: str, error: FormatError) -> str:
+    """The errors of a rejected file."""
+    errors = _problem_lines(translate, language, error.problems)
+    return translate(language, "import.rejected", errors=errors)
+
+
+def imported_text(translate: Translator, language: str, imported: Imported) -> str:
+    """Each stored module's id, title and size, and the questions skipped."""
+    modules = "\n".join(
+        translate(
+            language,
+            "import.module",
+            id=m.id,
+            title=m.title,
+            count=m.questions,
+            not_ready=m.questions - m.poll_ready,
+        )
+        for m in imported.modules
+    )
+    text = translate(language, "import.done", modules=modules)
+    if imported.warnings:
+        lines = _problem_lines(translate, language, imported.warnings)
+        text += "\n\n" + translate(language, "import.skipped", lines=lines)
+    return text
+
+
+def branch_buttons(branches: list[Branch], data: str) -> list[InlineKeyboardButton]:
+    """A button per branch, ``data`` with ``{branch}`` for its id."""
+    return [
+        InlineKeyboardButton(shorten(b.title, NAME_MAX), callback_data=data.format(branch=b.id))
+        for b in branches
+    ]
