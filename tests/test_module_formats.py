@@ -443,7 +443,7 @@ def test_moodle_gift_fixture_in_a_category():
         "// question: 46  name: Moodle user\n"
         "::Moodle user::[html]Anyone who uses Moodle is a ...{\n\t=%100%Moodler#\n}\n\n"
         "// question: 45  name: Moodle acronym\n"
-        '::Moodle acronym::[html]Moodle is an acronym for <span style\\="font-style\\: '
+        "::Moodle acronym::[html]Moodle is an acronym for <span style\\=\"font-style\\: "
         'italic;">Modular Object-Oriented Dynamic Learning Environment</span>.{TRUE}\n'
     )
     parsed = parse_module_file("questions_in_category.gift.txt", text.encode())
@@ -643,17 +643,13 @@ def test_moodle_documentation_examples():
         ("What's between orange and green in the spectrum?", (0,)),
         ("Who's buried in Grant's tomb?", (2,)),
         ("Grant is _____ in Grant's tomb.", (1,)),  # the missing word, spaced as written
-        (
-            "The American holiday of Thanksgiving is celebrated on the _____ Thursday of November.",
-            (2,),
-        ),
+        ("The American holiday of Thanksgiving is celebrated on the _____ Thursday of November.",
+         (2,)),
         ("Japanese characters originally came from what country?", (1,)),
         ("Grant is buried in Grant's tomb.", (1,)),
         ("The sun rises in the east.", (0,)),
-        (
-            "The American holiday of Thanksgiving is\ncelebrated on the _____ Thursday of November.",
-            (2,),
-        ),
+        ("The American holiday of Thanksgiving is\ncelebrated on the _____ Thursday of November.",
+         (2,)),
         ("What's the answer to this multiple-choice question?", (2,)),
         ("Grant is buried in Grant's tomb.", (1,)),
         # Partial credit in a single-answer question: only the full-credit answer is right
@@ -849,7 +845,7 @@ def test_moodle_aiken_fixture_and_questions_without_blank_lines_between():
     text = (
         "The Moodle project was started by:\nA) Petr Skoda\nB) Martin Dougiamas\n"
         "C) Eloy Lafuente\nD) Tim Hunt\nANSWER: B\n\n"
-        'Moodle\'s abilities include handling user input that includes <html class="cool"> & '
+        "Moodle's abilities include handling user input that includes <html class=\"cool\"> & "
         "images:\nA) True\nB) False\nANSWER: A\n"
     )
     for variant in (text, text.replace("\n\n", "\n")):
