@@ -14,12 +14,11 @@ import sys
 import time
 from pathlib import Path
 
-from handlers.summary import chart_of
-
 from bench.common import config_for, machine, run, seeded_at, table
 from bot.i18n import Translator
-from bot.points import week_start
+from bot.periods import week_start
 from bot.services import build_services
+from handlers.views.participation import chart_of
 from storage import open_storage
 
 RUNS = 20
@@ -52,7 +51,7 @@ async def main() -> None:
     await storage.close()
     print(
         f"summary of one branch: {roster} members, a year of history,"
-        f" meetings in the week timed: {len(summary.occurrences)}; {machine()}"
+        f" meetings in the week timed: {len(summary.participation.occurrences)}; {machine()}"
     )
     print(
         table(

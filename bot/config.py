@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.durations import parse_duration
+
 LANGUAGES = ("zh", "en")
 MEETING_TYPES = (
     "general",
@@ -38,25 +40,11 @@ DEFAULT_CADENCE = {
     "other": "none",
 }
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
-_DURATION = re.compile(r"^(\d+)([mhd])$", re.ASCII)
-_DURATION_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class ConfigError(Exception):
     """A configuration problem, worded for the person who edits the file."""
-
-
-def parse_duration(text: str) -> timedelta:
-    """Parse ``90m``, ``1h`` or ``1d`` into a positive ``timedelta``.
-
-    Raises:
-        ValueError: the text is not a whole number followed by m, h or d, or is zero.
-    """
-    match = _DURATION.match(text.strip())
-    if not match or int(match.group(1)) == 0:
-        raise ValueError(f"{text!r} is not a duration such as 90m, 1h or 1d")
-    return timedelta(**{_DURATION_UNITS[match.group(2)]: int(match.group(1))})
 
 
 @dataclass(frozen=True)

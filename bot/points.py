@@ -1,33 +1,16 @@
-"""Points: a ledger of participation with a daily cap, and the week leaderboards use."""
+"""Points: a ledger of participation with a daily cap, and its leaders this week and ever."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from bot.clock import local_date
 from bot.config import PointsConfig
+from bot.periods import week_start
 from storage import Storage
 from storage.models import Branch
 
 TOP_SIZE = 10
-
-
-def week_start(branch: Branch, now: datetime) -> datetime:
-    """When the branch's current week began.
-
-    That is its latest weekly-summary time, or with the summary off Monday 00:00, in the
-    branch's timezone.
-    """
-    zone = ZoneInfo(branch.timezone)
-    local = now.astimezone(zone)
-    if branch.summary_weekday is None or branch.summary_time is None:
-        weekday, at = 0, time(0, 0)
-    else:
-        weekday, at = branch.summary_weekday, time.fromisoformat(branch.summary_time)
-    day = local.date() - timedelta(days=(local.weekday() - weekday) % 7)
-    start = datetime.combine(day, at, zone)
-    return start if start <= local else start - timedelta(days=7)
 
 
 class PointsLedger:

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 import dateutil.rrule
 from dateutil.rrule import rrule, rrulestr
 
+from bot.durations import parse_duration
+
 logger = logging.getLogger(__name__)
 
 # Materialised occurrences reach this far ahead; a daily job extends the horizon.
@@ -305,11 +307,6 @@ def _window(rule: str, first: datetime, low: datetime, high: datetime) -> list[d
         return []
 
 
-# Minutes: at most six digits (about two years), ASCII only.
-_OFFSET = re.compile(r"^([0-9]{1,6})([mhd])$", re.ASCII)
-_UNIT_MINUTES = {"m": 1, "h": 60, "d": 1440}
-
-
 # The longest a meeting lasts and the earliest a reminder goes out.
 MAX_DURATION = 7 * 1440
 MAX_REMIND = 30 * 1440
@@ -323,13 +320,7 @@ def parse_minutes(text: str, maximum: int = MAX_DURATION) -> int:
     Raises:
         ValueError: anything else.
     """
-    match = _OFFSET.match(text.strip())
-    if not match:
-        raise ValueError(text)
-    minutes = int(match.group(1)) * _UNIT_MINUTES[match.group(2)]
-    if not 0 < minutes <= maximum:
-        raise ValueError(text)
-    return minutes
+    return parse_duration(text, timedelta(minutes=maximum)) // timedelta(minutes=1)
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:

@@ -1,8 +1,8 @@
 """Reports and exports over a period a secretary chooses.
 
-``/report`` reads the same aggregates as the weekly summary, over this week, this month or a
-range of local dates, with who missed what; ``/export`` writes the raw rows as CSV with a
-byte-order mark, so spreadsheet programs open the Chinese correctly.
+``/report`` is the branch's participation, as the weekly summary computes it, over this week,
+this month or a range of local dates, with who missed what; ``/export`` writes the raw rows as
+CSV with a byte-order mark, so spreadsheet programs open the Chinese correctly.
 """
 
 from __future__ import annotations
@@ -12,37 +12,21 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
 from bot.meetings import MAX_YEAR, MIN_YEAR, MeetingService
-from bot.points import week_start
+from bot.participation import Participation, participation
+from bot.periods import Period, local_days, week_start
 from storage import Storage
 from storage.branches import BranchActivity
 from storage.models import Branch, Organisation, from_epoch
-from storage.reports import Activity, OccurrenceAttendance, QuizActivity
 
-TOP_COUNT = 5
 MAX_DAYS = 366
 EXPORT_DAYS = 90
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-
-
-@dataclass(frozen=True)
-class Period:
-    """[start, end) in UTC, and the local dates it covers."""
-
-    start: datetime
-    end: datetime
-    first: date
-    last: date
-
-    @property
-    def days(self) -> int:
-        """How many local days it covers."""
-        return (self.last - self.first).days + 1
 
 
 def _dates(words: list[str], usage: str) -> tuple[date, date]:
@@ -60,13 +44,6 @@ def _dates(words: list[str], usage: str) -> tuple[date, date]:
     return first, last
 
 
-def _local_days(branch: Branch, first: date, last: date) -> Period:
-    zone = ZoneInfo(branch.timezone)
-    start = datetime.combine(first, time(0), zone)
-    end = datetime.combine(last + timedelta(days=1), time(0), zone)
-    return Period(start, end, first, last)
-
-
 def report_period(branch: Branch, text: str, now: datetime) -> Period:
     """``week`` (the default: this week so far), ``month`` (so far) or ``<from> <to>``.
 
@@ -79,35 +56,17 @@ def report_period(branch: Branch, text: str, now: datetime) -> Period:
         start = week_start(branch, now)
         return Period(start, now, start.astimezone(local.tzinfo).date(), local.date())
     if words == ["month"]:
-        period = _local_days(branch, local.date().replace(day=1), local.date())
+        period = local_days(branch, local.date().replace(day=1), local.date())
         return Period(period.start, now, period.first, period.last)
-    return _local_days(branch, *_dates(words, "report.usage"))
+    return local_days(branch, *_dates(words, "report.usage"))
 
 
 def export_period(branch: Branch, text: str, now: datetime) -> Period:
     """``<from> <to>``, or by default the last 90 days (today included)."""
     if not text.split():
         today = now.astimezone(ZoneInfo(branch.timezone)).date()
-        return _local_days(branch, today - timedelta(days=EXPORT_DAYS - 1), today)
-    return _local_days(branch, *_dates(text.split(), "export.usage"))
-
-
-@dataclass(frozen=True)
-class Report:
-    """A branch's participation over a period, with who missed what."""
-
-    period: Period
-    activity: Activity
-    occurrences: list[OccurrenceAttendance]
-    quizzes: QuizActivity
-    top: list[tuple[str, int]]
-    absentees: list[tuple[int, str]]
-    not_taken: list[tuple[int, str, str]]
-
-    @property
-    def checkin_rate(self) -> float | None:
-        """Check-ins per roster member and day; None with an empty roster."""
-        return self.activity.checkin_rate(self.period.days)
+        return local_days(branch, today - timedelta(days=EXPORT_DAYS - 1), today)
+    return local_days(branch, *_dates(text.split(), "export.usage"))
 
 
 EXPORT_FILES = ("members.csv", "checkins.csv", "attendance.csv", "quiz_results.csv")
@@ -166,19 +125,9 @@ class ReportService:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
 
-    async def report(self, branch: Branch, period: Period) -> Report:
-        """The branch's report over a period (a fixed number of aggregate queries)."""
-        reports = self._storage.reports
-        start, end = period.start, period.end
-        return Report(
-            period=period,
-            activity=await reports.activity(branch.id, start, end),
-            occurrences=await reports.occurrences(branch.id, start, end),
-            quizzes=await reports.quizzes(branch.id, start, end),
-            top=await self._storage.points.top(branch.id, start, TOP_COUNT, end),
-            absentees=await reports.absentees(branch.id, start, end),
-            not_taken=await reports.not_taken(branch.id),
-        )
+    async def report(self, branch: Branch, period: Period) -> Participation:
+        """The branch's participation over a period, with who missed what."""
+        return await participation(self._storage, branch, period)
 
     async def export(self, branch: Branch, period: Period) -> dict[str, bytes]:
         """The four CSV files, by name; instants in the branch's local time."""

@@ -10,8 +10,8 @@ from bot.errors import UserError
 from bot.module_formats import Module, Parsed, Problem, parse_module_file
 from bot.module_formats.model import within_limits
 from storage import Storage
-from storage.models import Branch
-from storage.study import ModuleContent, ModuleSummary, QuestionRecord
+from storage.models import Branch, ModuleContent, ModuleSummary
+from storage.study import QuestionRecord
 
 logger = logging.getLogger(__name__)
 

@@ -11,71 +11,32 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.compliance import TypeCompliance
 from bot.meetings import MeetingService
-from bot.points import week_start
+from bot.participation import Participation, participation
+from bot.periods import week_ending, week_start
 from storage import Storage
-from storage.models import Branch
-from storage.reports import Activity, OccurrenceAttendance, QuizActivity
+from storage.models import Activity, Branch
 from storage.summaries import SummaryRow
 
 logger = logging.getLogger(__name__)
 
-TOP_COUNT = 5
 # A summary whose send failed without delivering is retried after 1, 2, 4, … minutes.
 RETRY_FIRST = timedelta(minutes=1)
 MAX_ATTEMPTS = 6
 
 
 @dataclass(frozen=True)
-class Week:
-    """A branch's week: [start, end) in UTC, and its seven local days."""
-
-    start: datetime
-    end: datetime
-    days: list[date]
-    day_starts: list[datetime]  # local midnights that begin days 2–7
-
-
-def week_ending(branch: Branch, end: datetime) -> Week:
-    """The week that ends at ``end`` (a summary time), days in the branch's timezone."""
-    zone = ZoneInfo(branch.timezone)
-    local_end = end.astimezone(zone)
-    start = (local_end - timedelta(days=7)).astimezone(end.tzinfo)
-    last = (local_end - timedelta(microseconds=1)).date()
-    days = [last - timedelta(days=6 - i) for i in range(7)]
-    day_starts = [datetime.combine(day, datetime.min.time(), zone) for day in days[1:]]
-    return Week(start, end, days, day_starts)
-
-
-@dataclass(frozen=True)
 class WeekSummary:
-    """Everything the group's summary shows."""
+    """Everything the group's summary shows: the week's participation and what it adds."""
 
-    week: Week
-    activity: Activity
-    previous: Activity
-    by_day: list[int]
-    occurrences: list[OccurrenceAttendance]
-    quizzes: QuizActivity
-    top: list[tuple[str, int]]
+    participation: Participation
+    previous: Activity  # the week before, for the changes
+    by_day: list[int]  # participants on each of the seven days
     compliance: list[TypeCompliance]
-
-    @property
-    def checkin_rate(self) -> float | None:
-        """Check-ins per roster member and day; None with an empty roster."""
-        return self.activity.checkin_rate(len(self.week.days))
-
-
-@dataclass(frozen=True)
-class SummaryDetail:
-    """What only secretaries see: who missed what."""
-
-    absentees: list[tuple[int, str]]  # occurrence id, name
-    not_taken: list[tuple[int, str, str]]  # module id, title, name
 
 
 class SummaryService:
@@ -93,25 +54,14 @@ class SummaryService:
         reports = self._storage.reports
         week = week_ending(branch, end)
         before = week_ending(branch, week.start)
+        zone = ZoneInfo(branch.timezone)
+        # Acts before the second day's local midnight count for the first day, and so on.
+        day_starts = [datetime.combine(day, time(0), zone) for day in week.dates[1:]]
         return WeekSummary(
-            week=week,
-            activity=await reports.activity(branch.id, week.start, week.end),
+            participation=await participation(self._storage, branch, week),
             previous=await reports.activity(branch.id, before.start, before.end),
-            by_day=await reports.participants_by_day(
-                branch.id, week.start, week.day_starts, week.end
-            ),
-            occurrences=await reports.occurrences(branch.id, week.start, week.end),
-            quizzes=await reports.quizzes(branch.id, week.start, week.end),
-            top=await self._storage.points.top(branch.id, week.start, TOP_COUNT, week.end),
+            by_day=await reports.participants_by_day(branch.id, week.start, day_starts, week.end),
             compliance=await self._meetings.compliance(branch, self._cadence, end),
-        )
-
-    async def detail(self, branch: Branch, week: Week) -> SummaryDetail:
-        """Absentees of the week's meetings and members who never finished a module."""
-        reports = self._storage.reports
-        return SummaryDetail(
-            absentees=await reports.absentees(branch.id, week.start, week.end),
-            not_taken=await reports.not_taken(branch.id),
         )
 
     async def owe(self, now: datetime, catch_up: timedelta) -> int:

@@ -18,7 +18,8 @@ from bot.commands import CommandSpec
 from bot.context import BotContext
 from bot.deeplinks import branch_payload, start_link
 from bot.errors import UserError
-from bot.reports import ORG_DAYS, Period, export_period, report_period
+from bot.periods import Period
+from bot.reports import ORG_DAYS, export_period, report_period
 from handlers.gate.access import command
 from handlers.gate.branch_choice import acting_branch, choice_handler
 from handlers.gate.place import arguments, here

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from storage.db import Database, Row
-from storage.models import Meeting, OccurrenceView, RollEntry, from_epoch, to_epoch
+from storage.models import DISPLAY_NAME, Meeting, OccurrenceView, RollEntry, from_epoch, to_epoch
 
 _MEETING_COLUMNS = (
     "id, branch_id, type, title, first_local, timezone, rule, duration_min, remind_min,"
@@ -336,7 +336,7 @@ class MeetingRepo:
     async def roll(self, occurrence_id: int) -> list[RollEntry]:
         """The frozen attendance of an occurrence, by name."""
         rows = await self._db.fetch_all(
-            "SELECT a.user_id, u.first_name || coalesce(' ' || u.last_name, '') AS name, a.status,"
+            f"SELECT a.user_id, {DISPLAY_NAME} AS name, a.status,"  # noqa: S608
             " l.reason, l.status AS leave_status FROM attendance a"
             " JOIN users u ON u.id = a.user_id"
             " LEFT JOIN leaves l ON l.occurrence_id = a.occurrence_id AND l.user_id = a.user_id"

@@ -1,4 +1,8 @@
-"""The dataclasses repositories return: plain values, the same for every storage backend."""
+"""The dataclasses repositories return: plain values, the same for every storage backend.
+
+Renderers read these types and import nothing else from storage. ``DISPLAY_NAME`` stands
+beside ``User`` so a person's name reads the same from Python and from SQL.
+"""
 
 from __future__ import annotations
 
@@ -71,6 +75,10 @@ class User:
     def display_name(self) -> str:
         """First and last name as Telegram shows them."""
         return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
+
+
+# ``User.display_name`` in SQL, over the ``users`` table joined as ``u``.
+DISPLAY_NAME = "u.first_name || coalesce(' ' || u.last_name, '')"
 
 
 @dataclass(frozen=True)
@@ -151,3 +159,75 @@ class RollEntry:
     status: str
     leave_reason: str | None = None
     leave_status: str | None = None
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Participation counts of a branch over a range."""
+
+    roster: int
+    checkins: int
+    participants: int  # distinct people with any act
+    silent: int  # roster members with no act
+
+    def checkin_rate(self, days: int) -> float | None:
+        """Check-ins per roster member and day over ``days``; None with an empty roster."""
+        return self.checkins / (self.roster * days) if self.roster else None
+
+
+@dataclass(frozen=True)
+class OccurrenceAttendance:
+    """One occurrence and its frozen attendance counts (all zero until it closes)."""
+
+    id: int
+    type: str
+    title: str
+    starts_at: datetime
+    present: int
+    late: int
+    excused: int
+    absent: int
+
+    @property
+    def expected(self) -> int:
+        """Everyone on the frozen expected list."""
+        return self.present + self.late + self.excused + self.absent
+
+    @property
+    def rate(self) -> float | None:
+        """Attendance (late counts as present) over the expected; None before the close."""
+        return (self.present + self.late) / self.expected if self.expected else None
+
+
+@dataclass(frozen=True)
+class QuizActivity:
+    """Private quizzes finished and group quiz answers in a range."""
+
+    finished: int
+    takers: int
+    average: float | None  # mean score share of the finished attempts
+    poll_answers: int
+    poll_correct: int
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    """A stored module: its id, owner and size."""
+
+    id: int
+    branch_id: int
+    title: str
+    questions: int
+    poll_ready: int
+
+
+@dataclass(frozen=True)
+class ModuleContent:
+    """What a member reads before the quiz."""
+
+    id: int
+    title: str
+    summary: str
+    material: str
+    links: list[tuple[str, str]]
+    questions: int

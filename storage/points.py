@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.db import Database
-from storage.models import to_epoch, to_epoch_end
+from storage.models import DISPLAY_NAME, to_epoch, to_epoch_end
 
 
 class PointsRepo:
@@ -59,7 +59,7 @@ class PointsRepo:
         belonged (points reached through a link or a button meant for others).
         """
         rows = await self._db.fetch_all(
-            "SELECT u.first_name || coalesce(' ' || u.last_name, ''), sum(p.points) AS total"
+            f"SELECT {DISPLAY_NAME}, sum(p.points) AS total"  # noqa: S608
             " FROM points p JOIN users u ON u.id = p.user_id AND u.forgotten = 0"
             " JOIN memberships m ON m.branch_id = p.branch_id AND m.user_id = p.user_id"
             " AND m.left_at IS NULL"

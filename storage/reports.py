@@ -5,12 +5,19 @@ A handful of aggregate queries per branch, so the cost does not grow with its me
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from storage.db import Database
-from storage.models import from_epoch, to_epoch, to_epoch_end
+from storage.models import (
+    DISPLAY_NAME,
+    Activity,
+    OccurrenceAttendance,
+    QuizActivity,
+    from_epoch,
+    to_epoch,
+    to_epoch_end,
+)
 
 # Every act of participation in a branch within [:s, :e): who and when.
 _ACTS = """
@@ -30,56 +37,6 @@ WITH acts(user_id, at) AS (
     WHERE p.branch_id = :b AND pa.answered_at >= :s AND pa.answered_at < :e
 )
 """
-_NAME = "u.first_name || coalesce(' ' || u.last_name, '')"
-
-
-@dataclass(frozen=True)
-class Activity:
-    """Participation counts of a branch over a range."""
-
-    roster: int
-    checkins: int
-    participants: int  # distinct people with any act
-    silent: int  # roster members with no act
-
-    def checkin_rate(self, days: int) -> float | None:
-        """Check-ins per roster member and day over ``days``; None with an empty roster."""
-        return self.checkins / (self.roster * days) if self.roster else None
-
-
-@dataclass(frozen=True)
-class OccurrenceAttendance:
-    """One occurrence and its frozen attendance counts (all zero until it closes)."""
-
-    id: int
-    type: str
-    title: str
-    starts_at: datetime
-    present: int
-    late: int
-    excused: int
-    absent: int
-
-    @property
-    def expected(self) -> int:
-        """Everyone on the frozen expected list."""
-        return self.present + self.late + self.excused + self.absent
-
-    @property
-    def rate(self) -> float | None:
-        """Attendance (late counts as present) over the expected; None before the close."""
-        return (self.present + self.late) / self.expected if self.expected else None
-
-
-@dataclass(frozen=True)
-class QuizActivity:
-    """Private quizzes finished and group quiz answers in a range."""
-
-    finished: int
-    takers: int
-    average: float | None  # mean score share of the finished attempts
-    poll_answers: int
-    poll_correct: int
 
 
 class ReportRepo:
@@ -174,7 +131,7 @@ class ReportRepo:
     ) -> list[tuple[int, str]]:
         """(occurrence id, name) of everyone absent from an occurrence in a range."""
         rows = await self._db.fetch_all(
-            f"SELECT o.id, {_NAME} FROM occurrences o"  # noqa: S608
+            f"SELECT o.id, {DISPLAY_NAME} FROM occurrences o"  # noqa: S608
             " JOIN meetings m ON m.id = o.meeting_id"
             " JOIN attendance a ON a.occurrence_id = o.id AND a.status = 'absent'"
             " JOIN users u ON u.id = a.user_id AND u.forgotten = 0"
@@ -187,7 +144,7 @@ class ReportRepo:
     async def not_taken(self, branch_id: int) -> list[tuple[int, str, str]]:
         """(module id, title, name) of roster members who never finished a published module."""
         rows = await self._db.fetch_all(
-            f"SELECT p.module_id, md.title, {_NAME} FROM publications p"  # noqa: S608
+            f"SELECT p.module_id, md.title, {DISPLAY_NAME} FROM publications p"  # noqa: S608
             " JOIN modules md ON md.id = p.module_id"
             " JOIN memberships ms ON ms.branch_id = p.branch_id AND ms.on_roster = 1"
             " JOIN users u ON u.id = ms.user_id AND u.forgotten = 0"
@@ -202,7 +159,7 @@ class ReportRepo:
     async def members_rows(self, branch_id: int) -> list[tuple[Any, ...]]:
         """Every member of the branch: id, name, username, role, on the roster, last seen."""
         rows = await self._db.fetch_all(
-            f"SELECT u.id, {_NAME}, coalesce(u.username, ''), ms.role, ms.on_roster,"  # noqa: S608
+            f"SELECT u.id, {DISPLAY_NAME}, coalesce(u.username, ''), ms.role, ms.on_roster,"  # noqa: S608
             " ms.seen_at FROM memberships ms JOIN users u ON u.id = ms.user_id"
             " WHERE ms.branch_id = ? AND u.forgotten = 0 ORDER BY u.first_name, u.id",
             (branch_id,),
@@ -214,7 +171,7 @@ class ReportRepo:
     ) -> list[tuple[Any, ...]]:
         """Daily check-ins in a range: local date, member id, name, instant."""
         rows = await self._db.fetch_all(
-            f"SELECT d.local_date, u.id, {_NAME}, d.checked_at FROM daily_checkins d"  # noqa: S608
+            f"SELECT d.local_date, u.id, {DISPLAY_NAME}, d.checked_at FROM daily_checkins d"  # noqa: S608
             " JOIN users u ON u.id = d.user_id AND u.forgotten = 0"
             " WHERE d.branch_id = :b AND d.checked_at >= :s AND d.checked_at < :e"
             " ORDER BY d.checked_at, u.id",
@@ -227,7 +184,7 @@ class ReportRepo:
     ) -> list[tuple[Any, ...]]:
         """Frozen attendance of the occurrences in a range, with leave reasons."""
         rows = await self._db.fetch_all(
-            f"SELECT o.id, o.starts_at, m.type, m.title, u.id, {_NAME}, a.status,"  # noqa: S608
+            f"SELECT o.id, o.starts_at, m.type, m.title, u.id, {DISPLAY_NAME}, a.status,"  # noqa: S608
             " coalesce(l.reason, '') FROM occurrences o JOIN meetings m ON m.id = o.meeting_id"
             " JOIN attendance a ON a.occurrence_id = o.id"
             " JOIN users u ON u.id = a.user_id AND u.forgotten = 0"
@@ -243,7 +200,7 @@ class ReportRepo:
     ) -> list[tuple[Any, ...]]:
         """Finished private attempts in a range: module, member, score, total, instant."""
         rows = await self._db.fetch_all(
-            f"SELECT md.id, md.title, u.id, {_NAME}, a.score, a.total, a.finished_at"  # noqa: S608
+            f"SELECT md.id, md.title, u.id, {DISPLAY_NAME}, a.score, a.total, a.finished_at"  # noqa: S608
             " FROM quiz_attempts a JOIN modules md ON md.id = a.module_id"
             " JOIN users u ON u.id = a.user_id AND u.forgotten = 0"
             " WHERE a.branch_id = :b AND a.finished_at >= :s AND a.finished_at < :e"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
-from storage.models import to_epoch
+from storage.models import ModuleContent, ModuleSummary, to_epoch
 
 
 @dataclass(frozen=True)
@@ -22,17 +22,6 @@ class QuestionRecord:
     poll_ready: bool
 
 
-@dataclass(frozen=True)
-class ModuleSummary:
-    """A stored module: its id, owner and size."""
-
-    id: int
-    branch_id: int
-    title: str
-    questions: int
-    poll_ready: int
-
-
 _SUMMARY = (
     "SELECT m.id, m.branch_id, m.title, count(q.id), coalesce(sum(q.poll_ready), 0)"
     " FROM modules m LEFT JOIN questions q ON q.module_id = m.id"
@@ -41,18 +30,6 @@ _SUMMARY = (
 
 def _summary(row: tuple) -> ModuleSummary:  # type: ignore[type-arg]
     return ModuleSummary(row[0], row[1], row[2], int(row[3]), int(row[4]))
-
-
-@dataclass(frozen=True)
-class ModuleContent:
-    """What a member reads before the quiz."""
-
-    id: int
-    title: str
-    summary: str
-    material: str
-    links: list[tuple[str, str]]
-    questions: int
 
 
 @dataclass(frozen=True)

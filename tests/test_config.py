@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_CADENCE, ConfigError, load_config, parse_duration
+from bot.config import DEFAULT_CADENCE, ConfigError, load_config
+from bot.durations import parse_duration
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "config.example.toml"
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
@@ -128,3 +129,12 @@ def test_durations(text, expected):
 def test_bad_durations(text):
     with pytest.raises(ValueError, match="duration"):
         parse_duration(text)
+
+
+def test_a_duration_beyond_its_maximum_is_refused():
+    assert parse_duration("7d", timedelta(days=7)) == timedelta(days=7)
+    assert parse_duration("10080m", timedelta(days=7)) == timedelta(days=7)
+    with pytest.raises(ValueError, match="longer"):
+        parse_duration("10081m", timedelta(days=7))
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration("1000000m")  # seven digits: the syntax allows six

@@ -6,7 +6,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.config import PointsConfig
-from bot.points import PointsLedger, week_start
+from bot.periods import week_start
+from bot.points import PointsLedger
 from tests.conftest import ADMIN, GROUP, MEMBER, OTHER
 from tests.test_checkin import checkin
 from tests.test_meetings import add_meeting

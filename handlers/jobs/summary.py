@@ -158,7 +158,6 @@ async def _tell_secretaries(
     context: BotContext, branch: Branch, summary: WeekSummary, row: SummaryRow
 ) -> None:
     services = context.services
-    detail = await services.summaries.detail(branch, summary.week)
     try:
         secretaries = await services.auth.secretaries(branch)
     except TelegramError as error:
@@ -166,7 +165,7 @@ async def _tell_secretaries(
         secretaries = await services.storage.memberships.secretaries(branch.id)
     for user_id in secretaries:
         language = await reader_language(context, user_id, branch)
-        text = detail_text(services.translate, language, branch, summary, detail)
+        text = detail_text(services.translate, language, branch, summary.participation)
         week_end = to_epoch(row.week_end)
         try:
             # Kept as the week if need be: rendered when delivered, from the rows as they are
@@ -194,5 +193,4 @@ async def kept_detail(
     if end is None:
         return None
     summary = await services.summaries.compute(branch, end)
-    detail = await services.summaries.detail(branch, summary.week)
-    return detail_text(services.translate, language, branch, summary, detail)
+    return detail_text(services.translate, language, branch, summary.participation)

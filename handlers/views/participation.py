@@ -12,12 +12,11 @@ from zoneinfo import ZoneInfo
 
 from bot.chart import participation_chart
 from bot.i18n import Translator
-from bot.reports import Report
-from bot.summary import SummaryDetail, WeekSummary
+from bot.participation import Participation
+from bot.summary import WeekSummary
 from bot.text import grouped_names
 from handlers.views.meetings import compliance_lines
-from storage.models import Branch
-from storage.reports import OccurrenceAttendance, QuizActivity
+from storage.models import Branch, OccurrenceAttendance, QuizActivity
 
 Text = Callable[..., str]
 
@@ -68,19 +67,33 @@ def top_lines(t: Text, top: list[tuple[str, int]]) -> list[str]:
     ] or [t("top.empty")]
 
 
+def missed_lines(t: Text, p: Participation, absent_none: str) -> list[str]:
+    """Who was absent from which meeting, who has not taken which published module."""
+    return [
+        t("summary.absent"),
+        *(grouped_names([(f"#{o}", name) for o, name in p.absentees]) or [t(absent_none)]),
+        t("summary.not_taken"),
+        *(
+            grouped_names([(f"#{m} {title}", name) for m, title, name in p.not_taken])
+            or [t("summary.not_taken_none")]
+        ),
+    ]
+
+
 def summary_text(translate: Translator, language: str, branch: Branch, s: WeekSummary) -> str:
     """The group's summary of the week."""
 
     def t(key: str, **params: Any) -> str:
         return translate(language, key, **params)
 
-    activity, previous = s.activity, s.previous
+    p, previous = s.participation, s.previous
+    activity = p.activity
     lines = [
-        t("summary.title", branch=branch.title, start=s.week.days[0], end=s.week.days[-1]),
+        t("summary.title", branch=branch.title, start=p.period.first, end=p.period.last),
         t(
             "summary.checkins",
             checkins=activity.checkins,
-            rate=percent(s.checkin_rate),
+            rate=percent(p.checkin_rate),
             change=f"{activity.checkins - previous.checkins:+d}",
         ),
         t(
@@ -91,40 +104,35 @@ def summary_text(translate: Translator, language: str, branch: Branch, s: WeekSu
             change=f"{activity.participants - previous.participants:+d}",
         ),
     ]
-    lines.append(t("summary.meetings") if s.occurrences else t("summary.no_meetings"))
-    lines += meeting_lines(t, branch.timezone, s.occurrences, "%m-%d %H:%M")
-    lines.append(quizzes_line(t, s.quizzes))
+    lines.append(t("summary.meetings") if p.occurrences else t("summary.no_meetings"))
+    lines += meeting_lines(t, branch.timezone, p.occurrences, "%m-%d %H:%M")
+    lines.append(quizzes_line(t, p.quizzes))
     lines.append(t("summary.top"))
-    lines += top_lines(t, s.top)
+    lines += top_lines(t, p.top)
     lines.append(compliance_lines(translate, language, s.compliance))
     return "\n".join(lines)
 
 
-def detail_text(
-    translate: Translator, language: str, branch: Branch, s: WeekSummary, d: SummaryDetail
-) -> str:
+def detail_text(translate: Translator, language: str, branch: Branch, p: Participation) -> str:
     """The secretaries' version: who was absent from what, who has not taken which module."""
-    t = translate
-    lines = [t(language, "summary.detail_title", branch=branch.title, end=s.week.days[-1])]
-    lines.append(t(language, "summary.absent"))
-    lines += grouped_names([(f"#{o}", name) for o, name in d.absentees]) or [
-        t(language, "summary.absent_none")
-    ]
-    lines.append(t(language, "summary.not_taken"))
-    lines += grouped_names([(f"#{m} {title}", name) for m, title, name in d.not_taken]) or [
-        t(language, "summary.not_taken_none")
-    ]
-    return "\n".join(lines)
+
+    def t(key: str, **params: Any) -> str:
+        return translate(language, key, **params)
+
+    title = t("summary.detail_title", branch=branch.title, end=p.period.last)
+    return "\n".join([title, *missed_lines(t, p, "summary.absent_none")])
 
 
 def chart_of(translate: Translator, language: str, branch: Branch, s: WeekSummary) -> bytes:
     """The participation-by-day chart."""
-    labels = [translate(language, f"weekday.{day.weekday()}") for day in s.week.days]
+    labels = [
+        translate(language, f"weekday.{day.weekday()}") for day in s.participation.period.dates
+    ]
     title = translate(language, "summary.chart_title", branch=branch.title)
     return participation_chart(title, labels, s.by_day)
 
 
-def report_text(t: Callable[..., str], branch: Branch, r: Report) -> str:
+def report_text(t: Callable[..., str], branch: Branch, r: Participation) -> str:
     """The report, line by line, in the reader's language (``t`` translates into it)."""
     a = r.activity
     lines = [
@@ -136,13 +144,6 @@ def report_text(t: Callable[..., str], branch: Branch, r: Report) -> str:
         quizzes_line(t, r.quizzes),
         t("report.top"),
         *top_lines(t, r.top),
-        t("summary.absent"),
-    ]
-    lines += grouped_names([(f"#{o}", name) for o, name in r.absentees]) or [
-        t("report.absent_none")
-    ]
-    lines.append(t("summary.not_taken"))
-    lines += grouped_names([(f"#{m} {title}", name) for m, title, name in r.not_taken]) or [
-        t("summary.not_taken_none")
+        *missed_lines(t, r, "report.absent_none"),
     ]
     return "\n".join(lines)

@@ -9,8 +9,7 @@ from bot.i18n import Translator
 from bot.module_formats import FormatError, Problem
 from bot.study import Imported
 from bot.text import NAME_MAX, TITLE_MAX, shorten
-from storage.models import Branch
-from storage.study import ModuleContent, ModuleSummary
+from storage.models import Branch, ModuleContent, ModuleSummary
 
 SHOWN_ERRORS = 20
 
