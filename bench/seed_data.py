@@ -240,6 +240,7 @@ class Seeder:
                     "sent" if send.due_at.timestamp() <= self.now else "pending",
                     min(int(send.due_at.timestamp()), self.now),
                     None,
+                    1 if send.due_at.timestamp() <= self.now else 0,
                 )
                 for send in sends
             ],
@@ -381,6 +382,7 @@ class Seeder:
                         "pending",
                         None,
                         None,
+                        0,
                     ),
                     (
                         f"remind:{occurrence}:60",
@@ -390,6 +392,7 @@ class Seeder:
                         "pending",
                         None,
                         None,
+                        0,
                     ),
                     (
                         f"open:{occurrence}",
@@ -399,6 +402,7 @@ class Seeder:
                         "pending",
                         None,
                         None,
+                        0,
                     ),
                     (
                         f"close:{occurrence}",
@@ -408,6 +412,7 @@ class Seeder:
                         "pending",
                         None,
                         None,
+                        0,
                     ),
                 ],
             )

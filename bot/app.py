@@ -19,6 +19,7 @@ from handlers.jobs import JOBS
 from handlers.outbound.errors import on_error
 from handlers.outbound.limits import build_bot
 from handlers.outbound.menus import set_command_menus
+from handlers.outbound.policy import admin_fetcher
 from storage import open_storage
 
 # chat_member is never delivered unless asked for by name; the rest are listed so that an
@@ -115,12 +116,7 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
     config: Config = application.bot_data["config"]
     clock: Clock = application.bot_data["clock"]
     storage = await open_storage(config.storage.path)
-
-    async def fetch_admins(chat_id: int) -> frozenset[int]:
-        members = await application.bot.get_chat_administrators(chat_id)
-        return frozenset(member.user.id for member in members if not member.user.is_bot)
-
-    services = build_services(config, storage, clock, fetch_admins)
+    services = build_services(config, storage, clock, admin_fetcher(application.bot))
     application.bot_data["services"] = services
     await set_command_menus(application.bot, services, config, clock)
     for job in JOBS:

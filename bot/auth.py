@@ -2,7 +2,9 @@
 
 The chat's administrator list is Telegram state: it is fetched on demand, kept at most
 ``ADMIN_TTL``, and patched at once by ``chat_member`` updates, so a demoted admin loses rights
-without waiting for the cache to expire.
+without waiting for the cache to expire. When Telegram cannot give the list, the authorizer
+falls back (logged) instead of failing whoever asked: access uses the last list it had, if
+any, and the secretaries are those granted the role.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from enum import Enum
 
 from bot.clock import Clock
 from bot.commands import Access
+from bot.errors import BranchbotError
 from storage import Storage
 from storage.models import Branch
 
@@ -22,7 +25,16 @@ logger = logging.getLogger(__name__)
 
 ADMIN_TTL = timedelta(minutes=5)
 
+# Fetches a chat's administrators; raises AdminsUnavailable when Telegram cannot list them.
 AdminFetcher = Callable[[int], Awaitable[frozenset[int]]]
+
+
+class AdminsUnavailable(BranchbotError):
+    """Telegram's administrator list of a chat could not be fetched."""
+
+    def __init__(self, chat_id: int, reason: str) -> None:
+        super().__init__(f"chat {chat_id}: administrators unavailable: {reason}")
+        self.chat_id = chat_id
 
 
 class ActorKind(Enum):
@@ -116,12 +128,36 @@ class Authorizer:
         return found
 
     async def secretaries(self, branch: Branch) -> list[int]:
-        """The branch's granted secretaries and its group's administrators."""
-        granted = await self._storage.memberships.secretaries(branch.id)
-        return sorted(set(granted) | await self.admins(branch.chat_id))
+        """The branch's granted secretaries and its group's administrators.
+
+        Without Telegram's list, only the granted ones: a stale list could name an admin
+        demoted since, and what secretaries get is private.
+        """
+        granted = set(await self._storage.memberships.secretaries(branch.id))
+        try:
+            admins = await self._current_admins(branch.chat_id)
+        except AdminsUnavailable as exc:
+            logger.warning("%s; branch %s: its granted secretaries only", exc, branch.id)
+            return sorted(granted)
+        return sorted(granted | admins)
 
     async def admins(self, chat_id: int) -> frozenset[int]:
-        """Return the chat's administrators, from the cache while it is fresh."""
+        """Return the chat's administrators, from the cache while it is fresh.
+
+        Without Telegram's list, the last one fetched, else nobody.
+        """
+        try:
+            return await self._current_admins(chat_id)
+        except AdminsUnavailable as exc:
+            cached = self._admins.get(chat_id)
+            if cached is None:
+                logger.warning("%s; none assumed", exc)
+                return frozenset()
+            logger.warning("%s; the list of %s used", exc, cached[0].isoformat())
+            return cached[1]
+
+    async def _current_admins(self, chat_id: int) -> frozenset[int]:
+        """The cached list while it is fresh, else Telegram's (raises AdminsUnavailable)."""
         now = self._clock()
         cached = self._admins.get(chat_id)
         if cached is not None and now - cached[0] < ADMIN_TTL:

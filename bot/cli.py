@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
-from telegram.error import InvalidToken, NetworkError, TelegramError
-
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Config, ConfigError, load_config
 from bot.logs import REDACTED, configure_logging, redact
+from handlers.outbound.policy import StartFailure, start_failure_of
 
 logger = logging.getLogger(__name__)
 
@@ -62,19 +61,19 @@ def run(config: Config) -> None:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
 
 
-def start_failure(config: Config, exc: TelegramError) -> str:
+def start_failure(config: Config, failure: StartFailure, exc: BaseException) -> str:
     """One line for a failed start: the Bot API's URL (token hidden), what failed, what to check.
 
     The exception's own text is not used for a refused token: PTB puts the token in it.
     """
     url = f"{config.telegram.api_base_url.rstrip('/')}{REDACTED}"
-    if isinstance(exc, InvalidToken):
+    if failure is StartFailure.UNAUTHORIZED:
         return (
             f"branchbot: the Bot API at {url} rejected the token (getMe: Unauthorized or Not "
             "Found): check BRANCHBOT_TOKEN or telegram.token against the token @BotFather gave"
         )
     detail = redact(str(exc), config.telegram.token)
-    if isinstance(exc, NetworkError):
+    if failure is StartFailure.UNREACHABLE:
         return (
             f"branchbot: cannot reach the Bot API at {url} ({detail}): check the network, "
             "a firewall or proxy, and BRANCHBOT_API_BASE_URL or telegram.api_base_url"
@@ -99,7 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.log_level, config.telegram.token)
     try:
         run(config)
-    except TelegramError as exc:
-        print(start_failure(config, exc), file=sys.stderr)  # noqa: T201
+    except Exception as exc:
+        failure = start_failure_of(exc)
+        if failure is None:
+            raise
+        print(start_failure(config, failure, exc), file=sys.stderr)  # noqa: T201
         return EXIT_START
     return 0

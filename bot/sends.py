@@ -1,15 +1,17 @@
 """The schedule's bookkeeping.
 
 Every scheduled send is claimed before it goes out and confirmed after, so a crash can lose
-at most that one send and never repeat it.
+at most that one send and never repeat it. A try that provably did not arrive is owed again
+after a backoff (``bot.retries``), a few times; one that may have arrived never is.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.retries import next_wait
 from storage import Storage
 from storage.models import ScheduledSend
 
@@ -73,15 +75,8 @@ class SendService:
         return [send for send in await self._storage.sends.pending(until) if send.due_at < until]
 
     async def claim(self, key: str, now: datetime) -> ScheduledSend | None:
-        """Claim a send before it goes out; None if it is not owed (sent, cancelled, …)."""
-        found = await self._storage.sends.get(key)
-        if found is None or found[1] != "pending":
-            return None
-        if not await self._storage.sends.move(
-            key, from_state="pending", to_state="claimed", now=now
-        ):
-            return None
-        return found[0]
+        """Claim a send before it goes out (a try); None if it is not owed (sent, cancelled, …)."""
+        return await self._storage.sends.claim(key, now)
 
     async def confirm(self, key: str, now: datetime, message_id: int | None) -> None:
         """Record that a claimed send went out."""
@@ -93,6 +88,32 @@ class SendService:
         """A claimed send failed in a way that may or may not have delivered: never resent."""
         await self._storage.sends.move(key, from_state="claimed", to_state="unconfirmed", now=now)
         logger.warning("scheduled send %s not confirmed: %s", key, reason)
+
+    async def retry(self, send: ScheduledSend, now: datetime, reason: str) -> ScheduledSend | None:
+        """A claimed send provably did not arrive: owe it again after a backoff.
+
+        Returns:
+            The send as owed again (due later), or None when it was its last try: then it
+            failed for good (logged).
+        """
+        sends, delay = self._storage.sends, next_wait(send.attempts)
+        if delay is None:
+            await sends.move(send.key, from_state="claimed", to_state="failed", now=now)
+            logger.error(
+                "scheduled send %s given up after %d tries: %s", send.key, send.attempts, reason
+            )
+            return None
+        again = replace(send, due_at=now + delay)
+        await sends.owe_again(send.key, again.due_at, now)
+        logger.warning(
+            "scheduled send %s not delivered (%s): retry in %s", send.key, reason, delay
+        )
+        return again
+
+    async def fail(self, key: str, now: datetime, reason: str) -> None:
+        """Telegram refused a claimed send for good (the bot removed, a bad request)."""
+        await self._storage.sends.move(key, from_state="claimed", to_state="failed", now=now)
+        logger.warning("scheduled send %s refused: %s", key, reason)
 
     async def record_post(
         self, key: str, occurrence_id: int, now: datetime, message_id: int

@@ -18,15 +18,13 @@ from bot.compliance import TypeCompliance
 from bot.meetings import MeetingService
 from bot.participation import Participation, participation
 from bot.periods import week_ending, week_start
+from bot.retries import next_wait
 from storage import Storage
 from storage.models import Activity, Branch
 from storage.summaries import SummaryRow
 
 logger = logging.getLogger(__name__)
 
-# A summary whose send failed without delivering is retried after 1, 2, 4, … minutes.
-RETRY_FIRST = timedelta(minutes=1)
-MAX_ATTEMPTS = 6
 
 
 @dataclass(frozen=True)
@@ -122,11 +120,11 @@ class SummaryService:
     async def retry(self, row: SummaryRow, now: datetime, reason: str) -> None:
         """Nothing was delivered: owe it again after a backoff, up to a limit."""
         summaries = self._storage.summaries
-        if row.attempts >= MAX_ATTEMPTS:
+        delay = next_wait(row.attempts)
+        if delay is None:
             await summaries.move(row, "failed", now, detail=reason)
             logger.error("summary of branch %s failed for good: %s", row.branch_id, reason)
             return
-        delay = RETRY_FIRST * 2 ** (row.attempts - 1)
         await summaries.move(row, "pending", now, detail=reason, next_at=now + delay)
         logger.warning(
             "summary of branch %s not delivered (%s): retry in %s", row.branch_id, reason, delay

@@ -14,6 +14,7 @@ from bot.context import BotContext
 from bot.errors import UserError
 from handlers.gate.access import command
 from handlers.gate.place import arguments, here, parse_id, person_of
+from handlers.outbound import policy
 from handlers.outbound.private import renders, send_private
 from handlers.outbound.replies import reply
 from handlers.views.meetings import RSVP_PREFIX, occurrence_line
@@ -79,10 +80,11 @@ async def leave(update: Update, context: BotContext) -> None:
     )
     if not fresh:
         return  # a redelivered update: the secretaries were told the first time
-    for secretary in await services.auth.secretaries(branch):
-        # Kept as the leave's id: the name and reason are read when it is delivered, so a
-        # new reason is shown and a member who used /forget is not (one kept per secretary).
-        await send_private(
+    # Kept as the leave's id: the name and reason are read when it is delivered, so a new
+    # reason is shown and a member who used /forget is not (one kept per secretary).
+    await policy.each(
+        await services.auth.secretaries(branch),
+        lambda secretary: send_private(
             context,
             user_id=secretary,
             branch=branch,
@@ -93,7 +95,9 @@ async def leave(update: Update, context: BotContext) -> None:
                 ("leave.decline_button", f"{DECIDE_PREFIX}{request.id}:d"),
             ],
             leave=request.id,
-        )
+        ),
+        what=f"leave request {request.id}",
+    )
 
 
 @renders("leave.for_secretary")

@@ -172,8 +172,9 @@ async def checkin_open(update: Update, context: BotContext) -> None:
         return  # a redelivered update: the check-in was posted the first time
     key = f"open:{occurrence.id}"
     unschedule(context.job_queue, [key])
-    message_id = await post_checkin(context, occurrence)
-    await services.sends.record_post(key, occurrence.id, now, message_id)
+    sent = await post_checkin(context, occurrence)
+    if sent.delivered:
+        await services.sends.record_post(key, occurrence.id, now, sent.result.message_id)
 
 
 async def meeting_checkin(update: Update, context: BotContext) -> None:

@@ -9,7 +9,6 @@ from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import commands
@@ -23,6 +22,7 @@ from bot.reports import ORG_DAYS, export_period, report_period
 from handlers.gate.access import command
 from handlers.gate.branch_choice import acting_branch, choice_handler
 from handlers.gate.place import arguments, here
+from handlers.outbound import policy
 from handlers.outbound.private import reader_language, renders, send_private
 from handlers.outbound.replies import reply
 from handlers.views.participation import percent, report_text
@@ -153,22 +153,27 @@ async def export(update: Update, context: BotContext) -> None:
 async def _send_export(
     context: BotContext, branch: Branch, period: Period, *, user_id: int, asked: Message
 ) -> bool:
-    """Send the CSV files privately; True if sent.
+    """Send the CSV files privately; True if sent (a failure stops the rest).
 
     If the user never started the bot, ``asked`` is answered with a button that opens the
     private chat.
     """
     files = await context.services.reports.export(branch, period)
-    try:
-        for name, content in files.items():
-            await context.bot.send_document(user_id, content, filename=name)
-    except Forbidden:
-        link = start_link(context.bot.username, branch_payload(branch.id))
-        button = InlineKeyboardButton(context.text("private.open"), url=link)
-        await asked.reply_text(
-            context.text("export.start_first"), reply_markup=InlineKeyboardMarkup([[button]])
+    for name, content in files.items():
+        sent = await policy.send(
+            context,
+            user_id,
+            partial(context.bot.send_document, document=content, filename=name),
+            what=f"export file to {user_id}",
         )
-        return False
+        if sent.outcome is policy.Outcome.FORBIDDEN:
+            link = start_link(context.bot.username, branch_payload(branch.id))
+            button = InlineKeyboardButton(context.text("private.open"), url=link)
+            await asked.reply_text(
+                context.text("export.start_first"), reply_markup=InlineKeyboardMarkup([[button]])
+            )
+        if not sent.delivered:
+            return False
     return True
 
 

@@ -148,6 +148,7 @@ class ScheduledSend:
     kind: str
     occurrence_id: int
     due_at: datetime
+    attempts: int = 0  # tries so far (a claim is a try)
 
 
 @dataclass(frozen=True)

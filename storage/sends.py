@@ -1,11 +1,16 @@
-"""SQL for the scheduled sends: claimed before they go out, confirmed after."""
+"""SQL for the scheduled sends: claimed before a try, confirmed after, or owed again later."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from storage.db import Database
+from storage.db import Database, Row
 from storage.models import ScheduledSend, from_epoch, to_epoch
+
+
+def _send(row: Row) -> ScheduledSend:
+    """A send from its columns key, kind, occurrence_id, due_at, attempts."""
+    return ScheduledSend(row[0], row[1], row[2], from_epoch(row[3]), row[4])  # type: ignore[arg-type]
 
 
 class SendRepo:
@@ -25,14 +30,11 @@ class SendRepo:
     async def pending(self, until: datetime | None = None) -> list[ScheduledSend]:
         """Every send still owed (due at or before ``until``, if given), earliest first."""
         rows = await self._db.fetch_all(
-            "SELECT key, kind, occurrence_id, due_at FROM scheduled_sends"
+            "SELECT key, kind, occurrence_id, due_at, attempts FROM scheduled_sends"
             " WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, key",
             (to_epoch(until) if until is not None else 2**62,),
         )
-        return [
-            ScheduledSend(row[0], row[1], row[2], from_epoch(row[3]))  # type: ignore[arg-type]
-            for row in rows
-        ]
+        return [_send(row) for row in rows]
 
     async def count_pending_after(self, at: datetime) -> int:
         """How many sends still owed fall due after ``at``."""
@@ -64,13 +66,33 @@ class SendRepo:
     async def get(self, key: str) -> tuple[ScheduledSend, str] | None:
         """A send and its state."""
         row = await self._db.fetch_one(
-            "SELECT key, kind, occurrence_id, due_at, state FROM scheduled_sends WHERE key = ?",
+            "SELECT key, kind, occurrence_id, due_at, attempts, state FROM scheduled_sends"
+            " WHERE key = ?",
             (key,),
         )
         if row is None:
             return None
-        send = ScheduledSend(row[0], row[1], row[2], from_epoch(row[3]))  # type: ignore[arg-type]
-        return send, row[4]
+        return _send(row), row[5]
+
+    async def claim(self, key: str, now: datetime) -> ScheduledSend | None:
+        """Claim a pending send for a try (counted); None if it is not pending."""
+        row = await self._db.fetch_one(
+            "UPDATE scheduled_sends SET state = 'claimed', attempts = attempts + 1,"
+            " changed_at = ? WHERE key = ? AND state = 'pending'"
+            " RETURNING key, kind, occurrence_id, due_at, attempts",
+            (to_epoch(now), key),
+        )
+        return None if row is None else _send(row)
+
+    async def owe_again(self, key: str, due_at: datetime, now: datetime) -> bool:
+        """Put a claimed send back to pending, due at ``due_at``; False if it was not claimed."""
+        return bool(
+            await self._db.execute(
+                "UPDATE scheduled_sends SET state = 'pending', due_at = ?, changed_at = ?"
+                " WHERE key = ? AND state = 'claimed'",
+                (to_epoch(due_at), to_epoch(now), key),
+            )
+        )
 
     async def move(
         self,

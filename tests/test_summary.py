@@ -14,7 +14,7 @@ from PIL import Image
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.chart import MissingGlyphWarning, participation_chart
-from handlers.jobs.summary import Outcome, outcome_of
+from handlers.outbound.policy import Outcome, outcome_of
 from tests import factories
 from tests.conftest import ADMIN, GROUP, MEMBER, OTHER, start_app, stop_app
 from tests.test_checkin import checkin
@@ -175,7 +175,7 @@ def test_failures_are_sorted_by_whether_telegram_may_have_delivered():
     )
     assert outcome_of(Forbidden("kicked")) is Outcome.FORBIDDEN
     assert outcome_of(ChatMigrated(-1001)) is Outcome.MIGRATED
-    assert outcome_of(BadRequest("chat not found")) is Outcome.FAILED
+    assert outcome_of(BadRequest("chat not found")) is Outcome.REFUSED
 
 
 def test_the_chart_draws_chinese_with_real_glyphs_and_warns_about_missing_ones():

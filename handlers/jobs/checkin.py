@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
 from telegram.ext import Application, JobQueue
 
 from bot.context import BotContext
+from handlers.outbound import policy
 from storage.models import Branch
 
 logger = logging.getLogger(__name__)
@@ -34,16 +34,21 @@ async def post_daily(context: BotContext) -> None:
     button = InlineKeyboardButton(
         services.translate(branch.language, "checkin.daily_button"), callback_data=DAILY_BUTTON
     )
-    try:
-        message = await context.bot.send_message(
-            branch.chat_id,
-            services.translate(branch.language, "checkin.daily_post", date=day),
+    sent = await policy.send(
+        context,
+        branch.chat_id,
+        functools.partial(
+            context.bot.send_message,
+            text=services.translate(branch.language, "checkin.daily_post", date=day),
             reply_markup=InlineKeyboardMarkup([[button]]),
-        )
-    except TelegramError:
+        ),
+        what=f"daily check-in post of branch {branch.id}",
+    )
+    if not sent.delivered:
+        # Claimed for the day: a post that failed is not made again (the send policy says why).
         logger.warning("branch %s: daily check-in post of %s not confirmed", branch.id, day)
-        raise
-    await services.checkins.confirm_daily_post(branch, day, message.message_id)
+        return
+    await services.checkins.confirm_daily_post(branch, day, sent.result.message_id)
 
 
 def daily_job_name(branch_id: int) -> str:

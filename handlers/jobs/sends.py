@@ -3,7 +3,8 @@
 At start every owed send is put back on the queue under its own key (``replace_existing``,
 so restarts never duplicate a job); sends missed while the bot was down run once if younger
 than ``bot.misfire_grace``. Each job claims its send in the database before posting and
-confirms it after.
+records after it what the send policy made of the post: sent; owed again after a backoff
+(its job queued again) when it provably did not arrive; never again when it may have.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
-from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+from telegram import Message
 from telegram.ext import Application, JobQueue
 
 from bot.context import BotContext
 from bot.meetings import Roll
+from handlers.outbound import policy
 from handlers.outbound.private import renders, send_private
 from handlers.views.keyboards import keyboard
 from handlers.views.meetings import (
@@ -113,55 +116,55 @@ async def extend_series(context: BotContext) -> None:
 
 
 async def run_send(context: BotContext) -> None:
-    """Claim a scheduled send, post it, confirm it."""
+    """Claim a scheduled send, post it, record what came of it."""
     services, key, now = context.services, context.job.data, context.clock()
-    send = await services.sends.claim(key, now)
-    if send is None:
+    owed = await services.sends.claim(key, now)
+    if owed is None:
         return
-    occurrence = await services.storage.meetings.occurrence(send.occurrence_id)
+    occurrence = await services.storage.meetings.occurrence(owed.occurrence_id)
     branch = await services.branches.get(occurrence.branch_id) if occurrence else None
     if occurrence is None or occurrence.cancelled or branch is None or not branch.active:
         await services.sends.confirm(key, now, None)  # nothing is owed any more
         return
-    try:
-        message_id = await POSTS[send.kind](context, occurrence)
-    except Forbidden as exc:
-        # Caught here, at the send edge: the bot was removed from the group.
-        await services.sends.abandon(key, context.clock(), f"refused: {exc}")
-        await services.branches.deactivate_chat(occurrence.chat_id, str(exc))
-        return
-    except ChatMigrated as exc:
-        await services.sends.abandon(key, context.clock(), "the group became a supergroup")
-        await services.branches.move_chat(occurrence.chat_id, exc.new_chat_id)
-        return
-    except TelegramError as exc:
-        await services.sends.abandon(key, context.clock(), f"{type(exc).__name__}: {exc}")
-        raise
-    await services.sends.confirm(key, context.clock(), message_id)
+    if owed.kind == "remind":
+        sent = await post_reminder(context, occurrence, offset=int(key.rsplit(":", 1)[1]))
+    elif owed.kind == "open":
+        sent = await post_checkin(context, occurrence)
+    else:
+        sent = await post_close(context, occurrence, retry=owed.attempts > 1)
+    now = context.clock()
+    if sent is None or sent.delivered:
+        await services.sends.confirm(key, now, sent.result.message_id if sent else None)
+    elif sent.outcome.worth_retrying:
+        again = await services.sends.retry(owed, now, sent.reason)
+        if again is not None:
+            schedule_sends(context.job_queue, [again], context.config.bot.misfire_grace)
+    elif sent.outcome is policy.Outcome.UNCONFIRMED:
+        await services.sends.abandon(key, now, sent.reason)
+    else:
+        await services.sends.fail(key, now, sent.reason)
 
 
-async def _privately(context: BotContext, **kwargs: Any) -> None:
-    """One private message of a batch: its failure is logged and does not stop the rest."""
-    try:
-        await send_private(context, **kwargs)
-    except TelegramError as exc:
-        logger.warning("private %s to %s failed: %s", kwargs["key"], kwargs["user_id"], exc)
-
-
-async def post_reminder(context: BotContext, occurrence: OccurrenceView) -> int:
+async def post_reminder(
+    context: BotContext, occurrence: OccurrenceView, *, offset: int
+) -> policy.Sent[Message]:
     """The reminder in the group with RSVP buttons; with the last one, private nudges."""
     services = context.services
     buttons = rsvp_buttons(occurrence.id)
-    message = await context.bot.send_message(
+    sent = await policy.send(
+        context,
         occurrence.chat_id,
-        reminder_text(services.translate, occurrence),
-        reply_markup=keyboard(services.translate, occurrence.branch_language, buttons),
+        partial(
+            context.bot.send_message,
+            text=reminder_text(services.translate, occurrence),
+            reply_markup=keyboard(services.translate, occurrence.branch_language, buttons),
+        ),
+        what=f"reminder {offset} min before occurrence {occurrence.id}",
     )
     meeting = await services.storage.meetings.meeting_of(occurrence.id)
-    offset = int(context.job.data.rsplit(":", 1)[1])
-    if meeting is not None and offset == min(meeting.remind_min):
+    if sent.delivered and meeting is not None and offset == min(meeting.remind_min):
         await _nudge(context, occurrence)
-    return message.message_id
+    return sent
 
 
 async def _nudge(context: BotContext, occurrence: OccurrenceView) -> None:
@@ -171,8 +174,9 @@ async def _nudge(context: BotContext, occurrence: OccurrenceView) -> None:
     """
     services = context.services
     branch = await services.branches.get(occurrence.branch_id)
-    for user_id in await services.leaves.unanswered(occurrence):
-        await _privately(
+    await policy.each(
+        await services.leaves.unanswered(occurrence),
+        lambda user_id: send_private(
             context,
             user_id=user_id,
             branch=branch,
@@ -181,44 +185,73 @@ async def _nudge(context: BotContext, occurrence: OccurrenceView) -> None:
             buttons=rsvp_buttons(occurrence.id),
             fallback=False,
             occurrence=occurrence.id,
-        )
+        ),
+        what=f"nudge of occurrence {occurrence.id}",
+    )
 
 
-async def post_checkin(context: BotContext, occurrence: OccurrenceView) -> int:
+async def post_checkin(context: BotContext, occurrence: OccurrenceView) -> policy.Sent[Message]:
     """The check-in post with its button."""
     services = context.services
     count = await services.meetings.checkin_count(occurrence.id)
-    message = await context.bot.send_message(
+    return await policy.send(
+        context,
         occurrence.chat_id,
-        checkin_post_text(services.translate, occurrence, count),
-        reply_markup=checkin_markup(services.translate, occurrence),
+        partial(
+            context.bot.send_message,
+            text=checkin_post_text(services.translate, occurrence, count),
+            reply_markup=checkin_markup(services.translate, occurrence),
+        ),
+        what=f"check-in post of occurrence {occurrence.id}",
     )
-    return message.message_id
 
 
-async def post_close(context: BotContext, occurrence: OccurrenceView) -> int | None:
-    """Freeze attendance; counts to the group, the roll to each secretary privately."""
+async def post_close(
+    context: BotContext, occurrence: OccurrenceView, *, retry: bool
+) -> policy.Sent[Message] | None:
+    """Freeze attendance; counts to the group, the roll to each secretary privately.
+
+    Args:
+        context: the job's context.
+        occurrence: the occurrence to close.
+        retry: an earlier try of this close froze the attendance, and its post provably did
+            not arrive: the frozen roll is posted now.
+
+    Returns:
+        The counts' post, or None if the occurrence was closed already (nothing is posted).
+    """
     services = context.services
-    secretaries = await _secretaries(context, occurrence)
+    branch = await services.branches.get(occurrence.branch_id)
+    secretaries = await services.auth.secretaries(branch)
     roll = await services.meetings.close(occurrence, context.clock(), secretaries)
+    if roll is None and retry:
+        roll = Roll(occurrence, await services.storage.meetings.roll(occurrence.id))
     if roll is None:
         return None
-    message = await context.bot.send_message(
-        occurrence.chat_id, closed_counts_text(services.translate, roll)
+    sent = await policy.send(
+        context,
+        occurrence.chat_id,
+        partial(context.bot.send_message, text=closed_counts_text(services.translate, roll)),
+        what=f"close of occurrence {occurrence.id}",
     )
-    branch = await services.branches.get(occurrence.branch_id)
-    for user_id in secretaries:
-        # The occurrence's id: the roll is rendered from it, in each reader's language, now
-        # or when a kept one is delivered.
-        await _privately(
+    if not sent.delivered:
+        return sent
+    branch = await services.branches.get(occurrence.branch_id)  # its chat may have moved
+    # The occurrence's id: the roll is rendered from it, in each reader's language, now or
+    # when a kept one is delivered.
+    await policy.each(
+        secretaries,
+        lambda user_id: send_private(
             context,
             user_id=user_id,
             branch=branch,
             key="meeting.roll",
             dedupe_key=f"roll:{occurrence.id}:{user_id}",
             occurrence=occurrence.id,
-        )
-    return message.message_id
+        ),
+        what=f"roll of occurrence {occurrence.id}",
+    )
+    return sent
 
 
 @renders("meeting.roll")
@@ -235,16 +268,6 @@ async def roll_message(
     return services.translate(language, "meeting.roll", roll=text)
 
 
-async def _secretaries(context: BotContext, occurrence: OccurrenceView) -> list[int]:
-    """Who gets the roll; if Telegram cannot list the admins, the granted secretaries."""
-    branch = await context.services.branches.get(occurrence.branch_id)
-    try:
-        return await context.services.auth.secretaries(branch)
-    except TelegramError as exc:
-        logger.warning("chat %s: administrators unavailable: %s", occurrence.chat_id, exc)
-        return await context.services.storage.memberships.secretaries(occurrence.branch_id)
-
-
 async def refresh_count(context: BotContext) -> None:
     """Edit a check-in post to show the current count (the throttled edit's job)."""
     occurrence_id = context.job.data
@@ -254,16 +277,17 @@ async def refresh_count(context: BotContext) -> None:
     if occurrence is None or message_id is None:
         return
     count = await services.meetings.checkin_count(occurrence_id)
-    try:
-        await context.bot.edit_message_text(
+    await policy.send(
+        context,
+        occurrence.chat_id,
+        lambda chat_id: context.bot.edit_message_text(
             checkin_post_text(services.translate, occurrence, count),
-            chat_id=occurrence.chat_id,
+            chat_id=chat_id,
             message_id=message_id,
             reply_markup=checkin_markup(services.translate, occurrence),
-        )
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
+        ),
+        what=f"check-in count of occurrence {occurrence_id}",
+    )
 
 
 def request_count_refresh(job_queue: JobQueue[Any], occurrence_id: int) -> None:
@@ -277,6 +301,3 @@ def request_count_refresh(job_queue: JobQueue[Any], occurrence_id: int) -> None:
             name=name,
             job_kwargs={"id": name},
         )
-
-
-POSTS = {"remind": post_reminder, "open": post_checkin, "close": post_close}

@@ -9,66 +9,24 @@ summaries, so SIGTERM waits only for the ones in flight and the rest go out afte
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Mapping
 from datetime import timedelta
-from enum import Enum
+from functools import partial
 from typing import Any
 
-import httpx
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
 from telegram.ext import Application
 
 from bot.context import BotContext
 from bot.summary import WeekSummary
+from handlers.outbound import policy
 from handlers.outbound.private import reader_language, renders, send_private
 from handlers.views.participation import chart_of, detail_text, summary_text
 from storage.models import Branch, from_epoch, to_epoch
 from storage.summaries import SummaryRow
 
-logger = logging.getLogger(__name__)
-
 TICK = timedelta(minutes=1)
 SENDERS = 8
 DRAIN_LOCK = "summary_drain"  # bot_data key: one drain at a time
-
-
-class Outcome(Enum):
-    """What a failed send means for the summary."""
-
-    RETRY = "retry"  # provably not delivered: send again later
-    UNCONFIRMED = "unconfirmed"  # may have been delivered: never send again
-    FORBIDDEN = "forbidden"  # the bot was removed from the group
-    MIGRATED = "migrated"  # the group became a supergroup: send again to the new id
-    FAILED = "failed"  # refused for good
-
-
-# Transport failures after which Telegram cannot have received the request.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def outcome_of(error: TelegramError) -> Outcome:
-    """Sort a send's failure by whether Telegram may have delivered it."""
-    if isinstance(error, RetryAfter):
-        return Outcome.RETRY
-    if isinstance(error, Forbidden):
-        return Outcome.FORBIDDEN
-    if isinstance(error, ChatMigrated):
-        return Outcome.MIGRATED
-    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        cause = error.__cause__
-        if isinstance(cause, _NOT_SENT) or (cause is None and not isinstance(error, TimedOut)):
-            return Outcome.RETRY  # never sent, or Telegram answered with a 5xx
-        return Outcome.UNCONFIRMED  # a read timeout or a broken response: it may have arrived
-    return Outcome.FAILED
 
 
 async def install(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -121,66 +79,56 @@ async def _deliver(context: BotContext, row: SummaryRow) -> None:
         return
     summary = await summaries.compute(branch, row.week_end)
     text = summary_text(translate, branch.language, branch, summary)
-    try:
-        message = await context.bot.send_message(branch.chat_id, text)
-    except TelegramError as error:
-        await _failed(context, row, branch, error)
+    what = f"summary of branch {branch.id}"
+    sent = await policy.send(
+        context, branch.chat_id, partial(context.bot.send_message, text=text), what=what
+    )
+    now = context.clock()
+    if not sent.delivered:
+        if sent.outcome.worth_retrying:
+            await summaries.retry(row, now, sent.reason)
+        elif sent.outcome is policy.Outcome.UNCONFIRMED:
+            await summaries.unconfirmed(row, now, sent.reason)
+        else:
+            await summaries.failed(row, now, sent.reason)
         return
-    await summaries.sent(row, context.clock(), message.message_id)
-    try:
-        chart = await asyncio.to_thread(chart_of, translate, branch.language, branch, summary)
-        await context.bot.send_photo(branch.chat_id, chart)
-    except TelegramError as error:  # the text is out; the chart alone is not worth a resend
-        logger.warning("summary chart of branch %s not sent: %s", branch.id, error)
+    await summaries.sent(row, now, sent.result.message_id)
+    if sent.result.chat_id != branch.chat_id:
+        branch = await services.branches.get(branch.id)  # the group moved: it followed
+    chart = await asyncio.to_thread(chart_of, translate, branch.language, branch, summary)
+    # The text is out; a chart that fails is logged, not worth a resend.
+    await policy.send(
+        context,
+        branch.chat_id,
+        partial(context.bot.send_photo, photo=chart),
+        what=f"chart of {what}",
+    )
     await _tell_secretaries(context, branch, summary, row)
-
-
-async def _failed(
-    context: BotContext, row: SummaryRow, branch: Branch, error: TelegramError
-) -> None:
-    summaries, now = context.services.summaries, context.clock()
-    reason = f"{type(error).__name__}: {error}"
-    outcome = outcome_of(error)
-    if outcome is Outcome.RETRY:
-        await summaries.retry(row, now, reason)
-    elif outcome is Outcome.UNCONFIRMED:
-        await summaries.unconfirmed(row, now, reason)
-    elif isinstance(error, ChatMigrated):
-        await context.services.branches.move_chat(branch.chat_id, error.new_chat_id)
-        await summaries.retry(row, now, reason)
-    else:
-        await summaries.failed(row, now, reason)
-        if outcome is Outcome.FORBIDDEN:
-            await context.services.branches.deactivate_chat(branch.chat_id, str(error))
 
 
 async def _tell_secretaries(
     context: BotContext, branch: Branch, summary: WeekSummary, row: SummaryRow
 ) -> None:
     services = context.services
-    try:
-        secretaries = await services.auth.secretaries(branch)
-    except TelegramError as error:
-        logger.warning("branch %s: administrators unavailable: %s", branch.id, error)
-        secretaries = await services.storage.memberships.secretaries(branch.id)
-    for user_id in secretaries:
+    week_end = to_epoch(row.week_end)
+
+    async def tell(user_id: int) -> None:
         language = await reader_language(context, user_id, branch)
-        text = detail_text(services.translate, language, branch, summary.participation)
-        week_end = to_epoch(row.week_end)
-        try:
-            # Kept as the week if need be: rendered when delivered, from the rows as they are
-            # then (without anyone who used /forget since). The bot splits a long text.
-            await send_private(
-                context,
-                user_id=user_id,
-                branch=branch,
-                key="summary.detail",
-                dedupe_key=f"summary:{branch.id}:{week_end}:{user_id}",
-                keep={"week_end": week_end},
-                text=text,
-            )
-        except TelegramError as error:
-            logger.warning("summary detail to %s not sent: %s", user_id, error)
+        # Kept as the week if need be: rendered when delivered, from the rows as they are
+        # then (without anyone who used /forget since). The bot splits a long text.
+        await send_private(
+            context,
+            user_id=user_id,
+            branch=branch,
+            key="summary.detail",
+            dedupe_key=f"summary:{branch.id}:{week_end}:{user_id}",
+            keep={"week_end": week_end},
+            text=detail_text(services.translate, language, branch, summary.participation),
+        )
+
+    await policy.each(
+        await services.auth.secretaries(branch), tell, what=f"summary detail of branch {branch.id}"
+    )
 
 
 @renders("summary.detail")

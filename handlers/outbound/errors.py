@@ -1,26 +1,26 @@
 """The one error handler.
 
-User errors become localized answers, Telegram refusals change the branch's state, and
-anything else is logged (without the update's content) and operators are told.
+User errors become localized answers; a failed request to Telegram goes to the send policy,
+which settles what changes a branch's state or means no harm; anything else is logged (without
+the update's content) and operators are told.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
-from telegram import Chat, Update
-from telegram.error import ChatMigrated, Forbidden, TelegramError
+from telegram import Update
 
 from bot.context import BotContext
 from bot.errors import UserError
 from handlers.gate.place import locate
-from handlers.outbound.policy import follow_migration
+from handlers.outbound import policy
 
 logger = logging.getLogger(__name__)
 
 NOTIFY_EVERY = timedelta(minutes=10)
-GROUP_TYPES = (Chat.GROUP, Chat.SUPERGROUP)
 
 
 def describe(update: object) -> str:
@@ -36,16 +36,16 @@ async def _tell_user(update: Update, context: BotContext, error: UserError) -> N
     # PTB hands error handlers a fresh context: the place is resolved again for the language.
     context.here = await locate(update, context)
     text = context.text(error.key, **error.params)
-    try:
-        if update.callback_query:
-            # A button is not typed: no usage line (and an alert holds 200 characters).
-            await update.callback_query.answer(text, show_alert=True)
-        elif update.effective_message:
-            if error.usage is not None and error.usage != error.key:
-                text += "\n\n" + context.text(error.usage)
-            await update.effective_message.reply_text(text)
-    except TelegramError as exc:
-        logger.warning("could not answer %s: %s", describe(update), exc)
+    if update.callback_query:
+        # A button is not typed: no usage line (and an alert holds 200 characters).
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message:
+        if error.usage is not None and error.usage != error.key:
+            text += "\n\n" + context.text(error.usage)
+        await policy.attempt(
+            partial(update.effective_message.reply_text, text),
+            what=f"answer to {describe(update)}",
+        )
 
 
 async def _notify_operators(context: BotContext, error: Exception) -> None:
@@ -55,16 +55,17 @@ async def _notify_operators(context: BotContext, error: Exception) -> None:
     if kind in last and now - last[kind] < NOTIFY_EVERY:
         return
     last[kind] = now
-    for operator in context.config.bot.operators:
-        try:
-            await context.bot.send_message(
-                operator,
-                context.services.translate(
-                    context.config.bot.language, "error.operator", kind=kind
-                ),
-            )
-        except TelegramError as exc:
-            logger.warning("could not notify operator %s: %s", operator, exc)
+    text = context.services.translate(context.config.bot.language, "error.operator", kind=kind)
+
+    async def tell(operator: int) -> None:
+        await policy.send(
+            context,
+            operator,
+            partial(context.bot.send_message, text=text),
+            what=f"error notice to operator {operator}",
+        )
+
+    await policy.each(sorted(context.config.bot.operators), tell, what="error notice")
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -73,10 +74,6 @@ async def on_error(update: object, context: BotContext) -> None:
     chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(error, UserError) and isinstance(update, Update):
         await _tell_user(update, context, error)
-    elif isinstance(error, ChatMigrated) and chat is not None:
-        await follow_migration(context, chat.id, error.new_chat_id)
-    elif isinstance(error, Forbidden) and chat is not None and chat.type in GROUP_TYPES:
-        await context.services.branches.deactivate_chat(chat.id, str(error))
-    else:
+    elif not await policy.settle(context, chat.id if chat else None, error):
         logger.error("error while handling %s", describe(update), exc_info=error)
         await _notify_operators(context, error)

@@ -3,22 +3,22 @@
 ``LimitedBot`` is the application's bot, so a reply, a scheduled post, a private message or
 an edit is split by ``bot.text.split_message`` at line boundaries (a longer line is cut too),
 whichever handler sends it. A keyboard goes under the last part, where the text ends.
-A callback answer (a toast or an alert) longer than Telegram's 200 characters is cut with "…".
+A callback answer (a toast or an alert) longer than Telegram's 200 characters is cut with "…",
+and goes through the send policy: an answer that fails (a press answered before, around a
+restart) is logged, never the handler's error.
 """
 
 from __future__ import annotations
 
-import logging
+from functools import partial
 from typing import Any
 
 from telegram import Message
-from telegram.error import BadRequest
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.text import shorten, split_message
-
-logger = logging.getLogger(__name__)
+from handlers.outbound.policy import attempt
 
 # As ApplicationBuilder would build them: many concurrent sends, one long poll.
 CONNECTION_POOL_SIZE = 256
@@ -64,17 +64,17 @@ class LimitedBot(ExtBot[Any]):
         """Answer a button press; a longer text is cut to the limit with "…".
 
         A press Telegram delivers again (around a restart) was answered the first time, and
-        Telegram refuses a second answer: that refusal is no error of the bot's.
+        Telegram refuses a second answer: that refusal, like any failed answer, is no error of
+        the handler's (the send policy logs it).
+
+        Returns:
+            Whether Telegram took the answer.
         """
         if text is not None:
             text = shorten(text, CALLBACK_ANSWER_LIMIT)
-        try:
-            return await super().answer_callback_query(callback_query_id, text, *args, **kwargs)
-        except BadRequest as exc:
-            if "query is too old" not in str(exc).lower():
-                raise
-            logger.info("button press %s was answered already", callback_query_id)
-            return False
+        answer = partial(super().answer_callback_query, callback_query_id, text, *args, **kwargs)
+        sent = await attempt(answer, what=f"answer to button press {callback_query_id}")
+        return sent.delivered
 
     async def edit_message_text(  # type: ignore[override]
         self, text: str, *args: Any, **kwargs: Any

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from dataclasses import dataclass
+from functools import partial
 
 from telegram import (
     Bot,
@@ -21,16 +21,14 @@ from telegram import (
     BotCommandScopeChat,
     BotCommandScopeChatMember,
 )
-from telegram.error import TelegramError
 
 from bot.clock import Clock
 from bot.commands import Access, available
 from bot.config import LANGUAGES, Config
 from bot.context import BotContext
 from bot.services import Services
+from handlers.outbound.policy import attempt
 from storage.models import Branch
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -138,12 +136,11 @@ async def _apply(
             contents[content] = commands, fingerprint
     if known.get(menu.key) == fingerprint:
         return
-    try:
-        await bot.set_my_commands(commands, scope=menu.scope, language_code=menu.language_code)
-    except TelegramError as exc:
-        logger.warning("command menu %s not set: %s", menu.key, exc)
-        return
-    await services.storage.menus.save(menu.key, fingerprint, clock())
+    set_menu = partial(
+        bot.set_my_commands, commands, scope=menu.scope, language_code=menu.language_code
+    )
+    if (await attempt(set_menu, what=f"command menu {menu.key}")).delivered:
+        await services.storage.menus.save(menu.key, fingerprint, clock())
 
 
 async def set_command_menus(bot: Bot, services: Services, config: Config, clock: Clock) -> None:
@@ -165,9 +162,6 @@ async def update_secretary_menu(
     if granted:
         await _apply(context.bot, services, menu, known, context.clock)
     elif menu.key in known:
-        try:
-            await context.bot.delete_my_commands(scope=menu.scope)
-        except TelegramError as exc:
-            logger.warning("command menu %s not deleted: %s", menu.key, exc)
-            return
-        await services.storage.menus.forget(menu.key)
+        delete = partial(context.bot.delete_my_commands, scope=menu.scope)
+        if (await attempt(delete, what=f"deleting command menu {menu.key}")).delivered:
+            await services.storage.menus.forget(menu.key)

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import Forbidden
 
 from bot.context import BotContext
 from bot.deeplinks import branch_payload, start_link
 from bot.i18n import language_of
 from handlers.gate.place import NOT_PEOPLE
+from handlers.outbound import policy
 from handlers.views.keyboards import keyboard
 from handlers.views.meetings import occurrence_line
 from storage.models import Branch
@@ -109,7 +110,8 @@ async def send_private(
 
     Returns:
         True if delivered now, False if it waits for the user to start the bot (or, without
-        fallback, was dropped, or there was nothing to send).
+        fallback, was dropped, or there was nothing to send, or it failed otherwise: the send
+        policy logged it).
     """
     services = context.services
     if user_id in NOT_PEOPLE:
@@ -128,16 +130,20 @@ async def send_private(
         text = services.translate(language, key, **params)
     if not text:
         return False
-    try:
-        await context.bot.send_message(
-            user_id, text, reply_markup=keyboard(services.translate, language, buttons)
-        )
-    except Forbidden as exc:
-        logger.info("user %s cannot be written to privately (%s)", user_id, exc)
-        if not fallback:
-            return False
-    else:
+    sent = await policy.send(
+        context,
+        user_id,
+        partial(
+            context.bot.send_message,
+            text=text,
+            reply_markup=keyboard(services.translate, language, buttons),
+        ),
+        what=f"private {key} to {user_id}",
+    )
+    if sent.delivered:
         return True
+    if sent.outcome is not policy.Outcome.FORBIDDEN or not fallback:
+        return False
     must_prompt = await services.delivery.hold(
         user_id=user_id,
         branch_id=branch.id,
@@ -153,10 +159,15 @@ async def send_private(
         button = InlineKeyboardButton(
             services.translate(branch.language, "private.open"), url=link
         )
-        await context.bot.send_message(
+        await policy.send(
+            context,
             branch.chat_id,
-            services.translate(branch.language, "private.waiting", name=name),
-            reply_markup=InlineKeyboardMarkup([[button]]),
+            partial(
+                context.bot.send_message,
+                text=services.translate(branch.language, "private.waiting", name=name),
+                reply_markup=InlineKeyboardMarkup([[button]]),
+            ),
+            what=f"start-link button of branch {branch.id}",
         )
     return False
 
@@ -165,7 +176,8 @@ async def deliver_waiting(context: BotContext, user_id: int, language: str) -> i
     """Send a user who just started the bot everything kept for them; return how many.
 
     Each is rendered now, from the live rows; one with nothing left to say is dropped. Either
-    way the kept row is deleted.
+    way the kept row is deleted, unless the send provably did not arrive and may later (it
+    waits for the next start); one that may have arrived is not sent again.
     """
     services = context.services
     delivered = 0
@@ -179,9 +191,19 @@ async def deliver_waiting(context: BotContext, user_id: int, language: str) -> i
             # A kept message this version cannot read must not block all that follow it.
             logger.exception("kept message %s (%s) dropped", message.id, key)
         if text:
-            await context.bot.send_message(
-                user_id, text, reply_markup=keyboard(services.translate, language, message.buttons)
+            sent = await policy.send(
+                context,
+                user_id,
+                partial(
+                    context.bot.send_message,
+                    text=text,
+                    reply_markup=keyboard(services.translate, language, message.buttons),
+                ),
+                what=f"kept message {message.id} to {user_id}",
             )
-            delivered += 1
+            if sent.delivered:
+                delivered += 1
+            elif sent.outcome.worth_retrying or sent.outcome is policy.Outcome.FORBIDDEN:
+                continue  # provably not delivered: it waits for the next start
         await services.delivery.delivered(message)
     return delivered

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
 
 from bot.context import BotContext
+from handlers.outbound.policy import attempt
 
 
 async def reply(update: Update, context: BotContext, key: str, **params: Any) -> Message:
@@ -21,8 +22,6 @@ async def reply(update: Update, context: BotContext, key: str, **params: Any) ->
 async def turn_to(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
     """Answer a ◀ ▶ press by showing ``markup`` (a second tap on the same page changes nothing)."""
     await query.answer()
-    try:
-        await query.edit_message_reply_markup(markup)
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
+    await attempt(
+        partial(query.edit_message_reply_markup, markup), what=f"page turn of press {query.id}"
+    )

@@ -143,6 +143,7 @@ class Failure:
     status: int
     body: dict[str, Any]
     match: Callable[[dict[str, Any]], bool] = field(default=lambda params: True)
+    cut: bool = False  # no answer: the connection is cut once the request arrived
 
 
 class FakeTelegram:
@@ -228,6 +229,13 @@ class FakeTelegram:
             body["parameters"] = parameters
         self._failures.append(Failure(method, error_code, body, match or (lambda params: True)))
 
+    def cut_next(
+        self, method: str, *, match: Callable[[dict[str, Any]], bool] | None = None
+    ) -> None:
+        """Cut the connection of the next matching call once it arrived: it may have been
+        delivered and the bot cannot know, as after a read timeout."""
+        self._failures.append(Failure(method, 0, {}, match or (lambda params: True), cut=True))
+
     def inject_faults(
         self, share: float, *, seed: int, match: Callable[[str, dict[str, Any]], bool]
     ) -> None:
@@ -308,10 +316,7 @@ class FakeTelegram:
             self._changed.notify_all()
         fault = self._fault(method, params)
         if fault == "cut":
-            self.cut.append(call)
-            if request.transport is not None:
-                request.transport.close()
-            return web.Response()
+            return self._cut(request, call)
         if fault is not None:
             status = int(fault)
             body: dict[str, Any] = {
@@ -348,6 +353,8 @@ class FakeTelegram:
         for failure in list(self._failures):
             if failure.method == method and failure.match(params):
                 self._failures.remove(failure)
+                if failure.cut:
+                    return self._cut(request, call)
                 return web.json_response(failure.body, status=failure.status)
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
@@ -359,6 +366,12 @@ class FakeTelegram:
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
             )
         return web.json_response({"ok": True, "result": result})
+
+    def _cut(self, request: web.Request, call: Call) -> web.Response:
+        self.cut.append(call)
+        if request.transport is not None:
+            request.transport.close()
+        return web.Response()
 
     def _over_rate(self, method: str, params: dict[str, Any]) -> int | None:
         """Seconds to wait if this send breaks Telegram's rates (when they are enforced)."""

@@ -236,13 +236,17 @@ CREATE TABLE scheduled_sends (
     key TEXT PRIMARY KEY,  -- kind:occurrence[:offset], also the job's id
     kind TEXT NOT NULL CHECK (kind IN ('remind', 'open', 'close')),
     occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
-    due_at INTEGER NOT NULL,
+    due_at INTEGER NOT NULL,  -- a retry moves it later
     -- pending → claimed (before the send) → sent (after it); a claim found at start was
-    -- interrupted: it becomes unconfirmed and is never sent again.
+    -- interrupted: it becomes unconfirmed and is never sent again. A try that provably did
+    -- not arrive goes back to pending; refused for good, or out of tries: failed.
     state TEXT NOT NULL DEFAULT 'pending'
-        CHECK (state IN ('pending', 'claimed', 'sent', 'skipped', 'unconfirmed', 'cancelled')),
+        CHECK (state IN (
+            'pending', 'claimed', 'sent', 'skipped', 'unconfirmed', 'cancelled', 'failed'
+        )),
     changed_at INTEGER,
-    message_id INTEGER
+    message_id INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0  -- claims so far
 );
 
 CREATE TABLE summaries (

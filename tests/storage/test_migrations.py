@@ -70,6 +70,10 @@ FIXTURES = {
     14: [
         "INSERT INTO acts VALUES ('leave:-4001:12', 0)",
     ],
+    15: [
+        "INSERT INTO scheduled_sends VALUES ('close:1', 'close', 1, 1962111600, 'failed', 0,"
+        " NULL, 6)",
+    ],
 }
 TABLES = (
     "organisations",
