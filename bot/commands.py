@@ -1,7 +1,8 @@
 """The command table: where each command works and who may use it.
 
 It drives the gate in front of every command, ``/help`` and the command menus, so the three
-can never disagree.
+can never disagree. Buttons and start links declare what they need in the same words
+(``Needs``), and the same gate checks them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,43 @@ class Where(Enum):
     def allows(self, private: bool) -> bool:
         """Whether the command works in a private chat (``private``) or a group."""
         return self is Where.BOTH or (self is Where.PRIVATE) == private
+
+
+class Named(Enum):
+    """A record a button or link names, by the field holding its id."""
+
+    BRANCH = "branch_id"
+    OCCURRENCE = "occurrence_id"
+    LEAVE = "leave_id"
+    ATTEMPT = "attempt_id"
+    DRAFT = "draft_id"
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a button press or a start link needs before its feature runs.
+
+    Attributes:
+        where: the chats it works in.
+        branch: the record whose branch it acts for; None: the group it is pressed in (in
+            private, no branch). Pressed in a group, it acts for that group's branch only.
+        access: MEMBER (of that branch, or its secretary) or SECRETARY.
+        made_for: the record whose user alone may use it (a quiz attempt, a held file).
+        command: the command it belongs to, named when the access is refused.
+        refusal: the catalog key said then, if not ``access.<level>``.
+    """
+
+    where: Where
+    branch: Named | None = None
+    access: Access = Access.MEMBER
+    made_for: Named | None = None
+    command: str = ""
+    refusal: str = ""
+
+    def __post_init__(self) -> None:
+        """Operators act by command only: no button or link asks for them."""
+        if self.access is Access.OPERATOR:
+            raise ValueError("a button or link needs MEMBER or SECRETARY access")
 
 
 @dataclass(frozen=True)

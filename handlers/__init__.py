@@ -21,7 +21,7 @@ from handlers import (
     start,
     study,
 )
-from handlers.gate import branch_choice, stale
+from handlers.gate import branch_choice, buttons
 
 OBSERVE_GROUP = -2
 FEATURE_GROUP = 0
@@ -32,8 +32,9 @@ def handler_groups() -> dict[int, list[BaseHandler]]:
 
     Order matters between groups only: group −2 sees every update first, records its sender
     and resolves the branch and language that the gate and all features read. Within group 0
-    each update matches one handler (a command name, a callback prefix or a member change);
-    the stale-button answer comes last because it matches any button press no one else took.
+    each update matches one handler (a command name, a button kind's prefix or a member
+    change); the gate's stale-button answer comes last because it matches any press no one
+    else took.
     """
     return {
         OBSERVE_GROUP: observe.handlers(),
@@ -53,6 +54,6 @@ def handler_groups() -> dict[int, list[BaseHandler]]:
             *organisations.handlers(),
             *operators.handlers(),
             *branch_choice.handlers(),
-            *stale.handlers(),
+            *buttons.handlers(),
         ],
     }

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler
 
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
 from bot.meetings import CheckinResult
 from handlers.gate.access import command
+from handlers.gate.buttons import button
+from handlers.gate.callbacks import CheckinPage, DailyCheckin, MeetingCheckin
 from handlers.gate.place import here, person_of
-from handlers.jobs.checkin import DAILY_BUTTON
 from handlers.jobs.sends import request_count_refresh
 from handlers.outbound.replies import turn_to
 from handlers.views.keyboards import paged_keyboard
-from handlers.views.meetings import CHECKIN_PREFIX, occurrence_line
+from handlers.views.meetings import occurrence_line
 from storage.models import Branch, OccurrenceView
 
 RECORDED, ALREADY = "👍", "👌"
-PAGE_PREFIX = "cip:"
-PAGE_DATA = PAGE_PREFIX + "{page}"
-_PAGE = re.compile(r"^cip:(\d{1,4})$", re.ASCII)
 
 
 async def checkin(update: Update, context: BotContext) -> None:
@@ -37,7 +33,9 @@ async def checkin(update: Update, context: BotContext) -> None:
     if len(open_now) > 1:
         await message.reply_text(
             context.text("checkin.choose"),
-            reply_markup=paged_keyboard(_meeting_buttons(context, branch, open_now), 0, PAGE_DATA),
+            reply_markup=paged_keyboard(
+                _meeting_buttons(context, branch, open_now), 0, CheckinPage(0)
+            ),
         )
         return
     if open_now:
@@ -60,32 +58,30 @@ def _meeting_buttons(
     translate = context.services.translate
     return [
         InlineKeyboardButton(
-            occurrence_line(translate, branch.language, o), callback_data=f"{CHECKIN_PREFIX}{o.id}"
+            occurrence_line(translate, branch.language, o),
+            callback_data=MeetingCheckin(o.id).pack(),
         )
         for o in open_now
     ]
 
 
-async def turn_page(update: Update, context: BotContext) -> None:
+async def turn_page(
+    update: Update, context: BotContext, data: CheckinPage, branch: Branch
+) -> None:
     """◀ ▶ under the choice of meetings to check in to."""
-    query, place = update.callback_query, here(context)
-    match = _PAGE.match(query.data)
-    if match is None or place.private or place.branch is None or not place.branch.active:
-        raise UserError("button.stale")
-    open_now = await context.services.meetings.open_for_checkin(place.branch, context.clock())
-    buttons = _meeting_buttons(context, place.branch, open_now)
-    await turn_to(query, paged_keyboard(buttons, int(match.group(1)), PAGE_DATA))
+    open_now = await context.services.meetings.open_for_checkin(branch, context.clock())
+    buttons = _meeting_buttons(context, branch, open_now)
+    await turn_to(update.callback_query, paged_keyboard(buttons, data.page, data))
 
 
-async def daily_button(update: Update, context: BotContext) -> None:
+async def daily_button(
+    update: Update, context: BotContext, data: DailyCheckin, branch: Branch
+) -> None:
     """The daily post's button: today's check-in for the presser; the toast shows the streak."""
-    query, place = update.callback_query, here(context)
-    person = person_of(query.from_user)
-    if place.private or place.branch is None or not place.branch.active or person is None:
-        raise UserError("button.stale")
-    services, now = context.services, context.clock()
-    recorded = await services.checkins.check_in(place.branch, person.id, now)
-    streak = await services.checkins.streak(place.branch, person.id, now)
+    query, services, now = update.callback_query, context.services, context.clock()
+    user_id = query.from_user.id
+    recorded = await services.checkins.check_in(branch, user_id, now)
+    streak = await services.checkins.streak(branch, user_id, now)
     key = "checkin.daily_recorded" if recorded else "checkin.daily_already"
     await query.answer(context.text(key, streak=streak))
 
@@ -94,6 +90,6 @@ def handlers() -> list[BaseHandler]:
     """Handlers of this module."""
     return [
         command(commands.CHECKIN, checkin),
-        CallbackQueryHandler(daily_button, pattern=f"^{DAILY_BUTTON}$"),
-        CallbackQueryHandler(turn_page, pattern=f"^{PAGE_PREFIX}"),
+        button(DailyCheckin, daily_button),
+        button(CheckinPage, turn_page),
     ]

@@ -3,40 +3,41 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler
 
 from bot import commands
 from bot.context import BotContext
-from bot.errors import UserError
 from handlers.gate.access import command
+from handlers.gate.buttons import button
+from handlers.gate.callbacks import Forget
 from handlers.gate.place import here
 from handlers.outbound.menus import update_secretary_menu
 from handlers.views.keyboards import keyboard
-
-YES, NO = "forget:yes", "forget:no"
+from storage.models import Branch
 
 
 async def forget(update: Update, context: BotContext) -> None:
     """Asks for confirmation."""
-    buttons = [("forget.yes_button", YES), ("forget.no_button", NO)]
+    buttons = [
+        ("forget.yes_button", Forget(confirmed=True).pack()),
+        ("forget.no_button", Forget(confirmed=False).pack()),
+    ]
     await update.effective_message.reply_text(
         context.text("forget.confirm"),
         reply_markup=keyboard(context.services.translate, here(context).language, buttons),
     )
 
 
-async def confirmed(update: Update, context: BotContext) -> None:
+async def confirmed(
+    update: Update, context: BotContext, data: Forget, branch: Branch | None
+) -> None:
     """The confirmation buttons: delete, or keep everything."""
     query = update.callback_query
-    if not here(context).private:
-        raise UserError("button.stale")
-    if query.data == YES:
+    if data.confirmed:
         await _drop_secretary_menus(context, query.from_user.id)
         await context.services.members.forget(query.from_user.id)
     await query.answer()
-    await query.edit_message_text(
-        context.text("forget.done" if query.data == YES else "forget.kept")
-    )
+    await query.edit_message_text(context.text("forget.done" if data.confirmed else "forget.kept"))
 
 
 async def _drop_secretary_menus(context: BotContext, user_id: int) -> None:
@@ -52,5 +53,5 @@ def handlers() -> list[BaseHandler]:
     """Handlers of this module."""
     return [
         command(commands.FORGET, forget),
-        CallbackQueryHandler(confirmed, pattern=f"^({YES}|{NO})$"),
+        button(Forget, confirmed),
     ]

@@ -2,51 +2,43 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler
 
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
 from handlers.gate.access import command
+from handlers.gate.buttons import button
+from handlers.gate.callbacks import LeaveDecision, Rsvp
 from handlers.gate.place import arguments, here, parse_id, person_of
 from handlers.outbound import policy
 from handlers.outbound.private import renders, send_private
 from handlers.outbound.replies import reply
-from handlers.views.meetings import RSVP_PREFIX, occurrence_line
+from handlers.views.meetings import occurrence_line
 from storage.models import Branch
 
-DECIDE_PREFIX = "lv:"
-_RSVP = re.compile(r"^rsvp:([1-9]\d{0,17}):([yn])$", re.ASCII)
-_DECIDE = re.compile(r"^lv:([1-9]\d{0,17}):([ad])$", re.ASCII)
 
-
-async def rsvp(update: Update, context: BotContext) -> None:
+async def rsvp(update: Update, context: BotContext, data: Rsvp, branch: Branch) -> None:
     """A reminder's button: going, or cannot come (the reason is then asked privately)."""
     query, services = update.callback_query, context.services
-    person = person_of(query.from_user)
-    match = _RSVP.match(query.data)
-    if person is None or match is None:
-        raise UserError("button.stale")
-    going = match.group(2) == "y"
+    user_id = query.from_user.id
     occurrence = await services.leaves.answer(
-        int(match.group(1)), person.id, going=going, now=context.clock()
+        data.occurrence_id, user_id, going=data.going, now=context.clock()
     )
-    if going:
+    if data.going:
         await query.answer(context.text("rsvp.going"))
         return
     await query.answer(context.text("rsvp.not_going"))
-    branch = await services.branches.get(occurrence.branch_id)
     await send_private(
         context,
-        user_id=person.id,
+        user_id=user_id,
         branch=branch,
         key="leave.ask_reason",
-        dedupe_key=f"ask-reason:{occurrence.id}:{person.id}",
+        dedupe_key=f"ask-reason:{occurrence.id}:{user_id}",
         occurrence=occurrence.id,
     )
 
@@ -91,8 +83,8 @@ async def leave(update: Update, context: BotContext) -> None:
             key="leave.for_secretary",
             dedupe_key=f"leave:{request.id}:{secretary}",
             buttons=[
-                ("leave.approve_button", f"{DECIDE_PREFIX}{request.id}:a"),
-                ("leave.decline_button", f"{DECIDE_PREFIX}{request.id}:d"),
+                ("leave.approve_button", LeaveDecision(request.id, approve=True).pack()),
+                ("leave.decline_button", LeaveDecision(request.id, approve=False).pack()),
             ],
             leave=request.id,
         ),
@@ -122,25 +114,20 @@ async def leave_request_text(
     )
 
 
-async def decide(update: Update, context: BotContext) -> None:
+async def decide(update: Update, context: BotContext, data: LeaveDecision, branch: Branch) -> None:
     """A secretary's approve / decline button; the member is told the outcome."""
     query, services = update.callback_query, context.services
-    match = _DECIDE.match(query.data)
-    found = await services.leaves.get(int(match.group(1))) if match else None
+    found = await services.leaves.get(data.leave_id)
     if found is None:
-        raise UserError("button.stale")
+        raise UserError("button.stale")  # gone since the gate looked
     request, occurrence = found
-    branch = await services.branches.get(occurrence.branch_id)
-    if not await services.auth.is_secretary_of(branch, query.from_user.id):
-        raise UserError("access.secretary", command="leave")
-    approve = match.group(2) == "a"
     decided = await services.leaves.decide(
-        request, occurrence, approve=approve, by=query.from_user.id, now=context.clock()
+        request, occurrence, approve=data.approve, by=query.from_user.id, now=context.clock()
     )
     if not decided:
         await query.answer(context.text("leave.decided_before"), show_alert=True)
         return
-    outcome = "leave.approved" if approve else "leave.declined"
+    outcome = "leave.approved" if data.approve else "leave.declined"
     await query.answer(context.text(outcome + "_toast"))
     await query.edit_message_reply_markup(None)
     await send_private(
@@ -157,6 +144,6 @@ def handlers() -> list[BaseHandler]:
     """Handlers of this module."""
     return [
         command(commands.LEAVE, leave),
-        CallbackQueryHandler(rsvp, pattern=f"^{RSVP_PREFIX}"),
-        CallbackQueryHandler(decide, pattern=f"^{DECIDE_PREFIX}"),
+        button(Rsvp, rsvp),
+        button(LeaveDecision, decide),
     ]

@@ -6,25 +6,25 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler
 
 from bot import commands
 from bot.commands import Access
 from bot.context import BotContext
 from bot.errors import UserError
-from bot.meeting_flow import CANCEL, PREFIX, parse_flow
+from bot.meeting_flow import meeting_request
 from bot.meetings import CheckinResult, parse_meeting_add
 from handlers.gate.access import access_of, command
-from handlers.gate.place import arguments, here, named_person, parse_id, person_of
+from handlers.gate.buttons import button
+from handlers.gate.callbacks import MeetingCheckin, MeetingFlow
+from handlers.gate.place import arguments, here, named_person, parse_id
 from handlers.jobs.sends import post_checkin, request_count_refresh, schedule_sends, unschedule
 from handlers.outbound.replies import reply
 from handlers.views.meetings import (
-    CHECKIN_PREFIX,
     compliance_lines,
     flow_first_step,
     flow_step_view,
@@ -35,8 +35,6 @@ from storage.models import Branch, Meeting
 
 # Before any meeting a branch can record (meetings start in 1970 at the earliest).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# An occurrence id in a check-in button: ASCII digits that fit SQLite's integers.
-_OCCURRENCE = re.compile(r"^([1-9][0-9]{0,17})$", re.ASCII)
 
 
 async def meeting_add(update: Update, context: BotContext) -> None:
@@ -177,42 +175,34 @@ async def checkin_open(update: Update, context: BotContext) -> None:
         await services.sends.record_post(key, occurrence.id, now, sent.result.message_id)
 
 
-async def meeting_checkin(update: Update, context: BotContext) -> None:
+async def meeting_checkin(
+    update: Update, context: BotContext, data: MeetingCheckin, branch: Branch
+) -> None:
     """The check-in post's button: records whoever pressed it; a toast says how it went."""
-    query, place = update.callback_query, here(context)
-    person = person_of(query.from_user)
-    data = query.data.removeprefix(CHECKIN_PREFIX)
-    match = _OCCURRENCE.match(data)
-    if place.private or place.branch is None or person is None or match is None:
-        raise UserError("button.stale")
+    query = update.callback_query
     result, occurrence = await context.services.meetings.check_in(
-        place.branch, int(match.group(1)), person.id, context.clock()
+        branch, data.occurrence_id, query.from_user.id, context.clock()
     )
     await query.answer(context.text(f"checkin.{result.value}"))
     if result in (CheckinResult.PRESENT, CheckinResult.LATE):
         request_count_refresh(context.job_queue, occurrence.id)
 
 
-async def flow_step(update: Update, context: BotContext) -> None:
+async def flow_step(
+    update: Update, context: BotContext, state: MeetingFlow, branch: Branch
+) -> None:
     """A press in the guided flow: the next step, the confirmation, or cancel."""
-    query, place, services = update.callback_query, context.here, context.services
-    branch = place.branch if place and not place.private else None
-    if branch is None or not branch.active:
-        raise UserError("button.stale")
-    if not await services.auth.is_secretary_of(branch, query.from_user.id):
-        raise UserError("access.secretary", command="meeting_add")
-    if query.data == CANCEL:
+    query, services = update.callback_query, context.services
+    if state.type is None:
         await query.answer()
         await query.edit_message_text(context.text("flow.cancelled"))
         return
-    state = parse_flow(query.data)
-    if state is None:
-        raise UserError("button.stale")
     if state.confirmed:
         message = query.message
+        request = meeting_request(state.type, state.day, state.at, state.repeat, state.remind)
         meeting, sends = await services.meetings.add(
             branch,
-            state.request(),
+            request,
             key=f"flow:{message.chat_id}:{message.message_id}",
             by=query.from_user.id,
             now=context.clock(),
@@ -223,7 +213,7 @@ async def flow_step(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     today = context.clock().astimezone(ZoneInfo(branch.timezone)).date()
-    text, markup = flow_step_view(services.translate, place.language, state, today)
+    text, markup = flow_step_view(services.translate, here(context).language, state, today)
     await query.edit_message_text(text, reply_markup=markup)
 
 
@@ -236,6 +226,6 @@ def handlers() -> list[BaseHandler]:
         command(commands.MEETING_NOTES, meeting_notes),
         command(commands.ATTENDANCE, attendance),
         command(commands.CHECKIN_OPEN, checkin_open),
-        CallbackQueryHandler(meeting_checkin, pattern=f"^{CHECKIN_PREFIX}"),
-        CallbackQueryHandler(flow_step, pattern=f"^{PREFIX}"),
+        button(MeetingCheckin, meeting_checkin),
+        button(MeetingFlow, flow_step),
     ]

@@ -6,20 +6,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler
+from telegram.ext import BaseHandler, ChatMemberHandler
 
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
 from bot.members import ROLES
 from handlers.gate.access import command
+from handlers.gate.buttons import button
+from handlers.gate.callbacks import RosterJoin
 from handlers.gate.place import ADMIN_STATUSES, arguments, here, named_person, person_of
 from handlers.outbound.menus import update_secretary_menu
 from handlers.outbound.private import renders, send_private
 from handlers.outbound.replies import reply
 from storage.models import Branch
-
-ROSTER_JOIN = "roster:join"
 
 
 async def role(update: Update, context: BotContext) -> None:
@@ -73,9 +73,11 @@ async def roster(update: Update, context: BotContext) -> None:
     words = arguments(context).split()
     action = words[0].lower() if words else ""
     if not words:
-        button = InlineKeyboardButton(context.text("roster.button"), callback_data=ROSTER_JOIN)
+        join = InlineKeyboardButton(
+            context.text("roster.button"), callback_data=RosterJoin().pack()
+        )
         await message.reply_text(
-            context.text("roster.call"), reply_markup=InlineKeyboardMarkup([[button]])
+            context.text("roster.call"), reply_markup=InlineKeyboardMarkup([[join]])
         )
     elif action == "list" and len(words) == 1:
         members = await services.members.roster(branch)
@@ -102,13 +104,13 @@ async def roster(update: Update, context: BotContext) -> None:
         raise UserError("roster.usage")
 
 
-async def join_roster(update: Update, context: BotContext) -> None:
+async def join_roster(
+    update: Update, context: BotContext, data: RosterJoin, branch: Branch
+) -> None:
     """The roll-call button: the presser (whoever it is) joins the roster; a toast confirms."""
-    query, place = update.callback_query, here(context)
+    query = update.callback_query
     person = person_of(query.from_user)
-    if place.private or place.branch is None or not place.branch.active or person is None:
-        raise UserError("branch.not_registered")
-    joined = await context.services.members.join_roster(person, place.branch, context.clock())
+    joined = await context.services.members.join_roster(person, branch, context.clock())
     await query.answer(context.text("roster.joined" if joined else "roster.already"))
 
 
@@ -142,6 +144,6 @@ def handlers() -> list[BaseHandler]:
     return [
         command(commands.ROLE, role),
         command(commands.ROSTER, roster),
-        CallbackQueryHandler(join_roster, pattern=f"^{ROSTER_JOIN}$"),
+        button(RosterJoin, join_roster),
         ChatMemberHandler(member_changed, ChatMemberHandler.CHAT_MEMBER),
     ]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler
 
 from bot import commands
 from bot.auth import ActorKind
@@ -21,17 +20,14 @@ from bot.periods import Period
 from bot.reports import ORG_DAYS, export_period, report_period
 from handlers.gate.access import command
 from handlers.gate.branch_choice import acting_branch, choice_handler
+from handlers.gate.buttons import button
+from handlers.gate.callbacks import SendToMe
 from handlers.gate.place import arguments, here
 from handlers.outbound import policy
 from handlers.outbound.private import reader_language, renders, send_private
 from handlers.outbound.replies import reply
 from handlers.views.participation import percent, report_text
 from storage.models import Branch, from_epoch, to_epoch, to_epoch_end
-
-# An anonymous admin's /report or /export: whoever presses the button gets it, if a secretary.
-SEND_TO_ME = "stm:"
-MAX_DATA = 64  # bytes of callback data Telegram accepts
-_SEND_TO_ME = re.compile(r"^stm:(report|export):(.*)$", re.DOTALL)
 
 
 def period_reference(period: Period) -> dict[str, Any]:
@@ -186,30 +182,23 @@ async def _offer_to_presser(update: Update, context: BotContext, spec: CommandSp
     actor = here(context).actor
     if actor is None or actor.kind is not ActorKind.ANONYMOUS_ADMIN:
         return False
-    data = f"{SEND_TO_ME}{spec.name}:{arguments(context)}"
-    if len(data.encode()) > MAX_DATA:
+    data = SendToMe(spec.name, arguments(context))
+    if not data.fits():
         raise UserError(f"{spec.name}.usage")
-    button = InlineKeyboardButton(context.text("send_to_me.button"), callback_data=data)
+    offer = InlineKeyboardButton(context.text("send_to_me.button"), callback_data=data.pack())
     await update.effective_message.reply_text(
         context.text("send_to_me.ask", command=spec.name),
-        reply_markup=InlineKeyboardMarkup([[button]]),
+        reply_markup=InlineKeyboardMarkup([[offer]]),
     )
     return True
 
 
-async def send_to_me(update: Update, context: BotContext) -> None:
+async def send_to_me(update: Update, context: BotContext, data: SendToMe, branch: Branch) -> None:
     """The "send it to me" button: a secretary who presses it gets the report or files."""
-    query, place, services = update.callback_query, here(context), context.services
-    match = _SEND_TO_ME.match(query.data or "")
-    branch = None if place.private else place.branch
-    if match is None or branch is None or not branch.active:
-        raise UserError("button.stale")
-    user_id = query.from_user.id
-    if not await services.auth.is_secretary_of(branch, user_id):
-        raise UserError("send_to_me.secretary_only")
-    kind, args, message, now = match.group(1), match.group(2), query.message, context.clock()
-    if kind == commands.REPORT.name:
-        period = report_period(branch, args, now)
+    query, now = update.callback_query, context.clock()
+    user_id, message = query.from_user.id, query.message
+    if data.command == commands.REPORT.name:
+        period = report_period(branch, data.args, now)
         delivered = await _send_report(
             context,
             branch,
@@ -221,7 +210,7 @@ async def send_to_me(update: Update, context: BotContext) -> None:
             context.text("report.sent_privately" if delivered else "send_to_me.held")
         )
         return
-    period = export_period(branch, args, now)
+    period = export_period(branch, data.args, now)
     if await _send_export(context, branch, period, user_id=user_id, asked=message):
         await query.answer(
             context.text("export.sent_privately", first=period.first, last=period.last)
@@ -237,5 +226,5 @@ def handlers() -> list[BaseHandler]:
         choice_handler(commands.REPORT, report),
         command(commands.EXPORT, export),
         choice_handler(commands.EXPORT, export),
-        CallbackQueryHandler(send_to_me, pattern=f"^{SEND_TO_ME}"),
+        button(SendToMe, send_to_me),
     ]

@@ -8,8 +8,8 @@ from telegram.ext import BaseHandler
 from bot import commands
 from bot.auth import ActorKind
 from bot.context import BotContext
-from bot.deeplinks import parse_start_payload
 from handlers.gate.access import access_of, command
+from handlers.gate.buttons import open_link
 from handlers.gate.place import here
 from handlers.outbound.private import deliver_waiting
 from handlers.outbound.replies import reply
@@ -27,25 +27,16 @@ async def start(update: Update, context: BotContext) -> None:
         return
     user = update.effective_user
     await services.storage.users.mark_started(user.id, context.clock())
-    payload = parse_start_payload(context.args[0]) if context.args else None
-    branch = await services.branches.get(payload.branch_id) if payload else None
-    if payload and (branch is None or not branch.active):
-        await reply(update, context, "start.unknown_branch")
-        branch = None
-    elif branch is not None and not await services.auth.belongs_to(branch, user.id):
-        # A link is forgeable and forwardable: it opens a branch only to its own members.
-        await reply(update, context, "start.not_member")
-        branch = None
-    elif branch is not None:
+    opened = await open_link(update, context)  # a refused link is answered by the gate
+    if opened is not None:
+        link, branch = opened
         await services.storage.users.set_private_branch(user.id, branch.id)
         await reply(update, context, "start.branch_chosen", branch=branch.title)
-    elif context.args:
-        await reply(update, context, "start.bad_link")  # cut short, altered or made up
-    else:
+    elif not context.args:
         await reply(update, context, "start.private", name=user.first_name)
     await deliver_waiting(context, user.id, place.language)
-    if branch is not None and payload and payload.module_id is not None:
-        await show_module(update, context, branch, payload.module_id)
+    if opened is not None and link.module_id is not None:
+        await show_module(update, context, branch, link.module_id)
 
 
 async def show_module(update: Update, context: BotContext, branch: Branch, module_id: int) -> None:

@@ -7,10 +7,8 @@ choose which of the sender's branches gets it.
 
 from __future__ import annotations
 
-import re
-
 from telegram import Document, InlineKeyboardButton, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot import commands
 from bot.context import BotContext
@@ -18,11 +16,13 @@ from bot.errors import UserError
 from bot.module_formats import FormatError
 from handlers.gate.access import command, gate
 from handlers.gate.branch_choice import acting_branch, choice_handler
+from handlers.gate.buttons import button
+from handlers.gate.callbacks import ImportChoice, ImportPage, StudyPage
 from handlers.gate.place import arguments, here, parse_id
 from handlers.outbound.replies import reply, turn_to
 from handlers.views.keyboards import paged_keyboard
 from handlers.views.study import (
-    branch_buttons,
+    import_buttons,
     imported_text,
     module_buttons,
     module_list_text,
@@ -32,18 +32,6 @@ from storage.models import Branch
 
 # A command in a caption is not seen by CommandHandler: the caption is matched explicitly.
 IMPORT_CAPTION = filters.CaptionRegex(r"^/import(@\w+)?(\s|$)") & filters.Document.ALL
-CHOOSE_PREFIX = "imp:"
-_CHOOSE = re.compile(r"^imp:([1-9]\d{0,17}):([1-9]\d{0,17})$", re.ASCII)
-IMPORT_PAGE_PREFIX = "impp:"
-_IMPORT_PAGE = re.compile(r"^impp:([1-9]\d{0,17}):(\d{1,4})$", re.ASCII)
-PAGE_PREFIX = "stp:"
-# ◀ ▶ name the branch, so that they turn in private too: ``stp:<branch>:<page>``.
-_PAGE = re.compile(r"^stp:([1-9]\d{0,17}):(\d{1,4})$", re.ASCII)
-
-
-def page_data(branch: Branch) -> str:
-    """The callback data of a page button of the branch's list, ``{page}`` to fill in."""
-    return f"{PAGE_PREFIX}{branch.id}:{{page}}"
 
 
 async def study(update: Update, context: BotContext) -> None:
@@ -60,27 +48,17 @@ async def study(update: Update, context: BotContext) -> None:
     buttons = module_buttons(context.bot.username, branch, found)
     await update.effective_message.reply_text(
         module_list_text(services.translate, here(context).language, found),
-        reply_markup=paged_keyboard(buttons, 0, page_data(branch)),
+        # ◀ ▶ name the branch, so that they turn in private too.
+        reply_markup=paged_keyboard(buttons, 0, StudyPage(branch.id, 0)),
     )
 
 
-async def turn_page(update: Update, context: BotContext) -> None:
+async def turn_page(update: Update, context: BotContext, data: StudyPage, branch: Branch) -> None:
     """◀ ▶ under a module list: show that page of module buttons, to the branch's members."""
-    query, place, services = update.callback_query, here(context), context.services
-    match = _PAGE.match(query.data)
-    if match is None:
-        raise UserError("button.stale")
-    branch = await services.branches.get(int(match.group(1)))
-    group_id = None if place.private or place.branch is None else place.branch.id
-    if not place.private and (branch is None or branch.id != group_id):
-        branch = None  # a group's list is its own branch's
-    if branch is None or not branch.active:
-        raise UserError("button.stale")
-    if not await services.auth.belongs_to(branch, query.from_user.id):
-        raise UserError("button.not_member")
-    found = await services.study.published(branch, query.from_user.id)
+    query = update.callback_query
+    found = await context.services.study.published(branch, query.from_user.id)
     buttons = module_buttons(context.bot.username, branch, found)
-    await turn_to(query, paged_keyboard(buttons, int(match.group(2)), page_data(branch)))
+    await turn_to(query, paged_keyboard(buttons, data.page, data))
 
 
 async def publish(update: Update, context: BotContext) -> None:
@@ -129,7 +107,7 @@ async def import_file(update: Update, context: BotContext) -> None:
             modules=len(parsed.modules),
             count=sum(len(m.questions) for m in parsed.modules),
         ),
-        reply_markup=paged_keyboard(buttons, 0, f"{IMPORT_PAGE_PREFIX}{draft_id}:{{page}}"),
+        reply_markup=paged_keyboard(buttons, 0, ImportPage(draft_id, 0)),
     )
 
 
@@ -137,42 +115,31 @@ async def _branch_buttons(
     context: BotContext, draft_id: int, user_id: int
 ) -> list[InlineKeyboardButton]:
     """A button per branch the user is a secretary of, importing the held file there."""
-    branches = await context.services.auth.secretary_branches(user_id)
-    return branch_buttons(branches, f"{CHOOSE_PREFIX}{draft_id}:{{branch}}")
+    return import_buttons(draft_id, await context.services.auth.secretary_branches(user_id))
 
 
-async def turn_import_page(update: Update, context: BotContext) -> None:
+async def turn_import_page(
+    update: Update, context: BotContext, data: ImportPage, branch: Branch | None
+) -> None:
     """◀ ▶ under the branch buttons of a privately sent file."""
     query = update.callback_query
-    match = _IMPORT_PAGE.match(query.data)
-    if match is None or not here(context).private:
-        raise UserError("button.stale")
-    draft_id, page = int(match.group(1)), int(match.group(2))
-    buttons = await _branch_buttons(context, draft_id, query.from_user.id)
-    await turn_to(query, paged_keyboard(buttons, page, f"{IMPORT_PAGE_PREFIX}{draft_id}:{{page}}"))
+    buttons = await _branch_buttons(context, data.draft_id, query.from_user.id)
+    await turn_to(query, paged_keyboard(buttons, data.page, data))
 
 
-async def choose_branch(update: Update, context: BotContext) -> None:
+async def choose_branch(
+    update: Update, context: BotContext, data: ImportChoice, branch: Branch
+) -> None:
     """A branch button under a privately sent file: import it there."""
-    query, services, place = update.callback_query, context.services, here(context)
-    match = _CHOOSE.match(query.data)
-    if match is None or not place.private:
-        raise UserError("button.stale")
-    draft_id, branch_id = int(match.group(1)), int(match.group(2))
-    user_id = query.from_user.id
-    branch = await services.branches.get(branch_id)
-    if (
-        branch is None
-        or not branch.active
-        or not await services.auth.is_secretary_of(branch, user_id)
-    ):
-        raise UserError("button.stale")
-    imported = await services.study.import_held(draft_id, user_id, branch, context.clock())
+    query, services = update.callback_query, context.services
+    imported = await services.study.import_held(
+        data.draft_id, query.from_user.id, branch, context.clock()
+    )
     await query.answer()
     await query.edit_message_text(
         context.text("import.into", branch=branch.title)
         + "\n"
-        + imported_text(services.translate, place.language, imported)
+        + imported_text(services.translate, here(context).language, imported)
     )
 
 
@@ -181,10 +148,10 @@ def handlers() -> list[BaseHandler]:
     return [
         command(commands.IMPORT, import_file),
         MessageHandler(IMPORT_CAPTION, gate(commands.IMPORT, import_file)),
-        CallbackQueryHandler(choose_branch, pattern=f"^{CHOOSE_PREFIX}"),
-        CallbackQueryHandler(turn_import_page, pattern=f"^{IMPORT_PAGE_PREFIX}"),
+        button(ImportChoice, choose_branch),
+        button(ImportPage, turn_import_page),
         command(commands.PUBLISH, publish),
         command(commands.STUDY, study),
-        CallbackQueryHandler(turn_page, pattern=f"^{PAGE_PREFIX}"),
+        button(StudyPage, turn_page),
         choice_handler(commands.STUDY, study),
     ]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.deeplinks import parse_start_payload
+from bot.deeplinks import unpack_link
 from bot.errors import UserError
 from bot.meetings import parse_meeting_add
 from bot.recurrence import RepeatError, parse_minutes, parse_offsets, repeat_rule
@@ -87,7 +87,7 @@ def test_argument_parsers_answer_usage_or_parse(text):
     refuses_cleanly(lambda t: parse_id(t, "usage"), text)
     refuses_cleanly(parse_minutes, text, (ValueError,))
     refuses_cleanly(parse_offsets, text, (ValueError,))
-    parse_start_payload(text)
+    unpack_link(text)
     first = datetime(2031, 3, 5, 19, 30)  # noqa: DTZ001 - a local wall time, as the parser takes
     refuses_cleanly(lambda t: repeat_rule(t, first), text, (RepeatError,))
 

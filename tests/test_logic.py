@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.commands import COMMANDS, Access, available
-from bot.deeplinks import branch_payload, parse_start_payload
+from bot.deeplinks import branch_payload, unpack_link
 from bot.errors import UserError
 from bot.settings import parse_settings
 from bot.text import split_message
-from handlers.members import ROSTER_JOIN
+from handlers.gate.callbacks import RosterJoin
 
 
 def test_settings_parse_every_key():
@@ -53,7 +53,7 @@ def test_settings_parser_raises_only_its_own_error(text):
     ],
 )
 def test_start_payloads(payload, branch, module):
-    parsed = parse_start_payload(payload)
+    parsed = unpack_link(payload)
     assert (parsed.branch_id if parsed else None, parsed.module_id if parsed else None) == (
         branch,
         module,
@@ -64,8 +64,8 @@ def test_deep_links_and_callback_data_fit_telegram_limits():
     biggest = 2**63 - 1
     assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", branch_payload(biggest))
     assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", f"m{biggest}b{biggest}")
-    assert len(ROSTER_JOIN.encode()) <= 64
-    assert ROSTER_JOIN.isascii()
+    assert len(RosterJoin().pack().encode()) <= 64
+    assert RosterJoin().pack().isascii()
 
 
 @given(st.text(alphabet=st.sampled_from("ab李\n"), max_size=3000), st.integers(5, 50))

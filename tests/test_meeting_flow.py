@@ -7,7 +7,8 @@ from datetime import date, time
 import pytest
 
 from bot.config import MEETING_TYPES
-from bot.meeting_flow import REMINDERS, REPEATS, FlowState, parse_flow
+from bot.meeting_flow import REMINDERS, REPEATS
+from handlers.gate.callbacks import MeetingFlow, unpack
 from tests.conftest import ADMIN, GROUP, MEMBER, start_app, stop_app
 from tests.test_meetings import keys
 
@@ -94,17 +95,18 @@ async def test_the_flow_survives_a_restart(harness, clock):
 
 
 def test_every_flow_payload_fits_in_64_bytes():
-    longest = FlowState(
+    longest = MeetingFlow(
         type=len(MEETING_TYPES) - 1,
         day=date(2031, 12, 31),
         at=time(23, 59),
         repeat=len(REPEATS) - 1,
         remind=len(REMINDERS) - 1,
-    ).encode(confirm=True)
+        confirmed=True,
+    ).pack()
     assert len(longest.encode()) <= 64
-    assert parse_flow(longest) is not None
+    assert unpack(longest) is not None
 
 
 @pytest.mark.parametrize("data", ["", "ma:", "ma:a", "ma:1:2031030", "xx:1", "ma:1::1930"])
 def test_malformed_payloads(data):
-    assert parse_flow(data) is None
+    assert unpack(data) is None

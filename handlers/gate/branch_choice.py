@@ -7,22 +7,19 @@ buttons list them: a press remembers the choice and runs the command that asked.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.commands import Access, CommandSpec
+from bot.commands import CommandSpec
 from bot.context import BotContext
 from bot.errors import UserError
 from handlers.gate.access import Callback
+from handlers.gate.buttons import button
+from handlers.gate.callbacks import BranchChoice
 from handlers.gate.place import arguments, here
 from storage.models import Branch
-
-PREFIX = "pb:"
-MAX_DATA = 64  # bytes of callback data Telegram accepts
-_CHOICE = re.compile(r"^pb:([1-9]\d{0,17})(?::([a-z_]+)(?::(.+))?)?$", re.DOTALL | re.ASCII)
 
 
 async def acting_branch(
@@ -70,10 +67,10 @@ async def acting_branch(
 
 def choice_data(branch_id: int, spec: CommandSpec, args: str) -> str:
     """A button's data: the branch and the command with its arguments, if they fit."""
-    data = f"{PREFIX}{branch_id}:{spec.name}" + (f":{args}" if args else "")
-    if len(data.encode()) > MAX_DATA:
-        return f"{PREFIX}{branch_id}"  # chooses only: the user sends the command again
-    return data
+    data = BranchChoice(branch_id, spec.name, args or None)
+    if not data.fits():
+        data = BranchChoice(branch_id)  # chooses only: the user sends the command again
+    return data.pack()
 
 
 async def ask(
@@ -92,39 +89,24 @@ async def ask(
     )
 
 
-async def _choose(
-    update: Update, context: BotContext, spec: CommandSpec | None = None
-) -> tuple[Branch, str]:
+async def _choose(update: Update, context: BotContext, branch: Branch) -> None:
     """Remember the pressed branch for the presser's private commands.
 
-    A press for a secretary's command counts only from a secretary of that branch: anyone
-    else is refused before anything is remembered. The query is not answered here: the
-    command that runs next (or its refusal) gives the one answer Telegram takes.
+    The gate checked the presser may run the command for that branch (a secretary's command
+    only for its secretaries) before anything is remembered. The query is not answered here:
+    the command that runs next (or its refusal) gives the one answer Telegram takes.
     """
-    query, place, services = update.callback_query, here(context), context.services
-    match = _CHOICE.match(query.data or "")
-    if match is None or not place.private:
-        raise UserError("button.stale")
-    branch = await services.branches.get(int(match.group(1)))
-    if branch is None or not branch.active:
-        raise UserError("button.stale")
-    user_id = query.from_user.id
-    if not await services.auth.belongs_to(branch, user_id):
-        raise UserError("button.not_member")
-    if (
-        spec is not None
-        and spec.access > Access.MEMBER
-        and not await services.auth.is_secretary_of(branch, user_id)
-    ):
-        raise UserError(f"access.{spec.access.name.lower()}", command=spec.name)
-    await services.storage.users.set_private_branch(user_id, branch.id)
-    context.here = replace(place, branch=branch)
-    return branch, match.group(3) or ""
+    await context.services.storage.users.set_private_branch(
+        update.callback_query.from_user.id, branch.id
+    )
+    context.here = replace(here(context), branch=branch)
 
 
-async def chosen_only(update: Update, context: BotContext) -> None:
+async def chosen_only(
+    update: Update, context: BotContext, data: BranchChoice, branch: Branch
+) -> None:
     """A branch button whose command did not fit in it: the branch is chosen, send it again."""
-    branch, _ = await _choose(update, context)
+    await _choose(update, context, branch)
     await update.callback_query.answer()
     await update.callback_query.edit_message_text(
         context.text("start.branch_chosen", branch=branch.title)
@@ -136,22 +118,24 @@ async def chosen_only(update: Update, context: BotContext) -> None:
 def choice_handler(spec: CommandSpec, callback: Callback) -> CallbackQueryHandler:
     """The handler of the branch buttons of ``spec``: choose, then run the command.
 
-    The choice checked who may run the command for that branch, so the command runs without
-    the gate (whose private check knows only the branches the user was seen in).
+    The gate checked who may run the command for that branch, so the command runs without
+    the command gate (whose private check knows only the branches the user was seen in).
     """
 
-    async def chosen(update: Update, context: BotContext) -> None:
-        branch, args = await _choose(update, context, spec)
+    async def chosen(
+        update: Update, context: BotContext, data: BranchChoice, branch: Branch
+    ) -> None:
+        await _choose(update, context, branch)
         query = update.callback_query
         await query.edit_message_text(context.text("start.branch_chosen", branch=branch.title))
-        context.args = args.split()
+        context.args = (data.args or "").split()
         await callback(update, context)  # a refusal answers the query with its reason
         await query.answer()
 
     chosen.__name__ = f"chosen_{spec.name}"
-    return CallbackQueryHandler(chosen, pattern=rf"^{PREFIX}\d+:{spec.name}(:|$)")
+    return button(BranchChoice, chosen, pattern=BranchChoice.pattern_for(spec.name))
 
 
 def handlers() -> list[CallbackQueryHandler]:
     """The choose-only buttons (each command registers its own with ``choice_handler``)."""
-    return [CallbackQueryHandler(chosen_only, pattern=rf"^{PREFIX}\d+$")]
+    return [button(BranchChoice, chosen_only, pattern=BranchChoice.pattern_for(None))]

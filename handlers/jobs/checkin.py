@@ -13,12 +13,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, JobQueue
 
 from bot.context import BotContext
+from handlers.gate.callbacks import DailyCheckin
 from handlers.outbound import policy
 from storage.models import Branch
 
 logger = logging.getLogger(__name__)
-
-DAILY_BUTTON = "ci"
 
 
 async def post_daily(context: BotContext) -> None:
@@ -32,7 +31,8 @@ async def post_daily(context: BotContext) -> None:
     if day is None:
         return
     button = InlineKeyboardButton(
-        services.translate(branch.language, "checkin.daily_button"), callback_data=DAILY_BUTTON
+        services.translate(branch.language, "checkin.daily_button"),
+        callback_data=DailyCheckin().pack(),
     )
     sent = await policy.send(
         context,

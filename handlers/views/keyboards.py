@@ -7,10 +7,12 @@ Telegram takes at most 100 buttons: a keyboard of many shows ``PAGE_SIZE`` of th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
+from handlers.gate.callbacks import CallbackData
 
 PAGE_SIZE = 10
 PREVIOUS, NEXT = "◀", "▶"
@@ -36,26 +38,30 @@ def page_count(count: int) -> int:
 
 
 def paged_keyboard(
-    buttons: list[InlineKeyboardButton], page: int, page_data: str
+    buttons: list[InlineKeyboardButton], page: int, turn: CallbackData
 ) -> InlineKeyboardMarkup | None:
     """One button per row, ``PAGE_SIZE`` of them, and ◀ ▶ to the neighbouring pages.
 
     Args:
         buttons: every button, in order.
         page: the page to show (0-based; clamped to the pages there are).
-        page_data: callback data of a page button, with ``{page}`` for its number (keep it
-            short: it must fit 64 bytes with the number).
+        turn: the data of a page button (a kind with a ``page`` field), ◀ ▶ with their page.
     """
     if not buttons:
         return None
     pages = page_count(len(buttons))
     page = min(max(page, 0), pages - 1)
     rows = [[button] for button in buttons[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
-    turn = []
+    turns = []
     if page > 0:
-        turn.append(InlineKeyboardButton(PREVIOUS, callback_data=page_data.format(page=page - 1)))
+        turns.append(InlineKeyboardButton(PREVIOUS, callback_data=_to(turn, page - 1)))
     if page < pages - 1:
-        turn.append(InlineKeyboardButton(NEXT, callback_data=page_data.format(page=page + 1)))
-    if turn:
-        rows.append(turn)
+        turns.append(InlineKeyboardButton(NEXT, callback_data=_to(turn, page + 1)))
+    if turns:
+        rows.append(turns)
     return InlineKeyboardMarkup(rows)
+
+
+def _to(turn: CallbackData, page: int) -> str:
+    """The data of the button that turns to ``page``."""
+    return replace(turn, page=page).pack()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, time
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -10,19 +11,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.compliance import TypeCompliance
 from bot.config import MEETING_TYPES
 from bot.i18n import Translator
-from bot.meeting_flow import CANCEL, PREFIX, REPEATS, FlowState, choices
+from bot.meeting_flow import REPEATS, offered
 from bot.meetings import Roll
+from handlers.gate.callbacks import MeetingCheckin, MeetingFlow, Rsvp
 from storage.models import Meeting, OccurrenceView
-
-CHECKIN_PREFIX = "mc:"
-RSVP_PREFIX = "rsvp:"
 
 
 def rsvp_buttons(occurrence_id: int) -> list[tuple[str, str]]:
     """A reminder's buttons: (label key, callback data)."""
     return [
-        ("rsvp.going_button", f"{RSVP_PREFIX}{occurrence_id}:y"),
-        ("rsvp.not_going_button", f"{RSVP_PREFIX}{occurrence_id}:n"),
+        ("rsvp.going_button", Rsvp(occurrence_id, going=True).pack()),
+        ("rsvp.not_going_button", Rsvp(occurrence_id, going=False).pack()),
     ]
 
 
@@ -51,7 +50,7 @@ def checkin_markup(translate: Translator, occurrence: OccurrenceView) -> InlineK
     """The check-in post's button."""
     button = InlineKeyboardButton(
         translate(occurrence.branch_language, "meeting.checkin_button"),
-        callback_data=f"{CHECKIN_PREFIX}{occurrence.id}",
+        callback_data=MeetingCheckin(occurrence.id).pack(),
     )
     return InlineKeyboardMarkup([[button]])
 
@@ -126,9 +125,11 @@ FLOW_ROW = 4
 
 
 def flow_label(translate: Translator, language: str, step: str, value: object) -> str:
-    """A choice's label: a day with its weekday, a repeat, reminders, or a time as it is."""
+    """A choice's label: a day with its weekday, a time, a repeat or reminders."""
     if step == "day" and isinstance(value, date):
         return f"{value:%m-%d} {translate(language, f'weekday.{value.weekday()}')}"
+    if step == "at" and isinstance(value, time):
+        return f"{value:%H:%M}"
     if step == "repeat":
         return translate(language, f"repeat.{REPEATS[int(value)]}")  # type: ignore[call-overload]
     if step == "remind":
@@ -140,7 +141,7 @@ def flow_keyboard(
     translate: Translator, language: str, rows: list[list[tuple[str, str]]]
 ) -> InlineKeyboardMarkup:
     """The rows of (label, data) buttons and a cancel row under them."""
-    cancel = [(translate(language, "flow.cancel"), CANCEL)]
+    cancel = [(translate(language, "flow.cancel"), MeetingFlow(None).pack())]
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(text, callback_data=data) for text, data in row]
@@ -149,7 +150,7 @@ def flow_keyboard(
     )
 
 
-def flow_summary(translate: Translator, language: str, state: FlowState) -> str:
+def flow_summary(translate: Translator, language: str, state: MeetingFlow) -> str:
     """The choices so far: ``支部委员会 · 2031-03-05 · 19:30 · …``."""
     parts = [translate(language, f"type.{MEETING_TYPES[state.type]}")]
     if state.day is not None:
@@ -167,7 +168,7 @@ def flow_summary(translate: Translator, language: str, state: FlowState) -> str:
 def flow_first_step(translate: Translator, language: str) -> tuple[str, InlineKeyboardMarkup]:
     """The flow's opening message: choose the type."""
     buttons = [
-        (translate(language, f"type.{kind}"), f"{PREFIX}{index}")
+        (translate(language, f"type.{kind}"), MeetingFlow(index).pack())
         for index, kind in enumerate(MEETING_TYPES)
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
@@ -175,18 +176,22 @@ def flow_first_step(translate: Translator, language: str) -> tuple[str, InlineKe
 
 
 def flow_step_view(
-    translate: Translator, language: str, state: FlowState, today: date
+    translate: Translator, language: str, state: MeetingFlow, today: date
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The message of the flow's next step: its choices, or the confirmation."""
     summary = flow_summary(translate, language, state)
     if state.step == "confirm":
-        rows = [[(translate(language, "flow.confirm"), state.encode(confirm=True))]]
+        confirm = replace(state, confirmed=True).pack()
+        rows = [[(translate(language, "flow.confirm"), confirm)]]
         return translate(language, "flow.check", summary=summary), flow_keyboard(
             translate, language, rows
         )
     options = [
-        (flow_label(translate, language, state.step, value), data)
-        for value, data in choices(state, today)
+        (
+            flow_label(translate, language, state.step, value),
+            replace(state, **{state.step: value}).pack(),
+        )
+        for value in offered(state.step, today)
     ]
     rows = [options[i : i + FLOW_ROW] for i in range(0, len(options), FLOW_ROW)]
     return translate(language, f"flow.{state.step}", summary=summary), flow_keyboard(

@@ -10,18 +10,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
 from bot.quiz import Answered, Asked
-
-START_PREFIX = "qs:"
-ANSWER_PREFIX = "qa:"
-TOGGLE_PREFIX = "qm:"
-SUBMIT = "s"
+from handlers.gate.callbacks import QuizAnswer, QuizStart, QuizToggle
 
 
 def start_button(
     translate: Translator, language: str, module_id: int, branch_id: int
 ) -> InlineKeyboardMarkup:
     """The module view's button that starts (or resumes) its quiz."""
-    data = f"{START_PREFIX}{module_id}:{branch_id}"
+    data = QuizStart(module_id, branch_id).pack()
     label = translate(language, "quiz.start_button")
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
 
@@ -33,13 +29,13 @@ def question_markup(asked: Asked, mask: int = 0) -> InlineKeyboardMarkup:
     for index in asked.order:
         if asked.multiple:
             mark = "☑ " if mask >> index & 1 else "☐ "
-            data = f"{TOGGLE_PREFIX}{attempt.id}:{attempt.position}:{mask}:{index}"
+            data = QuizToggle(attempt.id, attempt.position, mask, index).pack()
             rows.append([InlineKeyboardButton(mark + options[index], callback_data=data)])
         else:
-            data = f"{ANSWER_PREFIX}{attempt.id}:{attempt.position}:{index}"
+            data = QuizAnswer(attempt.id, attempt.position, index).pack()
             rows.append([InlineKeyboardButton(options[index], callback_data=data)])
     if asked.multiple:
-        submit = f"{TOGGLE_PREFIX}{attempt.id}:{attempt.position}:{mask}:{SUBMIT}"
+        submit = QuizToggle(attempt.id, attempt.position, mask, None).pack()
         rows.append([InlineKeyboardButton("✔", callback_data=submit)])
     return InlineKeyboardMarkup(rows)
 

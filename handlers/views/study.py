@@ -9,6 +9,7 @@ from bot.i18n import Translator
 from bot.module_formats import FormatError, Problem
 from bot.study import Imported
 from bot.text import NAME_MAX, TITLE_MAX, shorten
+from handlers.gate.callbacks import ImportChoice
 from storage.models import Branch, ModuleContent, ModuleSummary
 
 SHOWN_ERRORS = 20
@@ -102,9 +103,11 @@ def imported_text(translate: Translator, language: str, imported: Imported) -> s
     return text
 
 
-def branch_buttons(branches: list[Branch], data: str) -> list[InlineKeyboardButton]:
-    """A button per branch, ``data`` with ``{branch}`` for its id."""
+def import_buttons(draft_id: int, branches: list[Branch]) -> list[InlineKeyboardButton]:
+    """A button per branch that imports the held file there."""
     return [
-        InlineKeyboardButton(shorten(b.title, NAME_MAX), callback_data=data.format(branch=b.id))
+        InlineKeyboardButton(
+            shorten(b.title, NAME_MAX), callback_data=ImportChoice(draft_id, b.id).pack()
+        )
         for b in branches
     ]
