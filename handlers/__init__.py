@@ -1,4 +1,4 @@
-"""Telegram updates in, replies out: thin handlers over the services in ``bot/``."""
+"""The routing table: every router's handlers, by group (the routers live beside it)."""
 
 from __future__ import annotations
 

@@ -84,6 +84,15 @@ def test_domain_modules_do_not_import_telegram_or_the_edge():
             assert not imports(path) & {"telegram", "handlers"}, path.relative_to(ROOT)
 
 
+def test_only_the_assembly_imports_the_edge_and_nothing_imports_the_assembly():
+    for path in python_files("bot"):
+        if path.name not in {"app.py", "cli.py"}:
+            assert "handlers" not in imports(path), path.relative_to(ROOT)
+    for path in python_files("bot", "handlers", "storage"):
+        if path.name not in {"cli.py", "__main__.py"}:
+            assert not modules_imported(path) & {"bot.app", "bot.cli"}, path.relative_to(ROOT)
+
+
 def test_storage_does_not_import_the_bot_or_telegram():
     for path in python_files("storage"):
         assert not imports(path) & {"telegram", "bot", "handlers"}, path
