@@ -10,8 +10,9 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.auth import Actor
 from bot.clock import Clock
 from bot.config import Config
+from bot.i18n import Words
 from bot.services import Services
-from storage.models import Branch
+from storage.models import Branch, OccurrenceView
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,13 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         """The injected clock."""
         return self.application.bot_data["clock"]
 
-    def text(self, key: str, /, **params: Any) -> str:
-        """Render a catalog key in the language of where the update happened."""
+    @property
+    def words(self) -> Words:
+        """The texts of the update's chat (the bot's language where there is no update)."""
         language = self.here.language if self.here else self.config.bot.language
-        return self.services.translate(language, key, **params)
+        return self.services.catalogs.words(language)
+
+    def words_for(self, group: Branch | OccurrenceView) -> Words:
+        """The texts of a branch's group: of the branch, or of the occurrence's branch."""
+        language = group.language if isinstance(group, Branch) else group.branch_language
+        return self.services.catalogs.words(language)

@@ -83,6 +83,7 @@ def parse_meeting_add(text: str) -> MeetingRequest:
         raise UserError(USAGE)
     kind = words[0].lower()
     if kind not in MEETING_TYPES:
+        # The codes one types, the same in every language: not words, so not the catalog's list.
         raise UserError("meeting_add.bad_type", usage=USAGE, types=", ".join(MEETING_TYPES))
     if not _DATE.match(words[1]):
         raise UserError("meeting_add.bad_date", usage=USAGE, date=words[1])

@@ -30,7 +30,7 @@ class Services:
     """Everything with state that a handler may need."""
 
     storage: Storage
-    translate: Translator
+    catalogs: Translator
     auth: Authorizer
     branches: BranchService
     members: MemberService
@@ -58,7 +58,7 @@ def build_services(
     meetings = MeetingService(storage, checkins, points)
     return Services(
         storage=storage,
-        translate=Translator.load(),
+        catalogs=Translator.load(),
         auth=Authorizer(
             operators=config.bot.operators,
             storage=storage,

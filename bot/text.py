@@ -64,23 +64,3 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters, the last one "…" when anything was cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
-
-
-NAMES_PER_LINE = 20
-
-
-def grouped_names(pairs: list[tuple[str, str]]) -> list[str]:
-    """``head：name、name…`` lines, names kept in order under their head.
-
-    A long list continues on further lines (at most ``NAMES_PER_LINE`` names each), so a
-    report splits between lines, never inside a name.
-    """
-    names: dict[str, list[str]] = {}
-    for head, name in pairs:
-        names.setdefault(head, []).append(name)
-    lines = []
-    for head, people in names.items():
-        for start in range(0, len(people), NAMES_PER_LINE):
-            prefix = f"{head}：" if start == 0 else "  "
-            lines.append(prefix + "、".join(people[start : start + NAMES_PER_LINE]))
-    return lines

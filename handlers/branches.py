@@ -31,31 +31,25 @@ async def setup(update: Update, context: BotContext) -> None:
     schedule_daily(
         context.job_queue, result.branch, context.config.bot.misfire_grace, context.clock()
     )
-    language = result.branch.language
+    words = context.words_for(result.branch)
     lines = [
-        services.translate(
-            language,
+        words(
             "setup.created" if result.created else "setup.already",
             branch=result.branch.title,
             id=result.branch.id,
         )
     ]
     if result.organisation:
-        lines.append(
-            services.translate(
-                language, "setup.organisation", organisation=result.organisation.name
-            )
-        )
+        lines.append(words("setup.organisation", organisation=result.organisation.name))
     me = await context.bot.get_chat_member(chat.id, context.bot.id)
     if me.status not in ADMIN_STATUSES:
-        lines.append(services.translate(language, "setup.bot_not_admin"))
+        lines.append(words("setup.bot_not_admin"))
     await update.effective_message.reply_text("\n\n".join(lines))
 
 
 def render_settings(context: BotContext, branch: Branch, key: str) -> str:
     """The settings message for a branch, in the branch's (possibly new) language."""
-    return context.services.translate(
-        branch.language,
+    return context.words_for(branch)(
         key,
         timezone=branch.timezone,
         language=branch.language,
@@ -94,8 +88,8 @@ async def bot_membership(update: Update, context: BotContext) -> None:
             grace = context.config.bot.misfire_grace
             schedule_daily(context.job_queue, branch, grace, context.clock())
         key = "bot.welcome_back" if branch else "bot.added"
-        language = branch.language if branch else context.config.bot.language
-        await context.bot.send_message(chat.id, services.translate(language, key))
+        words = context.words_for(branch) if branch else context.words
+        await context.bot.send_message(chat.id, words(key))
 
 
 async def chat_migrated(update: Update, context: BotContext) -> None:

@@ -32,7 +32,7 @@ async def checkin(update: Update, context: BotContext) -> None:
     open_now = await services.meetings.open_for_checkin(branch, now)
     if len(open_now) > 1:
         await message.reply_text(
-            context.text("checkin.choose"),
+            context.words("checkin.choose"),
             reply_markup=paged_keyboard(
                 _meeting_buttons(context, branch, open_now), 0, CheckinPage(0)
             ),
@@ -55,10 +55,10 @@ def _meeting_buttons(
     context: BotContext, branch: Branch, open_now: list[OccurrenceView]
 ) -> list[InlineKeyboardButton]:
     """A check-in button per meeting whose window is open."""
-    translate = context.services.translate
+    words = context.words_for(branch)
     return [
         InlineKeyboardButton(
-            occurrence_line(translate, branch.language, o),
+            occurrence_line(words, o),
             callback_data=MeetingCheckin(o.id).pack(),
         )
         for o in open_now
@@ -83,7 +83,7 @@ async def daily_button(
     recorded = await services.checkins.check_in(branch, user_id, now)
     streak = await services.checkins.streak(branch, user_id, now)
     key = "checkin.daily_recorded" if recorded else "checkin.daily_already"
-    await query.answer(context.text(key, streak=streak))
+    await query.answer(context.words(key, streak=streak))
 
 
 def handlers() -> list[BaseHandler]:

@@ -10,7 +10,6 @@ from bot.context import BotContext
 from handlers.gate.access import command
 from handlers.gate.buttons import button
 from handlers.gate.callbacks import Forget
-from handlers.gate.place import here
 from handlers.outbound.menus import update_secretary_menu
 from handlers.views.keyboards import keyboard
 from storage.models import Branch
@@ -23,8 +22,8 @@ async def forget(update: Update, context: BotContext) -> None:
         ("forget.no_button", Forget(confirmed=False).pack()),
     ]
     await update.effective_message.reply_text(
-        context.text("forget.confirm"),
-        reply_markup=keyboard(context.services.translate, here(context).language, buttons),
+        context.words("forget.confirm"),
+        reply_markup=keyboard(context.words, buttons),
     )
 
 
@@ -37,7 +36,9 @@ async def confirmed(
         await _drop_secretary_menus(context, query.from_user.id)
         await context.services.members.forget(query.from_user.id)
     await query.answer()
-    await query.edit_message_text(context.text("forget.done" if data.confirmed else "forget.kept"))
+    await query.edit_message_text(
+        context.words("forget.done" if data.confirmed else "forget.kept")
+    )
 
 
 async def _drop_secretary_menus(context: BotContext, user_id: int) -> None:

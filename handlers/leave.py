@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
+from bot.i18n import Words
 from handlers.gate.access import command
 from handlers.gate.buttons import button
 from handlers.gate.callbacks import LeaveDecision, Rsvp
@@ -30,9 +31,9 @@ async def rsvp(update: Update, context: BotContext, data: Rsvp, branch: Branch) 
         data.occurrence_id, user_id, going=data.going, now=context.clock()
     )
     if data.going:
-        await query.answer(context.text("rsvp.going"))
+        await query.answer(context.words("rsvp.going"))
         return
-    await query.answer(context.text("rsvp.not_going"))
+    await query.answer(context.words("rsvp.not_going"))
     await send_private(
         context,
         user_id=user_id,
@@ -68,7 +69,7 @@ async def leave(update: Update, context: BotContext) -> None:
         update,
         context,
         "leave.requested",
-        meeting=occurrence_line(services.translate, place.language, occurrence),
+        meeting=occurrence_line(context.words, occurrence),
     )
     if not fresh:
         return  # a redelivered update: the secretaries were told the first time
@@ -94,7 +95,7 @@ async def leave(update: Update, context: BotContext) -> None:
 
 @renders("leave.for_secretary")
 async def leave_request_text(
-    context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
+    context: BotContext, branch: Branch, words: Words, params: Mapping[str, Any]
 ) -> str | None:
     """A leave request for a secretary, from the live rows; None if its member was forgotten."""
     services = context.services
@@ -105,11 +106,10 @@ async def leave_request_text(
     member = await services.storage.users.get(request.user_id)
     if member is None or member.forgotten:
         return None
-    return services.translate(
-        language,
+    return words(
         "leave.for_secretary",
         name=member.display_name,
-        meeting=occurrence_line(services.translate, language, occurrence),
+        meeting=occurrence_line(words, occurrence),
         reason=request.reason,
     )
 
@@ -125,10 +125,10 @@ async def decide(update: Update, context: BotContext, data: LeaveDecision, branc
         request, occurrence, approve=data.approve, by=query.from_user.id, now=context.clock()
     )
     if not decided:
-        await query.answer(context.text("leave.decided_before"), show_alert=True)
+        await query.answer(context.words("leave.decided_before"), show_alert=True)
         return
     outcome = "leave.approved" if data.approve else "leave.declined"
-    await query.answer(context.text(outcome + "_toast"))
+    await query.answer(context.words(outcome + "_toast"))
     await query.edit_message_reply_markup(None)
     await send_private(
         context,

@@ -41,7 +41,7 @@ async def meeting_add(update: Update, context: BotContext) -> None:
     """Schedules a meeting from one line and says when it first takes place."""
     message, branch, services = update.effective_message, here(context).branch, context.services
     if not arguments(context):
-        text, keyboard = flow_first_step(services.translate, here(context).language)
+        text, keyboard = flow_first_step(context.words)
         await message.reply_text(text, reply_markup=keyboard)
         return
     request = parse_meeting_add(arguments(context))
@@ -56,7 +56,7 @@ async def meeting_add(update: Update, context: BotContext) -> None:
     if request.held:
         # Its one occurrence, named so that notes and attendance can be added to it.
         (held,) = await services.storage.meetings.upcoming_of_meeting(meeting.id, EPOCH)
-        line = occurrence_line(services.translate, here(context).language, held)
+        line = occurrence_line(context.words, held)
         await reply(update, context, "meeting_add.held", meeting=line)
     else:
         await message.reply_text(await _scheduled(context, meeting))
@@ -66,7 +66,7 @@ async def _scheduled(context: BotContext, meeting: Meeting) -> str:
     """What the secretary is told once a meeting is scheduled."""
     services = context.services
     upcoming = await services.meetings.upcoming_of(meeting, context.clock())
-    return scheduled_text(services.translate, here(context).language, meeting, upcoming)
+    return scheduled_text(context.words, meeting, upcoming)
 
 
 async def meetings(update: Update, context: BotContext) -> None:
@@ -79,11 +79,11 @@ async def meetings(update: Update, context: BotContext) -> None:
             raise UserError("branch.not_registered")
         branch_ids = [place.branch.id]
     upcoming = await services.meetings.upcoming(branch_ids, context.clock())
-    lines = [occurrence_line(services.translate, place.language, o) for o in upcoming]
+    lines = [occurrence_line(context.words, o) for o in upcoming]
     text = (
-        context.text("meetings.list", meetings="\n".join(lines))
+        context.words("meetings.list", meetings="\n".join(lines))
         if lines
-        else context.text("meetings.none")
+        else context.words("meetings.none")
     )
     if not place.private and await access_of(context) >= Access.SECRETARY:
         text += "\n\n" + await compliance_text(context, place.branch)
@@ -95,7 +95,7 @@ async def compliance_text(context: BotContext, branch: Branch) -> str:
     states = await context.services.meetings.compliance(
         branch, context.config.cadence, context.clock()
     )
-    return compliance_lines(context.services.translate, here(context).language, states)
+    return compliance_lines(context.words, states)
 
 
 async def attendance(update: Update, context: BotContext) -> None:
@@ -121,8 +121,8 @@ async def attendance(update: Update, context: BotContext) -> None:
         context,
         "attendance.done",
         name=member.user.display_name,
-        meeting=occurrence_line(services.translate, here(context).language, occurrence),
-        status=context.text(f"attendance.{words[-1].lower()}"),
+        meeting=occurrence_line(context.words, occurrence),
+        status=context.words(f"attendance.{words[-1].lower()}"),
     )
 
 
@@ -146,7 +146,7 @@ async def meeting_notes(update: Update, context: BotContext) -> None:
         raise UserError("meeting_notes.usage")
     target = parse_id(words[0], "meeting_notes.usage")
     occurrence = await context.services.meetings.set_notes(here(context).branch, target, words[1])
-    line = occurrence_line(context.services.translate, here(context).language, occurrence)
+    line = occurrence_line(context.words, occurrence)
     await reply(update, context, "meeting_notes.done", meeting=line)
 
 
@@ -183,7 +183,7 @@ async def meeting_checkin(
     result, occurrence = await context.services.meetings.check_in(
         branch, data.occurrence_id, query.from_user.id, context.clock()
     )
-    await query.answer(context.text(f"checkin.{result.value}"))
+    await query.answer(context.words(f"checkin.{result.value}"))
     if result in (CheckinResult.PRESENT, CheckinResult.LATE):
         request_count_refresh(context.job_queue, occurrence.id)
 
@@ -195,7 +195,7 @@ async def flow_step(
     query, services = update.callback_query, context.services
     if state.type is None:
         await query.answer()
-        await query.edit_message_text(context.text("flow.cancelled"))
+        await query.edit_message_text(context.words("flow.cancelled"))
         return
     if state.confirmed:
         message = query.message
@@ -213,7 +213,7 @@ async def flow_step(
         return
     await query.answer()
     today = context.clock().astimezone(ZoneInfo(branch.timezone)).date()
-    text, markup = flow_step_view(services.translate, here(context).language, state, today)
+    text, markup = flow_step_view(context.words, state, today)
     await query.edit_message_text(text, reply_markup=markup)
 
 

@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler, ChatMemberHandler
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
+from bot.i18n import Words
 from bot.members import ROLES
 from handlers.gate.access import command
 from handlers.gate.buttons import button
@@ -37,7 +38,7 @@ async def role(update: Update, context: BotContext) -> None:
         branch, person=person, word=word, now=context.clock(), usage="role.usage"
     )
     _, changed = await services.members.set_role(branch, member.user.id, new_role)
-    role_name = context.text(f"role.{new_role}")
+    role_name = context.words(f"role.{new_role}")
     await reply(update, context, "role.set", name=member.user.display_name, role=role_name)
     if changed:
         await update_secretary_menu(
@@ -55,16 +56,16 @@ async def role(update: Update, context: BotContext) -> None:
 
 @renders("role.told")
 async def role_told_text(
-    context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
+    context: BotContext, branch: Branch, words: Words, params: Mapping[str, Any]
 ) -> str:
     """The member's new role, named in the member's own language when it is sent.
 
     Kept as the role's code; a notice kept before that holds the name as it was written.
     """
-    translate, role_name = context.services.translate, params["role"]
+    role_name = params["role"]
     if role_name in ROLES:
-        role_name = translate(language, f"role.{role_name}")
-    return translate(language, "role.told", branch_title=branch.title, role=role_name)
+        role_name = words(f"role.{role_name}")
+    return words("role.told", branch_title=branch.title, role=role_name)
 
 
 async def roster(update: Update, context: BotContext) -> None:
@@ -74,10 +75,10 @@ async def roster(update: Update, context: BotContext) -> None:
     action = words[0].lower() if words else ""
     if not words:
         join = InlineKeyboardButton(
-            context.text("roster.button"), callback_data=RosterJoin().pack()
+            context.words("roster.button"), callback_data=RosterJoin().pack()
         )
         await message.reply_text(
-            context.text("roster.call"), reply_markup=InlineKeyboardMarkup([[join]])
+            context.words("roster.call"), reply_markup=InlineKeyboardMarkup([[join]])
         )
     elif action == "list" and len(words) == 1:
         members = await services.members.roster(branch)
@@ -85,7 +86,7 @@ async def roster(update: Update, context: BotContext) -> None:
             await reply(update, context, "roster.empty")
             return
         names = "\n".join(f"{i}. {m.user.display_name}" for i, m in enumerate(members, 1))
-        text = context.text("roster.list", count=len(members), names=names)
+        text = context.words("roster.list", count=len(members), names=names)
         await message.reply_text(text)
     elif action == "remove":
         person = named_person(message)
@@ -111,7 +112,7 @@ async def join_roster(
     query = update.callback_query
     person = person_of(query.from_user)
     joined = await context.services.members.join_roster(person, branch, context.clock())
-    await query.answer(context.text("roster.joined" if joined else "roster.already"))
+    await query.answer(context.words("roster.joined" if joined else "roster.already"))
 
 
 def _in_chat(member: ChatMember) -> bool:

@@ -35,16 +35,16 @@ async def branches(update: Update, context: BotContext) -> None:
     """Every branch with its state and last activity."""
     listing = await context.services.storage.branches.overview()
     lines = [
-        context.text(
+        context.words(
             "branches.line",
             id=b.id,
             title=b.title,
-            state=context.text("branches.active" if b.active else "branches.inactive"),
+            state=context.words("branches.active" if b.active else "branches.inactive"),
             last=f"{b.last_activity:%Y-%m-%d %H:%M} UTC",
         )
         for b in listing
     ]
-    await reply(update, context, "branches.list", lines="\n".join(lines) or "—")
+    await reply(update, context, "branches.list", lines="\n".join(lines) or context.words.none)
 
 
 def handlers() -> list[BaseHandler]:

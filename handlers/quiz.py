@@ -10,14 +10,13 @@ from bot.errors import UserError
 from bot.quiz import Answered, Asked
 from handlers.gate.buttons import button
 from handlers.gate.callbacks import QuizAnswer, QuizStart, QuizToggle
-from handlers.gate.place import here
 from handlers.views.quiz import feedback_text, question_markup, question_text
 from storage.models import Branch
 
 
 async def send_question(context: BotContext, chat_id: int, asked: Asked) -> None:
     """Ask the attempt's current question."""
-    text = question_text(context.services.translate, here(context).language, asked)
+    text = question_text(context.words, asked)
     await context.bot.send_message(chat_id, text, reply_markup=question_markup(asked))
 
 
@@ -34,17 +33,15 @@ async def start_quiz(update: Update, context: BotContext, data: QuizStart, branc
 async def _finish_answer(update: Update, context: BotContext, answered: Answered | None) -> None:
     query = update.callback_query
     if answered is None:
-        await query.answer(context.text("quiz.already"))
+        await query.answer(context.words("quiz.already"))
         return
     await query.answer()
-    await query.edit_message_text(
-        feedback_text(context.services.translate, here(context).language, answered)
-    )
+    await query.edit_message_text(feedback_text(context.words, answered))
     attempt = answered.attempt
     if attempt.finished:
         await context.bot.send_message(
             query.message.chat_id,
-            context.text(
+            context.words(
                 "quiz.done", score=attempt.score, total=attempt.total, best=answered.best
             ),
         )
@@ -69,7 +66,7 @@ async def toggle(update: Update, context: BotContext, data: QuizToggle, branch: 
     if data.option is None:
         chosen = [i for i in range(mask.bit_length()) if mask >> i & 1]
         if not chosen:
-            await query.answer(context.text("quiz.choose_first"))
+            await query.answer(context.words("quiz.choose_first"))
             return
         answered = await services.quiz.answer(
             data.attempt_id, user_id, data.position, chosen, context.clock()
@@ -80,7 +77,7 @@ async def toggle(update: Update, context: BotContext, data: QuizToggle, branch: 
     if attempt is None or attempt.finished:
         raise UserError("button.stale")
     if attempt.position != data.position:
-        await query.answer(context.text("quiz.already"))
+        await query.answer(context.words("quiz.already"))
         return
     asked = await services.quiz.next_question(attempt)
     if data.option >= len(asked.question.options):

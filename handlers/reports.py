@@ -16,6 +16,7 @@ from bot.commands import CommandSpec
 from bot.context import BotContext
 from bot.deeplinks import branch_payload, start_link
 from bot.errors import UserError
+from bot.i18n import Words
 from bot.periods import Period
 from bot.reports import ORG_DAYS, export_period, report_period
 from handlers.gate.access import command
@@ -24,7 +25,7 @@ from handlers.gate.buttons import button
 from handlers.gate.callbacks import SendToMe
 from handlers.gate.place import arguments, here
 from handlers.outbound import policy
-from handlers.outbound.private import reader_language, renders, send_private
+from handlers.outbound.private import reader_words, renders, send_private
 from handlers.outbound.replies import reply
 from handlers.views.participation import percent, report_text
 from storage.models import Branch, from_epoch, to_epoch, to_epoch_end
@@ -42,7 +43,7 @@ def period_reference(period: Period) -> dict[str, Any]:
 
 @renders("report.part")
 async def kept_report(
-    context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
+    context: BotContext, branch: Branch, words: Words, params: Mapping[str, Any]
 ) -> str | None:
     """A kept report: computed again over its period, from the rows as they are now."""
     period = Period(
@@ -52,8 +53,7 @@ async def kept_report(
         date.fromisoformat(params["last"]),
     )
     result = await context.services.reports.report(branch, period)
-    translate = context.services.translate
-    return report_text(partial(translate, language), branch, result)
+    return report_text(words, branch, result)
 
 
 async def organisation_report(update: Update, context: BotContext) -> None:
@@ -66,22 +66,22 @@ async def organisation_report(update: Update, context: BotContext) -> None:
     )
     if not organisations:
         raise UserError("org_report.none")
-    lines = []
+    words, lines = context.words, []
     for organisation in organisations:
-        lines.append(context.text("org_report.title", name=organisation.name, days=ORG_DAYS))
+        lines.append(words("org_report.title", name=organisation.name, days=ORG_DAYS))
         for s in await services.organisation_reports.standings(organisation, now):
-            overdue = "、".join(context.text(f"type.{kind}") for kind in s.overdue)
+            overdue = words.join(words(f"type.{kind}") for kind in s.overdue)
             lines.append(
-                context.text(
+                words(
                     "org_report.line",
                     id=s.activity.id,
                     title=s.activity.title,
-                    checkins=percent(s.checkin_rate),
-                    attendance=percent(s.attendance),
-                    overdue=overdue or context.text("org_report.none_overdue"),
+                    checkins=percent(words, s.checkin_rate),
+                    attendance=percent(words, s.attendance),
+                    overdue=overdue or words("org_report.none_overdue"),
                     last=f"{s.activity.last_activity:%Y-%m-%d}",
                 )
-                + (context.text("org_report.silent") if s.silent else "")
+                + (words("org_report.silent") if s.silent else "")
             )
     await update.effective_message.reply_text("\n".join(lines))
 
@@ -118,8 +118,8 @@ async def _send_report(
     computed again when delivered, from the rows as they are then.
     """
     result = await context.services.reports.report(branch, period)
-    language = await reader_language(context, user_id, branch)
-    text = report_text(partial(context.services.translate, language), branch, result)
+    words = await reader_words(context, user_id, branch)
+    text = report_text(words, branch, result)
     return await send_private(
         context,
         user_id=user_id,
@@ -164,9 +164,9 @@ async def _send_export(
         )
         if sent.outcome is policy.Outcome.FORBIDDEN:
             link = start_link(context.bot.username, branch_payload(branch.id))
-            button = InlineKeyboardButton(context.text("private.open"), url=link)
+            button = InlineKeyboardButton(context.words("private.open"), url=link)
             await asked.reply_text(
-                context.text("export.start_first"), reply_markup=InlineKeyboardMarkup([[button]])
+                context.words("export.start_first"), reply_markup=InlineKeyboardMarkup([[button]])
             )
         if not sent.delivered:
             return False
@@ -185,9 +185,9 @@ async def _offer_to_presser(update: Update, context: BotContext, spec: CommandSp
     data = SendToMe(spec.name, arguments(context))
     if not data.fits():
         raise UserError(f"{spec.name}.usage")
-    offer = InlineKeyboardButton(context.text("send_to_me.button"), callback_data=data.pack())
+    offer = InlineKeyboardButton(context.words("send_to_me.button"), callback_data=data.pack())
     await update.effective_message.reply_text(
-        context.text("send_to_me.ask", command=spec.name),
+        context.words("send_to_me.ask", command=spec.name),
         reply_markup=InlineKeyboardMarkup([[offer]]),
     )
     return True
@@ -207,13 +207,13 @@ async def send_to_me(update: Update, context: BotContext, data: SendToMe, branch
             dedupe_key=f"report:{message.chat_id}:{message.message_id}:{user_id}",
         )
         await query.answer(
-            context.text("report.sent_privately" if delivered else "send_to_me.held")
+            context.words("report.sent_privately" if delivered else "send_to_me.held")
         )
         return
     period = export_period(branch, data.args, now)
     if await _send_export(context, branch, period, user_id=user_id, asked=message):
         await query.answer(
-            context.text("export.sent_privately", first=period.first, last=period.last)
+            context.words("export.sent_privately", first=period.first, last=period.last)
         )
     else:
         await query.answer()

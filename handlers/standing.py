@@ -12,6 +12,7 @@ from handlers.gate.access import command
 from handlers.gate.branch_choice import acting_branch, choice_handler
 from handlers.gate.place import here, person_of
 from handlers.outbound.replies import reply
+from handlers.views.participation import percent, top_lines
 
 
 async def me(update: Update, context: BotContext) -> None:
@@ -27,7 +28,7 @@ async def me(update: Update, context: BotContext) -> None:
     answered, right = await services.group_quiz.results(branch, user_id)
     week, total = await services.points.of(branch, user_id, now)
     modules = "".join(
-        "\n" + context.text("me.module", id=m.id, title=m.title, best=best, count=m.questions)
+        "\n" + context.words("me.module", id=m.id, title=m.title, best=best, count=m.questions)
         for m, best in studied
         if best is not None
     )
@@ -40,7 +41,7 @@ async def me(update: Update, context: BotContext) -> None:
         streak=stats.streak,
         attended=stats.attended,
         expected=stats.expected,
-        rate="—" if stats.rate is None else f"{stats.rate:.0%}",
+        rate=percent(context.words, stats.rate),
         finished=sum(best is not None for _, best in studied),
         published=len(studied),
         modules=modules,
@@ -56,12 +57,7 @@ async def top(update: Update, context: BotContext) -> None:
     week, ever = await context.services.points.top(here(context).branch, context.clock())
 
     def board(leaders: list[tuple[str, int]]) -> str:
-        if not leaders:
-            return context.text("top.empty")
-        return "\n".join(
-            context.text("top.line", rank=rank, name=name, points=points)
-            for rank, (name, points) in enumerate(leaders, start=1)
-        )
+        return "\n".join(top_lines(context.words, leaders))
 
     await reply(update, context, "top.board", week=board(week), ever=board(ever))
 

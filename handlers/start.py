@@ -34,18 +34,17 @@ async def start(update: Update, context: BotContext) -> None:
         await reply(update, context, "start.branch_chosen", branch=branch.title)
     elif not context.args:
         await reply(update, context, "start.private", name=user.first_name)
-    await deliver_waiting(context, user.id, place.language)
+    await deliver_waiting(context, user.id)
     if opened is not None and link.module_id is not None:
         await show_module(update, context, branch, link.module_id)
 
 
 async def show_module(update: Update, context: BotContext, branch: Branch, module_id: int) -> None:
     """A module's material, opened privately through its link."""
-    services, language = context.services, here(context).language
-    content = await services.study.open_module(branch, module_id)
+    content = await context.services.study.open_module(branch, module_id)
     await update.effective_message.reply_text(
-        module_text(services.translate, language, content),
-        reply_markup=start_button(services.translate, language, content.id, branch.id),
+        module_text(context.words, content),
+        reply_markup=start_button(context.words, content.id, branch.id),
     )
 
 
@@ -57,7 +56,10 @@ async def help_command(update: Update, context: BotContext) -> None:
     specs = commands.available(
         await access_of(context), private=place.private, registered=registered, person=person
     )
-    lines = [f"/{spec.name} — {context.text(spec.summary_key)}" for spec in specs]
+    words = context.words
+    lines = [
+        words("help.line", command=spec.name, summary=words(spec.summary_key)) for spec in specs
+    ]
     await reply(update, context, "help.header", commands="\n".join(lines))
 
 

@@ -47,7 +47,7 @@ async def study(update: Update, context: BotContext) -> None:
     # In private too: the deep links open this same chat with their /start payload.
     buttons = module_buttons(context.bot.username, branch, found)
     await update.effective_message.reply_text(
-        module_list_text(services.translate, here(context).language, found),
+        module_list_text(context.words, found),
         # ◀ ▶ name the branch, so that they turn in private too.
         reply_markup=paged_keyboard(buttons, 0, StudyPage(branch.id, 0)),
     )
@@ -76,7 +76,7 @@ async def publish(update: Update, context: BotContext) -> None:
 async def import_file(update: Update, context: BotContext) -> None:
     """Imports the file this message carries or replies to (in private: asks for the branch)."""
     message, place, services = update.effective_message, here(context), context.services
-    translate, language = services.translate, place.language
+    words = context.words
     document: Document | None = message.document or (
         message.reply_to_message.document if message.reply_to_message else None
     )
@@ -91,17 +91,17 @@ async def import_file(update: Update, context: BotContext) -> None:
             imported = await services.study.import_file(
                 place.branch, name=name, data=data, key=key, by=user_id, now=now
             )
-            await message.reply_text(imported_text(translate, language, imported))
+            await message.reply_text(imported_text(words, imported))
             return
         draft_id, parsed = await services.study.hold(
             user_id=user_id, key=key, name=name, data=data, now=now
         )
     except FormatError as error:
-        await message.reply_text(rejected_text(translate, language, error))
+        await message.reply_text(rejected_text(words, error))
         return
     buttons = await _branch_buttons(context, draft_id, user_id)
     await message.reply_text(
-        context.text(
+        context.words(
             "import.choose_branch",
             name=name,
             modules=len(parsed.modules),
@@ -137,9 +137,9 @@ async def choose_branch(
     )
     await query.answer()
     await query.edit_message_text(
-        context.text("import.into", branch=branch.title)
+        context.words("import.into", branch=branch.title)
         + "\n"
-        + imported_text(services.translate, here(context).language, imported)
+        + imported_text(context.words, imported)
     )
 
 

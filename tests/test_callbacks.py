@@ -234,7 +234,7 @@ async def test_a_press_it_is_not_for_gets_one_alert_and_changes_nothing(
     assert [c.method for c in calls] == ["answerCallbackQuery"]
     assert calls[0].params["show_alert"] is True
     language = "zh" if chat.id < 0 else language_of(presser.language_code)
-    assert calls[0].text == harness.services.translate(language, key, **params)
+    assert calls[0].text == harness.services.catalogs.words(language)(key, **params)
     assert await snapshot(harness) == before
     after = await harness.services.storage.users.get(presser.id)
     assert (after.private_branch_id if after else None) == (
@@ -256,7 +256,7 @@ async def test_a_start_link_passes_the_same_gate(world, harness, payload, key):
     before = await snapshot(harness)
     link = payload.format(**vars(world))
     (answer,) = await harness.say(f"/start {link}", chat=STRANGER, user=STRANGER)
-    assert answer.text == harness.services.translate("en", key)
+    assert answer.text == harness.services.catalogs.words("en")(key)
     assert await snapshot(harness) == before
     assert (await harness.services.storage.users.get(STRANGER.id)).private_branch_id is None
 
@@ -266,5 +266,5 @@ async def test_buttons_of_a_retired_branch_are_stale(world, harness):
     before = await snapshot(harness)
     for data, chat in (("ci", GROUP), (f"stp:{world.branch}:1", MEMBER)):
         (alert,) = await harness.press(data, chat=chat, user=MEMBER)
-        assert alert.text == harness.services.translate("zh", "button.stale")
+        assert alert.text == harness.services.catalogs.words("zh")("button.stale")
     assert await snapshot(harness) == before

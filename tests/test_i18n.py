@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from pathlib import Path
@@ -13,9 +14,18 @@ from bot.meeting_flow import REMINDERS, REPEATS
 from bot.meetings import ATTENDANCE_STATUSES, CheckinResult
 from bot.members import ROLES
 from bot.reports import EXPORT_FILES
+from handlers.views.participation import NAMES_PER_LINE, grouped_names
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY_LITERAL = re.compile(r"""["']([a-z_]+\.[a-z_]+)["']""")
+# Joins that are not words for a reader: lists of codes one types, a config error for the
+# operator, a log line.
+NOT_FOR_READERS = {
+    ("bot/meetings.py", "', '.join(MEETING_TYPES)"),
+    ("bot/config.py", "', '.join(LANGUAGES)"),
+    ("bot/config.py", "', '.join(CADENCES)"),
+    ("handlers/outbound/errors.py", "', '.join(kinds)"),
+}
 
 
 def fields(text):
@@ -74,7 +84,7 @@ def test_command_descriptions_fit_telegram_menus():
     translate = Translator.load()
     for language in ("zh", "en"):
         for spec in COMMANDS:
-            assert 1 <= len(translate(language, spec.summary_key)) <= 256
+            assert 1 <= len(translate.words(language)(spec.summary_key)) <= 256
 
 
 def test_language_codes_map_to_catalogs():
@@ -84,3 +94,80 @@ def test_language_codes_map_to_catalogs():
     assert language_of("ru") == "en"
     assert language_of(None) is None
     assert language_of("") is None
+
+
+def test_texts_come_only_through_words():
+    catalogs = Translator.load()
+    assert not callable(catalogs)  # a text is had from one reader's Words
+    assert catalogs.words("zh") is catalogs.words("zh")
+    assert catalogs.words("en").language == "en"
+
+
+def test_lists_are_punctuated_by_the_catalogs():
+    catalogs = Translator.load()
+    zh, en = catalogs.words("zh"), catalogs.words("en")
+    assert zh.join(["李四", "王五"]) == "李四、王五"
+    assert en.join(["Li", "Wang"]) == "Li, Wang"
+    assert zh("list.labelled", head="#1", items="李四") == "#1：李四"
+    assert en("list.labelled", head="#1", items="Li") == "#1: Li"
+    assert zh.join(["支部委员会", "题目"], "list.parts") == "支部委员会 · 题目"
+    assert zh.none == en.none == "—"
+
+
+def test_names_are_grouped_in_the_readers_punctuation():
+    catalogs = Translator.load()
+    pairs = [("#1", "李四"), ("#2", "Zhang"), ("#1", "王五")]
+    assert grouped_names(catalogs.words("zh"), pairs) == ["#1：李四、王五", "#2：Zhang"]
+    assert grouped_names(catalogs.words("en"), pairs) == ["#1: 李四, 王五", "#2: Zhang"]
+    many = [("#3", f"m{n}") for n in range(NAMES_PER_LINE + 1)]
+    assert grouped_names(catalogs.words("en"), many)[1] == f"  m{NAMES_PER_LINE}"
+
+
+def _reads_input(tree):
+    """The patterns handed to ``re``: they read what people type, they write nothing."""
+    return {
+        id(node.args[0])
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "re"
+        and node.args
+    }
+
+
+def written_punctuation(tree):
+    """(line, code) of joins with ``", "`` or a non-ASCII separator, and of texts with ：、."""
+    patterns = _reads_input(tree)
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "join"
+            and isinstance(node.func.value, ast.Constant)
+            and isinstance(node.func.value.value, str)
+        ):
+            separator = node.func.value.value
+            if separator == ", " or not separator.isascii():
+                yield node.lineno, ast.unparse(node)
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and ("：" in node.value or "、" in node.value)
+            and id(node) not in patterns
+        ):
+            yield node.lineno, node.value
+
+
+def test_no_punctuation_for_readers_is_written_in_code():
+    found = []
+    for folder in ("bot", "handlers"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            name = path.relative_to(ROOT).as_posix()
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            found += [
+                (name, line, code)
+                for line, code in written_punctuation(tree)
+                if (name, code) not in NOT_FOR_READERS
+            ]
+    assert found == []

@@ -946,7 +946,7 @@ def test_poll_readiness_follows_telegrams_limits(item, ready):
 
 
 def test_every_problem_key_is_translated():
-    translate = Translator.load()
+    words = Translator.load().words("zh")
     source = "\n".join(
         p.read_text(encoding="utf-8")
         for p in (Path(__file__).resolve().parents[1] / "bot" / "module_formats").glob("*.py")
@@ -955,7 +955,7 @@ def test_every_problem_key_is_translated():
     assert len(keys) >= 15
     for key in keys:
         params = {"kind": "论述", "letter": "A", "text": "x", "field": "f", "detail": "d"}
-        assert translate("zh", key, **params, weight=1, total=2, count=13, limit=12)
+        assert words(key, **params, weight=1, total=2, count=13, limit=12)
 
 
 @settings(max_examples=300, deadline=None)

@@ -8,7 +8,7 @@ import io
 
 from bot.members import Person
 from tests import factories
-from tests.conftest import ADMIN, GROUP, MEMBER
+from tests.conftest import ADMIN, GROUP, MEMBER, OTHER
 from tests.test_summary import seeded_week
 
 
@@ -33,6 +33,18 @@ async def test_report_goes_privately_with_every_figure_of_the_period(harness, cl
         "尚未完成已发布模块：",
         "#1 三会一课：Zhang、李四、王五",
     ]
+
+
+async def test_a_report_read_in_english_lists_names_with_english_punctuation(harness, clock):
+    await seeded_week(harness, clock)
+    await harness.say(f"/role {OTHER.id} secretary", chat=GROUP, user=ADMIN)
+    await harness.say("/start", chat=OTHER, user=OTHER)  # OTHER reads English
+    calls = await harness.say("/report 2031-03-03 2031-03-09", chat=GROUP, user=OTHER)
+    (private,) = [c for c in calls if c.chat_id == OTHER.id]
+    lines = private.text.split("\n")
+    assert "#1: Zhang, 王五" in lines
+    assert "#1 三会一课: Zhang, 李四, 王五" in lines
+    assert "#1 2031-03-05 19:30 group meeting · 小组学习" in private.text
 
 
 async def test_report_periods_and_bad_input_in_private(harness, clock):

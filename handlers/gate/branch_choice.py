@@ -85,7 +85,7 @@ async def ask(
         ]
     )
     await update.effective_message.reply_text(
-        context.text("private.choose_branch", command=spec.name), reply_markup=markup
+        context.words("private.choose_branch", command=spec.name), reply_markup=markup
     )
 
 
@@ -109,9 +109,9 @@ async def chosen_only(
     await _choose(update, context, branch)
     await update.callback_query.answer()
     await update.callback_query.edit_message_text(
-        context.text("start.branch_chosen", branch=branch.title)
+        context.words("start.branch_chosen", branch=branch.title)
         + "\n"
-        + context.text("private.send_again")
+        + context.words("private.send_again")
     )
 
 
@@ -127,7 +127,7 @@ def choice_handler(spec: CommandSpec, callback: Callback) -> CallbackQueryHandle
     ) -> None:
         await _choose(update, context, branch)
         query = update.callback_query
-        await query.edit_message_text(context.text("start.branch_chosen", branch=branch.title))
+        await query.edit_message_text(context.words("start.branch_chosen", branch=branch.title))
         context.args = (data.args or "").split()
         await callback(update, context)  # a refusal answers the query with its reason
         await query.answer()

@@ -30,16 +30,16 @@ async def post_daily(context: BotContext) -> None:
     day = await services.checkins.claim_daily_post(branch, now)
     if day is None:
         return
+    words = context.words_for(branch)
     button = InlineKeyboardButton(
-        services.translate(branch.language, "checkin.daily_button"),
-        callback_data=DailyCheckin().pack(),
+        words("checkin.daily_button"), callback_data=DailyCheckin().pack()
     )
     sent = await policy.send(
         context,
         branch.chat_id,
         functools.partial(
             context.bot.send_message,
-            text=services.translate(branch.language, "checkin.daily_post", date=day),
+            text=words("checkin.daily_post", date=day),
             reply_markup=InlineKeyboardMarkup([[button]]),
         ),
         what=f"daily check-in post of branch {branch.id}",

@@ -19,6 +19,7 @@ from telegram import Message
 from telegram.ext import Application, JobQueue
 
 from bot.context import BotContext
+from bot.i18n import Words
 from bot.meetings import Roll
 from handlers.outbound import policy
 from handlers.outbound.private import renders, send_private
@@ -149,15 +150,14 @@ async def post_reminder(
     context: BotContext, occurrence: OccurrenceView, *, offset: int
 ) -> policy.Sent[Message]:
     """The reminder in the group with RSVP buttons; with the last one, private nudges."""
-    services = context.services
-    buttons = rsvp_buttons(occurrence.id)
+    services, words = context.services, context.words_for(occurrence)
     sent = await policy.send(
         context,
         occurrence.chat_id,
         partial(
             context.bot.send_message,
-            text=reminder_text(services.translate, occurrence),
-            reply_markup=keyboard(services.translate, occurrence.branch_language, buttons),
+            text=reminder_text(words, occurrence),
+            reply_markup=keyboard(words, rsvp_buttons(occurrence.id)),
         ),
         what=f"reminder {offset} min before occurrence {occurrence.id}",
     )
@@ -192,15 +192,15 @@ async def _nudge(context: BotContext, occurrence: OccurrenceView) -> None:
 
 async def post_checkin(context: BotContext, occurrence: OccurrenceView) -> policy.Sent[Message]:
     """The check-in post with its button."""
-    services = context.services
-    count = await services.meetings.checkin_count(occurrence.id)
+    words = context.words_for(occurrence)
+    count = await context.services.meetings.checkin_count(occurrence.id)
     return await policy.send(
         context,
         occurrence.chat_id,
         partial(
             context.bot.send_message,
-            text=checkin_post_text(services.translate, occurrence, count),
-            reply_markup=checkin_markup(services.translate, occurrence),
+            text=checkin_post_text(words, occurrence, count),
+            reply_markup=checkin_markup(words, occurrence),
         ),
         what=f"check-in post of occurrence {occurrence.id}",
     )
@@ -231,7 +231,9 @@ async def post_close(
     sent = await policy.send(
         context,
         occurrence.chat_id,
-        partial(context.bot.send_message, text=closed_counts_text(services.translate, roll)),
+        partial(
+            context.bot.send_message, text=closed_counts_text(context.words_for(occurrence), roll)
+        ),
         what=f"close of occurrence {occurrence.id}",
     )
     if not sent.delivered:
@@ -256,16 +258,15 @@ async def post_close(
 
 @renders("meeting.roll")
 async def roll_message(
-    context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
+    context: BotContext, branch: Branch, words: Words, params: Mapping[str, Any]
 ) -> str | None:
-    """The roll, from the occurrence's attendance as it is now, in the reader's language."""
-    services = context.services
-    occurrence = await services.storage.meetings.occurrence(int(params["occurrence"]))
+    """The roll, from the occurrence's attendance as it is now, in the reader's words."""
+    storage = context.services.storage
+    occurrence = await storage.meetings.occurrence(int(params["occurrence"]))
     if occurrence is None:
         return None
-    roll = Roll(occurrence, await services.storage.meetings.roll(occurrence.id))
-    text = roll_text(services.translate, language, roll)
-    return services.translate(language, "meeting.roll", roll=text)
+    roll = Roll(occurrence, await storage.meetings.roll(occurrence.id))
+    return words("meeting.roll", roll=roll_text(words, roll))
 
 
 async def refresh_count(context: BotContext) -> None:
@@ -277,14 +278,15 @@ async def refresh_count(context: BotContext) -> None:
     if occurrence is None or message_id is None:
         return
     count = await services.meetings.checkin_count(occurrence_id)
+    words = context.words_for(occurrence)
     await policy.send(
         context,
         occurrence.chat_id,
         lambda chat_id: context.bot.edit_message_text(
-            checkin_post_text(services.translate, occurrence, count),
+            checkin_post_text(words, occurrence, count),
             chat_id=chat_id,
             message_id=message_id,
-            reply_markup=checkin_markup(services.translate, occurrence),
+            reply_markup=checkin_markup(words, occurrence),
         ),
         what=f"check-in count of occurrence {occurrence_id}",
     )

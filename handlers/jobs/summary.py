@@ -17,9 +17,10 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.context import BotContext
+from bot.i18n import Words
 from bot.summary import WeekSummary
 from handlers.outbound import policy
-from handlers.outbound.private import reader_language, renders, send_private
+from handlers.outbound.private import reader_words, renders, send_private
 from handlers.views.participation import chart_of, detail_text, summary_text
 from storage.models import Branch, from_epoch, to_epoch
 from storage.summaries import SummaryRow
@@ -72,13 +73,13 @@ async def _sender(context: BotContext) -> None:
 
 async def _deliver(context: BotContext, row: SummaryRow) -> None:
     services = context.services
-    summaries, translate = services.summaries, services.translate
+    summaries = services.summaries
     branch = await services.branches.get(row.branch_id)
     if branch is None or not branch.active:
         await summaries.failed(row, context.clock(), "the branch is inactive")
         return
     summary = await summaries.compute(branch, row.week_end)
-    text = summary_text(translate, branch.language, branch, summary)
+    text = summary_text(context.words_for(branch), branch, summary)
     what = f"summary of branch {branch.id}"
     sent = await policy.send(
         context, branch.chat_id, partial(context.bot.send_message, text=text), what=what
@@ -95,7 +96,7 @@ async def _deliver(context: BotContext, row: SummaryRow) -> None:
     await summaries.sent(row, now, sent.result.message_id)
     if sent.result.chat_id != branch.chat_id:
         branch = await services.branches.get(branch.id)  # the group moved: it followed
-    chart = await asyncio.to_thread(chart_of, translate, branch.language, branch, summary)
+    chart = await asyncio.to_thread(chart_of, context.words_for(branch), branch, summary)
     # The text is out; a chart that fails is logged, not worth a resend.
     await policy.send(
         context,
@@ -113,7 +114,7 @@ async def _tell_secretaries(
     week_end = to_epoch(row.week_end)
 
     async def tell(user_id: int) -> None:
-        language = await reader_language(context, user_id, branch)
+        words = await reader_words(context, user_id, branch)
         # Kept as the week if need be: rendered when delivered, from the rows as they are
         # then (without anyone who used /forget since). The bot splits a long text.
         await send_private(
@@ -123,7 +124,7 @@ async def _tell_secretaries(
             key="summary.detail",
             dedupe_key=f"summary:{branch.id}:{week_end}:{user_id}",
             keep={"week_end": week_end},
-            text=detail_text(services.translate, language, branch, summary.participation),
+            text=detail_text(words, branch, summary.participation),
         )
 
     await policy.each(
@@ -133,12 +134,11 @@ async def _tell_secretaries(
 
 @renders("summary.detail")
 async def kept_detail(
-    context: BotContext, branch: Branch, language: str, params: Mapping[str, Any]
+    context: BotContext, branch: Branch, words: Words, params: Mapping[str, Any]
 ) -> str | None:
     """A kept detail: the week's summary and who missed what, computed again now."""
-    services = context.services
     end = from_epoch(int(params["week_end"]))
     if end is None:
         return None
-    summary = await services.summaries.compute(branch, end)
-    return detail_text(services.translate, language, branch, summary.participation)
+    summary = await context.services.summaries.compute(branch, end)
+    return detail_text(words, branch, summary.participation)

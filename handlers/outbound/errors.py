@@ -35,13 +35,13 @@ def describe(update: object) -> str:
 async def _tell_user(update: Update, context: BotContext, error: UserError) -> None:
     # PTB hands error handlers a fresh context: the place is resolved again for the language.
     context.here = await locate(update, context)
-    text = context.text(error.key, **error.params)
+    text = context.words(error.key, **error.params)
     if update.callback_query:
         # A button is not typed: no usage line (and an alert holds 200 characters).
         await update.callback_query.answer(text, show_alert=True)
     elif update.effective_message:
         if error.usage is not None and error.usage != error.key:
-            text += "\n\n" + context.text(error.usage)
+            text += "\n\n" + context.words(error.usage)
         await policy.attempt(
             partial(update.effective_message.reply_text, text),
             what=f"answer to {describe(update)}",
@@ -55,7 +55,9 @@ async def _notify_operators(context: BotContext, error: Exception) -> None:
     if kind in last and now - last[kind] < NOTIFY_EVERY:
         return
     last[kind] = now
-    text = context.services.translate(context.config.bot.language, "error.operator", kind=kind)
+    # Operators read the bot's own language: they are no branch's members.
+    words = context.services.catalogs.words(context.config.bot.language)
+    text = words("error.operator", kind=kind)
 
     async def tell(operator: int) -> None:
         await policy.send(

@@ -44,8 +44,9 @@ class Menu:
 
     def commands(self, services: Services) -> list[BotCommand]:
         """The menu's commands, described in its language."""
+        words = services.catalogs.words(self.language)
         return [
-            BotCommand(spec.name, services.translate(self.language, spec.summary_key))
+            BotCommand(spec.name, words(spec.summary_key))
             for spec in available(self.access, private=self.private, registered=True)
         ]
 

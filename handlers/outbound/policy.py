@@ -227,8 +227,8 @@ async def follow_migration(context: BotContext, old: int, new: int) -> None:
     if swapped is None:
         return
     moved, retired = swapped
-    text = services.translate(
-        moved.language, "branch.migrated", branch=moved.title, id=moved.id, retired=retired.id
+    text = context.words_for(moved)(
+        "branch.migrated", branch=moved.title, id=moved.id, retired=retired.id
     )
     await attempt(partial(context.bot.send_message, new, text), what=f"migration notice in {new}")
 

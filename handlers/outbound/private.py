@@ -22,20 +22,20 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.context import BotContext
 from bot.deeplinks import branch_payload, start_link
-from bot.i18n import language_of
+from bot.i18n import Words, language_of
 from handlers.gate.place import NOT_PEOPLE
 from handlers.outbound import policy
 from handlers.views.keyboards import keyboard
 from handlers.views.meetings import occurrence_line
-from storage.models import Branch
+from storage.models import Branch, User
 
 logger = logging.getLogger(__name__)
 
 
-# Renders a kept message from its references: (context, branch, language, params) -> the
-# text to send (the bot splits a long one), or None when there is nothing left to say (its
-# subject was forgotten or gone).
-Renderer = Callable[[BotContext, Branch, str, Mapping[str, Any]], Awaitable[str | None]]
+# Renders a kept message from its references: (context, branch, the reader's words, params)
+# -> the text to send (the bot splits a long one), or None when there is nothing left to say
+# (its subject was forgotten or gone).
+Renderer = Callable[[BotContext, Branch, Words, Mapping[str, Any]], Awaitable[str | None]]
 _RENDERERS: dict[str, Renderer] = {}
 
 
@@ -50,9 +50,9 @@ def renders(key: str) -> Callable[[Renderer], Renderer]:
 
 
 async def render(
-    context: BotContext, branch: Branch, language: str, key: str, params: Mapping[str, Any]
+    context: BotContext, branch: Branch, words: Words, key: str, params: Mapping[str, Any]
 ) -> str | None:
-    """The text of a private message now, in ``language``.
+    """The text of a private message now, in the reader's ``words``.
 
     Its renderer's, if the key has one; else the catalog text of ``key``, with the line of
     the occurrence it names (``occurrence``) written now, so a meeting type is named in the
@@ -60,21 +60,24 @@ async def render(
     """
     renderer = _RENDERERS.get(key)
     if renderer is not None:
-        return await renderer(context, branch, language, params)
-    translate = context.services.translate
+        return await renderer(context, branch, words, params)
     if "occurrence" not in params:
-        return translate(language, key, **params)
+        return words(key, **params)
     occurrence = await context.services.storage.meetings.occurrence(int(params["occurrence"]))
     if occurrence is None:
         return None
-    line = occurrence_line(translate, language, occurrence)
-    return translate(language, key, meeting=line, id=occurrence.id)
+    return words(key, meeting=occurrence_line(words, occurrence), id=occurrence.id)
 
 
-async def reader_language(context: BotContext, user_id: int, branch: Branch) -> str:
-    """The language a private message to ``user_id`` is written in: theirs, else the branch's."""
-    user = await context.services.storage.users.get(user_id)
-    return language_of(user.language_code if user else None) or branch.language
+async def reader_words(context: BotContext, user_id: int, branch: Branch) -> Words:
+    """The words of a private message to ``user_id`` about ``branch``."""
+    return _words_of(context, await context.services.storage.users.get(user_id), branch)
+
+
+def _words_of(context: BotContext, user: User | None, branch: Branch) -> Words:
+    """A member reads their own language (as Telegram last told it), else the branch's."""
+    language = language_of(user.language_code if user else None) or branch.language
+    return context.services.catalogs.words(language)
 
 
 async def send_private(
@@ -123,11 +126,10 @@ async def send_private(
     if user is not None and user.forgotten:
         logger.info("private %s not sent: its recipient used /forget", key)
         return False
-    language = language_of(user.language_code if user else None) or branch.language
-    if keep is None:
-        text = await render(context, branch, language, key, params)
-    else:
-        text = services.translate(language, key, **params)
+    words = _words_of(context, user, branch)
+    text = (
+        await render(context, branch, words, key, params) if keep is None else words(key, **params)
+    )
     if not text:
         return False
     sent = await policy.send(
@@ -136,7 +138,7 @@ async def send_private(
         partial(
             context.bot.send_message,
             text=text,
-            reply_markup=keyboard(services.translate, language, buttons),
+            reply_markup=keyboard(words, buttons),
         ),
         what=f"private {key} to {user_id}",
     )
@@ -156,15 +158,14 @@ async def send_private(
     if must_prompt:
         name = user.display_name if user else str(user_id)
         link = start_link(context.bot.username, branch_payload(branch.id))
-        button = InlineKeyboardButton(
-            services.translate(branch.language, "private.open"), url=link
-        )
+        group_words = context.words_for(branch)
+        button = InlineKeyboardButton(group_words("private.open"), url=link)
         await policy.send(
             context,
             branch.chat_id,
             partial(
                 context.bot.send_message,
-                text=services.translate(branch.language, "private.waiting", name=name),
+                text=group_words("private.waiting", name=name),
                 reply_markup=InlineKeyboardMarkup([[button]]),
             ),
             what=f"start-link button of branch {branch.id}",
@@ -172,32 +173,35 @@ async def send_private(
     return False
 
 
-async def deliver_waiting(context: BotContext, user_id: int, language: str) -> int:
+async def deliver_waiting(context: BotContext, user_id: int) -> int:
     """Send a user who just started the bot everything kept for them; return how many.
 
-    Each is rendered now, from the live rows; one with nothing left to say is dropped. Either
-    way the kept row is deleted, unless the send provably did not arrive and may later (it
-    waits for the next start); one that may have arrived is not sent again.
+    Each is rendered now, from the live rows, in the words a private message about its
+    branch is written in; one with nothing left to say is dropped. Either way the kept row is
+    deleted, unless the send provably did not arrive and may later (it waits for the next
+    start); one that may have arrived is not sent again.
     """
     services = context.services
     delivered = 0
+    user = await services.storage.users.get(user_id)
     for message in await services.delivery.waiting(user_id):
         branch = await services.branches.get(message.branch_id)
-        key, text = message.message_key, None
+        key, text, words = message.message_key, None, None
         try:
             if branch is not None:
-                text = await render(context, branch, language, key, message.params)
+                words = _words_of(context, user, branch)
+                text = await render(context, branch, words, key, message.params)
         except (KeyError, TypeError, ValueError):
             # A kept message this version cannot read must not block all that follow it.
             logger.exception("kept message %s (%s) dropped", message.id, key)
-        if text:
+        if text and words is not None:
             sent = await policy.send(
                 context,
                 user_id,
                 partial(
                     context.bot.send_message,
                     text=text,
-                    reply_markup=keyboard(services.translate, language, message.buttons),
+                    reply_markup=keyboard(words, message.buttons),
                 ),
                 what=f"kept message {message.id} to {user_id}",
             )

@@ -16,7 +16,7 @@ async def reply(update: Update, context: BotContext, key: str, **params: Any) ->
     message = update.effective_message
     if message is None:
         raise RuntimeError("no message to answer")
-    return await message.reply_text(context.text(key, **params))
+    return await message.reply_text(context.words(key, **params))
 
 
 async def turn_to(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:

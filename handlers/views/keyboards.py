@@ -11,24 +11,19 @@ from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import Translator
+from bot.i18n import Words
 from handlers.gate.callbacks import CallbackData
 
 PAGE_SIZE = 10
 PREVIOUS, NEXT = "◀", "▶"
 
 
-def keyboard(
-    translate: Translator, language: str, buttons: Sequence[tuple[str, str]]
-) -> InlineKeyboardMarkup | None:
+def keyboard(words: Words, buttons: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup | None:
     """One button per row: (catalog key of the label, callback data)."""
     if not buttons:
         return None
     return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(translate(language, label), callback_data=data)]
-            for label, data in buttons
-        ]
+        [[InlineKeyboardButton(words(label), callback_data=data)] for label, data in buttons]
     )
 
 

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.compliance import TypeCompliance
 from bot.config import MEETING_TYPES
-from bot.i18n import Translator
+from bot.i18n import Words
 from bot.meeting_flow import REPEATS, offered
 from bot.meetings import Roll
 from handlers.gate.callbacks import MeetingCheckin, MeetingFlow, Rsvp
@@ -25,58 +25,51 @@ def rsvp_buttons(occurrence_id: int) -> list[tuple[str, str]]:
     ]
 
 
-def occurrence_line(translate: Translator, language: str, occurrence: OccurrenceView) -> str:
+def occurrence_line(words: Words, occurrence: OccurrenceView) -> str:
     """``#12 2026-03-05 19:30 支部委员会 · title`` in the branch's timezone."""
     local = occurrence.starts_at.astimezone(ZoneInfo(occurrence.branch_timezone))
-    name = translate(language, f"type.{occurrence.type}")
-    title = f" · {occurrence.title}" if occurrence.title else ""
-    return f"#{occurrence.id} {local:%Y-%m-%d %H:%M} {name}{title}"
+    name = titled(words, words(f"type.{occurrence.type}"), occurrence.title)
+    return f"#{occurrence.id} {local:%Y-%m-%d %H:%M} {name}"
 
 
-def scheduled_text(
-    translate: Translator, language: str, meeting: Meeting, upcoming: list[OccurrenceView]
-) -> str:
+def titled(words: Words, name: str, title: str | None) -> str:
+    """A meeting's type name and its title if it has one: ``支部委员会 · title``."""
+    return words.join([name, title] if title else [name], "list.parts")
+
+
+def scheduled_text(words: Words, meeting: Meeting, upcoming: list[OccurrenceView]) -> str:
     """What a secretary is told once a meeting is scheduled: its first time and how many."""
     if upcoming:
-        line = occurrence_line(translate, language, upcoming[0])
+        line = occurrence_line(words, upcoming[0])
     else:  # beyond the 90-day horizon: its occurrences are created as it comes closer
-        kind = translate(language, f"type.{meeting.type}")
-        title = f" · {meeting.title}" if meeting.title else ""
-        line = f"{meeting.first_local.replace('T', ' ')} {kind}{title}"
-    return translate(language, "meeting_add.done", meeting=line, count=len(upcoming))
+        name = titled(words, words(f"type.{meeting.type}"), meeting.title)
+        line = f"{meeting.first_local.replace('T', ' ')} {name}"
+    return words("meeting_add.done", meeting=line, count=len(upcoming))
 
 
-def checkin_markup(translate: Translator, occurrence: OccurrenceView) -> InlineKeyboardMarkup:
+def checkin_markup(words: Words, occurrence: OccurrenceView) -> InlineKeyboardMarkup:
     """The check-in post's button."""
     button = InlineKeyboardButton(
-        translate(occurrence.branch_language, "meeting.checkin_button"),
-        callback_data=MeetingCheckin(occurrence.id).pack(),
+        words("meeting.checkin_button"), callback_data=MeetingCheckin(occurrence.id).pack()
     )
     return InlineKeyboardMarkup([[button]])
 
 
-def checkin_post_text(translate: Translator, occurrence: OccurrenceView, count: int) -> str:
+def checkin_post_text(words: Words, occurrence: OccurrenceView, count: int) -> str:
     """The check-in post, with the running count."""
-    language = occurrence.branch_language
-    line = occurrence_line(translate, language, occurrence)
-    return translate(language, "meeting.checkin_post", meeting=line, count=count)
+    return words("meeting.checkin_post", meeting=occurrence_line(words, occurrence), count=count)
 
 
-def reminder_text(translate: Translator, occurrence: OccurrenceView) -> str:
+def reminder_text(words: Words, occurrence: OccurrenceView) -> str:
     """The reminder posted in the group."""
-    language = occurrence.branch_language
-    line = occurrence_line(translate, language, occurrence)
-    return translate(language, "meeting.reminder", meeting=line)
+    return words("meeting.reminder", meeting=occurrence_line(words, occurrence))
 
 
-def closed_counts_text(translate: Translator, roll: Roll) -> str:
+def closed_counts_text(words: Words, roll: Roll) -> str:
     """The group's counts once attendance is frozen."""
-    occurrence = roll.occurrence
-    language = occurrence.branch_language
-    return translate(
-        language,
+    return words(
         "meeting.closed_counts",
-        meeting=occurrence_line(translate, language, occurrence),
+        meeting=occurrence_line(words, roll.occurrence),
         present=len(roll.of("present")),
         late=len(roll.of("late")),
         absent=len(roll.of("absent")),
@@ -84,37 +77,41 @@ def closed_counts_text(translate: Translator, roll: Roll) -> str:
     )
 
 
-def roll_text(translate: Translator, language: str, roll: Roll) -> str:
+def roll_text(words: Words, roll: Roll) -> str:
     """The roll for secretaries: who was present, late and absent, and the quorum."""
-    lines = [occurrence_line(translate, language, roll.occurrence)]
+    lines = [occurrence_line(words, roll.occurrence)]
     groups = {status: roll.of(status) for status in ("present", "late", "excused", "absent")}
     groups["pending"] = [e for e in roll.entries if e.leave_status == "pending"]
     for status, entries in groups.items():
         # A member who used /forget still counts, unnamed (their stand-in has no name).
-        names = ", ".join(
-            f"{e.name} ({e.leave_reason})" if status in ("excused", "pending") else e.name
-            for e in entries
-            if e.name
+        names = words.join(
+            [
+                words("roll.with_reason", name=e.name, reason=e.leave_reason)
+                if status in ("excused", "pending")
+                else e.name
+                for e in entries
+                if e.name
+            ],
+            "roll.separator",
         )
-        lines.append(translate(language, f"roll.{status}", count=len(entries), names=names or "—"))
+        lines.append(words(f"roll.{status}", count=len(entries), names=names or words.none))
     quorum = roll.quorum
     if roll.occurrence.type in ("general", "committee"):
         state = "unknown" if quorum is None else ("met" if quorum else "not_met")
-        lines.append(translate(language, f"roll.quorum_{state}"))
+        lines.append(words(f"roll.quorum_{state}"))
     return "\n".join(lines)
 
 
-def compliance_lines(translate: Translator, language: str, states: list[TypeCompliance]) -> str:
+def compliance_lines(words: Words, states: list[TypeCompliance]) -> str:
     """Each meeting type held, due or overdue in its current period, under a header."""
-    lines = [translate(language, "compliance.header")]
+    lines = [words("compliance.header")]
     for state in states:
         lines.append(
-            translate(
-                language,
+            words(
                 f"compliance.{state.state}",
-                type=translate(language, f"type.{state.type}"),
-                period=translate(language, f"period.{state.cadence}"),
-                last=state.last_held.isoformat() if state.last_held else "—",
+                type=words(f"type.{state.type}"),
+                period=words(f"period.{state.cadence}"),
+                last=state.last_held.isoformat() if state.last_held else words.none,
             )
         )
     return "\n".join(lines)
@@ -124,24 +121,22 @@ def compliance_lines(translate: Translator, language: str, states: list[TypeComp
 FLOW_ROW = 4
 
 
-def flow_label(translate: Translator, language: str, step: str, value: object) -> str:
+def flow_label(words: Words, step: str, value: object) -> str:
     """A choice's label: a day with its weekday, a time, a repeat or reminders."""
     if step == "day" and isinstance(value, date):
-        return f"{value:%m-%d} {translate(language, f'weekday.{value.weekday()}')}"
+        return f"{value:%m-%d} {words(f'weekday.{value.weekday()}')}"
     if step == "at" and isinstance(value, time):
         return f"{value:%H:%M}"
     if step == "repeat":
-        return translate(language, f"repeat.{REPEATS[int(value)]}")  # type: ignore[call-overload]
+        return words(f"repeat.{REPEATS[int(value)]}")  # type: ignore[call-overload]
     if step == "remind":
-        return translate(language, f"remind.{value}")
+        return words(f"remind.{value}")
     return str(value)
 
 
-def flow_keyboard(
-    translate: Translator, language: str, rows: list[list[tuple[str, str]]]
-) -> InlineKeyboardMarkup:
+def flow_keyboard(words: Words, rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
     """The rows of (label, data) buttons and a cancel row under them."""
-    cancel = [(translate(language, "flow.cancel"), MeetingFlow(None).pack())]
+    cancel = [(words("flow.cancel"), MeetingFlow(None).pack())]
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(text, callback_data=data) for text, data in row]
@@ -150,50 +145,43 @@ def flow_keyboard(
     )
 
 
-def flow_summary(translate: Translator, language: str, state: MeetingFlow) -> str:
+def flow_summary(words: Words, state: MeetingFlow) -> str:
     """The choices so far: ``支部委员会 · 2031-03-05 · 19:30 · …``."""
-    parts = [translate(language, f"type.{MEETING_TYPES[state.type]}")]
+    parts = [words(f"type.{MEETING_TYPES[state.type]}")]
     if state.day is not None:
         parts.append(f"{state.day:%Y-%m-%d}")
     if state.at is not None:
         parts.append(f"{state.at:%H:%M}")
     if state.repeat is not None:
-        parts.append(flow_label(translate, language, "repeat", state.repeat))
+        parts.append(flow_label(words, "repeat", state.repeat))
     if state.remind is not None:
-        reminders = flow_label(translate, language, "remind", state.remind)
-        parts.append(translate(language, "flow.reminders", reminders=reminders))
-    return " · ".join(parts)
+        reminders = flow_label(words, "remind", state.remind)
+        parts.append(words("flow.reminders", reminders=reminders))
+    return words.join(parts, "list.parts")
 
 
-def flow_first_step(translate: Translator, language: str) -> tuple[str, InlineKeyboardMarkup]:
+def flow_first_step(words: Words) -> tuple[str, InlineKeyboardMarkup]:
     """The flow's opening message: choose the type."""
     buttons = [
-        (translate(language, f"type.{kind}"), MeetingFlow(index).pack())
+        (words(f"type.{kind}"), MeetingFlow(index).pack())
         for index, kind in enumerate(MEETING_TYPES)
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    return translate(language, "flow.type"), flow_keyboard(translate, language, rows)
+    return words("flow.type"), flow_keyboard(words, rows)
 
 
 def flow_step_view(
-    translate: Translator, language: str, state: MeetingFlow, today: date
+    words: Words, state: MeetingFlow, today: date
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The message of the flow's next step: its choices, or the confirmation."""
-    summary = flow_summary(translate, language, state)
+    summary = flow_summary(words, state)
     if state.step == "confirm":
         confirm = replace(state, confirmed=True).pack()
-        rows = [[(translate(language, "flow.confirm"), confirm)]]
-        return translate(language, "flow.check", summary=summary), flow_keyboard(
-            translate, language, rows
-        )
+        rows = [[(words("flow.confirm"), confirm)]]
+        return words("flow.check", summary=summary), flow_keyboard(words, rows)
     options = [
-        (
-            flow_label(translate, language, state.step, value),
-            replace(state, **{state.step: value}).pack(),
-        )
+        (flow_label(words, state.step, value), replace(state, **{state.step: value}).pack())
         for value in offered(state.step, today)
     ]
     rows = [options[i : i + FLOW_ROW] for i in range(0, len(options), FLOW_ROW)]
-    return translate(language, f"flow.{state.step}", summary=summary), flow_keyboard(
-        translate, language, rows
-    )
+    return words(f"flow.{state.step}", summary=summary), flow_keyboard(words, rows)

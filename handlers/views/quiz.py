@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import Translator
+from bot.i18n import Words
 from bot.quiz import Answered, Asked
 from handlers.gate.callbacks import QuizAnswer, QuizStart, QuizToggle
 
 
-def start_button(
-    translate: Translator, language: str, module_id: int, branch_id: int
-) -> InlineKeyboardMarkup:
+def start_button(words: Words, module_id: int, branch_id: int) -> InlineKeyboardMarkup:
     """The module view's button that starts (or resumes) its quiz."""
     data = QuizStart(module_id, branch_id).pack()
-    label = translate(language, "quiz.start_button")
+    label = words("quiz.start_button")
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
 
 
@@ -40,11 +38,10 @@ def question_markup(asked: Asked, mask: int = 0) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def question_text(translate: Translator, language: str, asked: Asked) -> str:
+def question_text(words: Words, asked: Asked) -> str:
     """``Question n/N: …`` (with a hint when several answers are right)."""
     key = "quiz.question_multiple" if asked.multiple else "quiz.question"
-    return translate(
-        language,
+    return words(
         key,
         number=asked.attempt.position + 1,
         total=asked.attempt.total,
@@ -52,13 +49,13 @@ def question_text(translate: Translator, language: str, asked: Asked) -> str:
     )
 
 
-def feedback_text(translate: Translator, language: str, answered: Answered) -> str:
+def feedback_text(words: Words, answered: Answered) -> str:
     """The question with the verdict, the right answer, feedback and the explanation."""
     question = answered.question
-    right = "、".join(question.options[i] for i in question.correct)
+    right = words.join(question.options[i] for i in question.correct)
     lines = [
         question.text,
-        translate(language, "quiz.right" if answered.correct else "quiz.wrong", answer=right),
+        words("quiz.right" if answered.correct else "quiz.wrong", answer=right),
     ]
     lines += [question.feedback[i] for i in answered.chosen if question.feedback[i]]
     if question.explanation:

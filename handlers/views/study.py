@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton
 
 from bot.deeplinks import module_payload, start_link
-from bot.i18n import Translator
+from bot.i18n import Words
 from bot.module_formats import FormatError, Problem
 from bot.study import Imported
 from bot.text import NAME_MAX, TITLE_MAX, shorten
@@ -15,22 +15,19 @@ from storage.models import Branch, ModuleContent, ModuleSummary
 SHOWN_ERRORS = 20
 
 
-def module_list_text(
-    translate: Translator, language: str, found: list[tuple[ModuleSummary, int | None]]
-) -> str:
+def module_list_text(words: Words, found: list[tuple[ModuleSummary, int | None]]) -> str:
     """The modules published to a branch, each with the reader's best score."""
     lines = "\n".join(
-        translate(
-            language,
+        words(
             "study.line",
             id=m.id,
             title=m.title,
             count=m.questions,
-            best="—" if best is None else f"{best}/{m.questions}",
+            best=words.none if best is None else f"{best}/{m.questions}",
         )
         for m, best in found
     )
-    return translate(language, "study.list", modules=lines)
+    return words("study.list", modules=lines)
 
 
 def module_buttons(
@@ -46,48 +43,42 @@ def module_buttons(
     ]
 
 
-def module_text(translate: Translator, language: str, content: ModuleContent) -> str:
+def module_text(words: Words, content: ModuleContent) -> str:
     """A module's material: its title and size, summary, text and links."""
-    parts = [
-        translate(
-            language, "study.module", id=content.id, title=content.title, count=content.questions
-        )
-    ]
+    parts = [words("study.module", id=content.id, title=content.title, count=content.questions)]
     parts += [part for part in (content.summary, content.material) if part]
-    parts += [f"{title}: {url}" for title, url in content.links]
+    parts += [words("study.link", title=title, url=url) for title, url in content.links]
     return "\n\n".join(parts)
 
 
-def problem_line(translate: Translator, language: str, problem: Problem) -> str:
+def problem_line(words: Words, problem: Problem) -> str:
     """``line N: …`` for a problem found in a file (a problem of the whole file: no line)."""
     params = dict(problem.params)
     if "kind" in params:
-        params["kind"] = translate(language, f"kind.{params['kind']}")
-    text = translate(language, problem.key, **params)
+        params["kind"] = words(f"kind.{params['kind']}")
+    text = words(problem.key, **params)
     if not problem.line:
         return text
-    return translate(language, "import.line", line=problem.line, text=text)
+    return words("import.line", line=problem.line, text=text)
 
 
-def _problem_lines(translate: Translator, language: str, problems: list[Problem]) -> str:
+def _problem_lines(words: Words, problems: list[Problem]) -> str:
     """The first problems by line, then how many more."""
-    lines = [problem_line(translate, language, p) for p in problems[:SHOWN_ERRORS]]
+    lines = [problem_line(words, p) for p in problems[:SHOWN_ERRORS]]
     if len(problems) > SHOWN_ERRORS:
-        lines.append(translate(language, "import.more", count=len(problems) - SHOWN_ERRORS))
+        lines.append(words("import.more", count=len(problems) - SHOWN_ERRORS))
     return "\n".join(lines)
 
 
-def rejected_text(translate: Translator, language: str, error: FormatError) -> str:
+def rejected_text(words: Words, error: FormatError) -> str:
     """The errors of a rejected file."""
-    errors = _problem_lines(translate, language, error.problems)
-    return translate(language, "import.rejected", errors=errors)
+    return words("import.rejected", errors=_problem_lines(words, error.problems))
 
 
-def imported_text(translate: Translator, language: str, imported: Imported) -> str:
+def imported_text(words: Words, imported: Imported) -> str:
     """Each stored module's id, title and size, and the questions skipped."""
     modules = "\n".join(
-        translate(
-            language,
+        words(
             "import.module",
             id=m.id,
             title=m.title,
@@ -96,10 +87,10 @@ def imported_text(translate: Translator, language: str, imported: Imported) -> s
         )
         for m in imported.modules
     )
-    text = translate(language, "import.done", modules=modules)
+    text = words("import.done", modules=modules)
     if imported.warnings:
-        lines = _problem_lines(translate, language, imported.warnings)
-        text += "\n\n" + translate(language, "import.skipped", lines=lines)
+        lines = _problem_lines(words, imported.warnings)
+        text += "\n\n" + words("import.skipped", lines=lines)
     return text
 
 
