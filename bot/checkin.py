@@ -93,6 +93,10 @@ class CheckinService:
         today = local_date(now, branch.timezone).isoformat()
         return today if await self._storage.checkins.claim_post(branch.id, today) else None
 
+    async def release_daily_post(self, branch: Branch, day: str) -> None:
+        """Let a day's post that provably did not go out be claimed again (its retry)."""
+        await self._storage.checkins.release_post(branch.id, day)
+
     async def confirm_daily_post(self, branch: Branch, day: str, message_id: int) -> None:
         """Record today's post as sent."""
         await self._storage.checkins.confirm_post(branch.id, day, message_id)

@@ -51,6 +51,13 @@ class CheckinRepo:
             )
         )
 
+    async def release_post(self, branch_id: int, local_date: str) -> None:
+        """Give up the day's claim of a post that provably did not go out."""
+        await self._db.execute(
+            "DELETE FROM daily_posts WHERE branch_id = ? AND local_date = ? AND state = 'claimed'",
+            (branch_id, local_date),
+        )
+
     async def confirm_post(self, branch_id: int, local_date: str, message_id: int) -> None:
         """Record the day's post as sent."""
         await self._db.execute(

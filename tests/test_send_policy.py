@@ -189,3 +189,33 @@ def test_the_harmless_refusals_are_outcomes_of_their_own():
         Outcome.ANSWERED
     )
     assert outcome_of(BadRequest("Message to edit not found")) is Outcome.REFUSED
+
+
+async def test_a_daily_post_answered_with_a_500_is_posted_after_the_backoff_once(harness, clock):
+    branch = await harness.setup_branch()
+    clock.now = datetime(2031, 3, 3, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
+    harness.api.fail_next("sendMessage", error_code=500, description="Internal", match=to_group)
+    await fire(harness, f"daily:{branch.id}")
+    (refused,) = harness.read(harness.unread())
+    assert refused.result is None
+    (retry,) = harness.app.job_queue.get_jobs_by_name(f"daily:{branch.id}:retry")
+    assert retry.next_t == clock.now + timedelta(minutes=1)
+
+    clock.advance(timedelta(minutes=1))
+    await fire(harness, f"daily:{branch.id}:retry")
+    (post,) = harness.read(harness.unread())
+    assert (post.chat_id, "每日签到" in post.text, post.result is not None) == (GROUP.id, True, True)
+    await fire(harness, f"daily:{branch.id}")  # the day's post went out: nothing more
+    assert harness.unread() == []
+
+
+async def test_a_daily_post_that_may_have_arrived_is_not_posted_again(harness, clock):
+    branch = await harness.setup_branch()
+    clock.now = datetime(2031, 3, 3, 0, 0, tzinfo=UTC)
+    harness.api.cut_next("sendMessage", match=to_group)
+    await fire(harness, f"daily:{branch.id}")
+    (cut,) = harness.read(harness.unread())
+    assert cut in harness.api.cut
+    assert harness.app.job_queue.get_jobs_by_name(f"daily:{branch.id}:retry") == ()
+    await fire(harness, f"daily:{branch.id}")
+    assert harness.unread() == []

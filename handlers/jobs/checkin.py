@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, JobQueue
 
 from bot.context import BotContext
+from bot.retries import next_wait
 from handlers.gate.callbacks import DailyCheckin
 from handlers.outbound import policy
 from storage.models import Branch
@@ -20,10 +22,23 @@ from storage.models import Branch
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class DailyRetry:
+    """The data of a daily post's retry: the branch and how many tries were made."""
+
+    branch_id: int
+    attempts: int
+
+
 async def post_daily(context: BotContext) -> None:
-    """The daily check-in post, claimed per branch and day so it never goes out twice."""
-    services, now = context.services, context.clock()
-    branch = await services.branches.get(context.job.data)
+    """The daily check-in post, claimed per branch and day so it never goes out twice.
+
+    A post that provably did not arrive gives its claim up and is tried again after the
+    backoff of ``bot/retries.py``; one that may have arrived is never made again.
+    """
+    services, now, data = context.services, context.clock(), context.job.data
+    retry = data if isinstance(data, DailyRetry) else DailyRetry(data, 0)
+    branch = await services.branches.get(retry.branch_id)
     if branch is None or not branch.active or branch.checkin_time is None:
         context.job.schedule_removal()  # the branch was retired, left or turned it off
         return
@@ -34,6 +49,7 @@ async def post_daily(context: BotContext) -> None:
     button = InlineKeyboardButton(
         words("checkin.daily_button"), callback_data=DailyCheckin().pack()
     )
+    what = f"daily check-in post of branch {branch.id}"
     sent = await policy.send(
         context,
         branch.chat_id,
@@ -42,13 +58,25 @@ async def post_daily(context: BotContext) -> None:
             text=words("checkin.daily_post", date=day),
             reply_markup=InlineKeyboardMarkup([[button]]),
         ),
-        what=f"daily check-in post of branch {branch.id}",
+        what=what,
     )
-    if not sent.delivered:
-        # Claimed for the day: a post that failed is not made again (the send policy says why).
-        logger.warning("branch %s: daily check-in post of %s not confirmed", branch.id, day)
+    if sent.delivered:
+        await services.checkins.confirm_daily_post(branch, day, sent.result.message_id)
         return
-    await services.checkins.confirm_daily_post(branch, day, sent.result.message_id)
+    attempts = retry.attempts + 1
+    wait = next_wait(attempts) if sent.outcome.worth_retrying else None
+    if wait is None:
+        logger.warning("%s for %s not confirmed (try %d): not made again", what, day, attempts)
+        return
+    await services.checkins.release_daily_post(branch, day)
+    name = f"{daily_job_name(branch.id)}:retry"
+    context.job_queue.run_once(
+        post_daily,
+        when=now + wait,
+        data=DailyRetry(branch.id, attempts),
+        name=name,
+        job_kwargs={"id": name, "replace_existing": True},
+    )
 
 
 def daily_job_name(branch_id: int) -> str:
