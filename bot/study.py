@@ -130,18 +130,20 @@ class StudyService:
         Raises:
             UserError: the draft is gone (imported already, expired) or is not the user's.
         """
-        draft = await self._storage.study.draft(draft_id)
-        if draft is None or draft.user_id != user_id:
-            raise UserError("button.stale")
-        imported = await self.import_file(
-            branch,
-            name=draft.file_name,
-            data=draft.content,
-            key=f"{draft.message_key}:b{branch.id}",
-            by=user_id,
-            now=now,
-        )
-        await self._storage.study.drop_drafts(draft_id=draft_id, before=now - DRAFT_KEPT)
+        # One transaction: two branch buttons pressed at once import the file once.
+        async with self._storage.transaction():
+            draft = await self._storage.study.draft(draft_id)
+            if draft is None or draft.user_id != user_id:
+                raise UserError("button.stale")
+            imported = await self.import_file(
+                branch,
+                name=draft.file_name,
+                data=draft.content,
+                key=f"{draft.message_key}:b{branch.id}",
+                by=user_id,
+                now=now,
+            )
+            await self._storage.study.drop_drafts(draft_id=draft_id, before=now - DRAFT_KEPT)
         return imported
 
     async def published(

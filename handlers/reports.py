@@ -98,7 +98,7 @@ async def report(update: Update, context: BotContext) -> None:
     if await _offer_to_presser(update, context, commands.REPORT):
         return
     message = update.effective_message
-    await _send_report(
+    delivered = await _send_report(
         context,
         branch,
         period,
@@ -106,7 +106,8 @@ async def report(update: Update, context: BotContext) -> None:
         dedupe_key=f"report:{message.chat_id}:{message.message_id}",
     )
     if not here(context).private:
-        await reply(update, context, "report.sent_privately")
+        # Kept (the secretary never started the bot): the group got the start-link button.
+        await reply(update, context, "report.sent_privately" if delivered else "private.kept")
 
 
 async def _send_report(
@@ -152,7 +153,10 @@ async def _send_export(
     """Send the CSV files privately; True if sent (a failure stops the rest).
 
     If the user never started the bot, ``asked`` is answered with a button that opens the
-    private chat.
+    private chat and False is returned.
+
+    Raises:
+        policy.NotDelivered: a file did not arrive for another reason.
     """
     files = await context.services.reports.export(branch, period)
     for name, content in files.items():
@@ -168,8 +172,9 @@ async def _send_export(
             await asked.reply_text(
                 context.words("export.start_first"), reply_markup=InlineKeyboardMarkup([[button]])
             )
-        if not sent.delivered:
             return False
+        if not sent.delivered:
+            raise policy.NotDelivered(f"export file to {user_id}", sent)
     return True
 
 
@@ -207,7 +212,7 @@ async def send_to_me(update: Update, context: BotContext, data: SendToMe, branch
             dedupe_key=f"report:{message.chat_id}:{message.message_id}:{user_id}",
         )
         await query.answer(
-            context.words("report.sent_privately" if delivered else "send_to_me.held")
+            context.words("report.sent_privately" if delivered else "private.kept")
         )
         return
     period = export_period(branch, data.args, now)

@@ -198,7 +198,7 @@ REFUSED = [
     ("mc:{occurrence}", GROUP2, STRANGER, "button.stale", {}),
     ("rsvp:{occurrence}:y", STRANGER, STRANGER, "button.not_member", {}),
     ("rsvp:{occurrence}:n", GROUP2, OTHER, "button.stale", {}),
-    ("lv:{leave}:a", MEMBER, MEMBER, "access.secretary", {"command": "leave"}),
+    ("lv:{leave}:a", MEMBER, MEMBER, "leave.decide_refused", {}),
     ("lv:{leave}:d", STRANGER, STRANGER, "button.not_member", {}),
     ("ma:1:20310305:1930:2:0:ok", GROUP, MEMBER, "access.secretary", {"command": "meeting_add"}),
     ("ma:x", MEMBER, MEMBER, "button.stale", {}),

@@ -3,6 +3,8 @@ a restart in between loses nothing, and nobody else can use the buttons."""
 
 from __future__ import annotations
 
+import asyncio
+
 from tests import factories
 from tests.conftest import ADMIN, GROUP, MEMBER, OPERATOR, start_app, stop_app
 from tests.test_study import count, gift_of
@@ -102,3 +104,13 @@ async def test_help_in_private_shows_import_to_a_secretary(harness):
     assert "/import" in await harness.reply("/help", chat=ADMIN, user=ADMIN)
     assert "/import" not in await harness.reply("/help", chat=MEMBER, user=MEMBER)
     assert "/import" in await harness.reply("/help", chat=OPERATOR, user=OPERATOR)
+
+
+async def test_two_branch_buttons_pressed_at_once_import_the_file_once(harness):
+    await two_branches(harness)
+    (asked,) = await upload(harness, gift_of(4))
+    (_, first), (_, second) = choices(asked)
+    presses = [factories.callback(data, chat=ADMIN, user=ADMIN) for data in (first, second)]
+    await asyncio.gather(*(harness.feed(press) for press in presses))
+    harness.read(harness.unread())
+    assert await count(harness, "modules") == 1

@@ -11,7 +11,7 @@ from telegram.error import BadRequest
 
 from handlers.outbound.policy import Outcome, outcome_of
 from tests import factories
-from tests.conftest import ADMIN, GROUP, MEMBER, OTHER
+from tests.conftest import ADMIN, GROUP, MEMBER, OPERATOR, OTHER
 from tests.test_meetings import add_meeting, fire
 
 START = datetime(2031, 3, 5, 11, 30, tzinfo=UTC)  # 19:30 in Shanghai
@@ -220,3 +220,40 @@ async def test_a_daily_post_that_may_have_arrived_is_not_posted_again(harness, c
     assert harness.app.job_queue.get_jobs_by_name(f"daily:{branch.id}:retry") == ()
     await fire(harness, f"daily:{branch.id}")
     assert harness.unread() == []
+
+
+def to_admin(params):
+    return params.get("chat_id") == ADMIN.id
+
+
+async def test_a_report_that_did_not_go_out_privately_is_not_said_to_have_gone(harness):
+    await harness.setup_branch()
+    harness.api.fail_next("sendMessage", error_code=502, description="Bad Gateway", match=to_admin)
+    calls = await harness.say("/report", chat=GROUP, user=ADMIN)
+    (answer,) = [c for c in calls if c.chat_id == GROUP.id]
+    assert answer.text == "私信没有发出去（Telegram 暂时出错），请稍后再试。"
+    assert await harness.services.storage.db.fetch_all("SELECT * FROM pending_messages") == []
+    assert any(c.chat_id == OPERATOR.id for c in calls)  # reported, as any failure
+
+
+async def test_a_report_kept_for_a_secretary_who_never_started_me_says_so(harness):
+    await harness.setup_branch()
+    harness.api.fail_next("sendMessage", error_code=403, description="Forbidden", match=to_admin)
+    calls = await harness.say("/report", chat=GROUP, user=ADMIN)
+    texts = [c.text for c in calls if c.chat_id == GROUP.id]
+    assert "报告已私信发送给你。" not in texts
+    assert texts[-1] == "已为你保留。请按群里的按钮私聊启动我，即可收到。"
+
+
+async def test_send_it_to_me_and_export_that_did_not_go_out_are_answered_so(harness):
+    await harness.setup_branch()
+    await harness.feed(factories.anonymous_admin_command("/report", chat=GROUP))
+    harness.read(harness.unread())
+    harness.api.fail_next("sendMessage", error_code=502, description="Bad Gateway", match=to_admin)
+    calls = await harness.press("stm:report:", chat=GROUP, user=ADMIN)
+    (alert,) = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert alert.text == "私信没有发出去（Telegram 暂时出错），请稍后再试。"
+    harness.api.fail_next("sendDocument", error_code=500, description="Internal", match=to_admin)
+    calls = await harness.say("/export", chat=GROUP, user=ADMIN)
+    (answer,) = [c for c in calls if c.chat_id == GROUP.id]
+    assert answer.text == "私信没有发出去（Telegram 暂时出错），请稍后再试。"

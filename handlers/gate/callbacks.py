@@ -297,7 +297,9 @@ class LeaveDecision(CallbackData, prefix="lv"):
     leave_id: int
     approve: bool
     FIELDS = (ID, Choice({"a": True, "d": False}))
-    NEEDS = Needs(Where.PRIVATE, branch=Named.LEAVE, access=Access.SECRETARY, command="leave")
+    NEEDS = Needs(
+        Where.PRIVATE, branch=Named.LEAVE, access=Access.SECRETARY, refusal="leave.decide_refused"
+    )
 
 
 @dataclass(frozen=True)

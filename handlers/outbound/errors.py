@@ -76,6 +76,10 @@ async def on_error(update: object, context: BotContext) -> None:
     chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(error, UserError) and isinstance(update, Update):
         await _tell_user(update, context, error)
-    elif not await policy.settle(context, chat.id if chat else None, error):
+        return
+    if isinstance(error, policy.NotDelivered) and isinstance(update, Update):
+        # Nothing was kept: the user must not believe it went out.
+        await _tell_user(update, context, UserError("private.not_delivered"))
+    if not await policy.settle(context, chat.id if chat else None, error):
         logger.error("error while handling %s", describe(update), exc_info=error)
         await _notify_operators(context, error)

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import partial
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 from telegram import Bot
@@ -105,6 +105,18 @@ class Sent(Generic[T]):
     def reason(self) -> str:
         """Why it failed, in one line for the records (never what the message said)."""
         return "" if self.error is None else _reason(self.error)
+
+
+class NotDelivered(Exception):  # noqa: N818 - it names the outcome, as Telegram's errors do
+    """A private message or file that did not arrive (or may not have), nor was kept.
+
+    Raised where the caller cannot go on as if it had: the error handler tells the user it
+    did not go out and reports it; a batch logs it and goes on with the others.
+    """
+
+    def __init__(self, what: str, sent: Sent[Any]) -> None:
+        super().__init__(f"{what}: {sent.outcome.value} ({sent.reason})")
+        self.sent = sent
 
 
 def _reason(error: TelegramError) -> str:
@@ -249,6 +261,8 @@ async def each(
     for recipient in recipients:
         try:
             await deliver(recipient)
+        except NotDelivered as error:
+            logger.warning("%s to %s: %s; the others still get theirs", what, recipient, error)
         except Exception:
             logger.exception("%s to %s failed; the others still get theirs", what, recipient)
 

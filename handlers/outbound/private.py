@@ -113,8 +113,11 @@ async def send_private(
 
     Returns:
         True if delivered now, False if it waits for the user to start the bot (or, without
-        fallback, was dropped, or there was nothing to send, or it failed otherwise: the send
-        policy logged it).
+        fallback, was dropped, or there was nothing to send).
+
+    Raises:
+        policy.NotDelivered: Telegram did not take it for another reason (or may have taken
+            it): nothing is kept, and the user cannot be told it went out.
     """
     services = context.services
     if user_id in NOT_PEOPLE:
@@ -144,7 +147,9 @@ async def send_private(
     )
     if sent.delivered:
         return True
-    if sent.outcome is not policy.Outcome.FORBIDDEN or not fallback:
+    if sent.outcome is not policy.Outcome.FORBIDDEN:
+        raise policy.NotDelivered(f"private {key} to {user_id}", sent)
+    if not fallback:
         return False
     must_prompt = await services.delivery.hold(
         user_id=user_id,
