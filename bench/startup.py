@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from handlers.schedule import JOB_WINDOW
+from handlers.jobs.sends import JOB_WINDOW
 
 from bench.common import TOKEN, machine, run, table
 from tests.fakes.telegram_api import FakeTelegram
