@@ -24,9 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from handlers.jobs.sends import JOB_WINDOW
-
 from bench.common import TOKEN, machine, run, table
+from handlers.jobs.sends import JOB_WINDOW
 from tests.fakes.telegram_api import FakeTelegram
 
 RUNS = 5
