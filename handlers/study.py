@@ -83,8 +83,11 @@ async def import_file(update: Update, context: BotContext) -> None:
     if document is None:
         raise UserError("import.usage")
     services.study.check_size(document.file_size)
-    data = bytes(await (await document.get_file()).download_as_bytearray())
     name, user_id = document.file_name or "module.txt", update.effective_user.id
+    if place.private and not await services.auth.secretary_branches(user_id):
+        # An operator seen in no branch: there would be no branch to choose.
+        raise UserError("me.no_branch")
+    data = bytes(await (await document.get_file()).download_as_bytearray())
     key, now = f"{message.chat_id}:{message.message_id}", context.clock()
     try:
         if not place.private:

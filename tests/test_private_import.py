@@ -114,3 +114,13 @@ async def test_two_branch_buttons_pressed_at_once_import_the_file_once(harness):
     await asyncio.gather(*(harness.feed(press) for press in presses))
     harness.read(harness.unread())
     assert await count(harness, "modules") == 1
+
+
+async def test_an_operator_in_no_branch_is_told_so_instead_of_an_empty_choice(harness):
+    await harness.setup_branch()  # the operator registers it but never speaks there
+    replies = await upload(harness, gift_of(2), user=OPERATOR)
+    assert [c.text for c in replies] == [
+        "You are not a member of any branch yet. Write in your branch's group first; "
+        "private commands then act on that branch."
+    ]
+    assert await harness.services.storage.db.fetch_all("SELECT id FROM import_drafts") == []
