@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler
 
@@ -14,6 +16,7 @@ from handlers.gate.buttons import button
 from handlers.gate.callbacks import CheckinPage, DailyCheckin, MeetingCheckin
 from handlers.gate.place import here, person_of
 from handlers.jobs.sends import request_count_refresh
+from handlers.outbound import policy
 from handlers.outbound.replies import turn_to
 from handlers.views.keyboards import paged_keyboard
 from handlers.views.meetings import occurrence_line
@@ -45,10 +48,18 @@ async def checkin(update: Update, context: BotContext) -> None:
         recorded = result in (CheckinResult.PRESENT, CheckinResult.LATE)
         if recorded:
             request_count_refresh(context.job_queue, occurrence.id)
+        said = f"checkin.{result.value}"
     else:
         recorded = await services.checkins.check_in(branch, person.id, now)
+        said = "checkin.daily_recorded" if recorded else "checkin.daily_already"
     # A reaction instead of a message: a group allows the bot about 20 messages a minute.
-    await message.set_reaction(RECORDED if recorded else ALREADY)
+    reacted = await policy.attempt(
+        partial(message.set_reaction, RECORDED if recorded else ALREADY),
+        what=f"check-in reaction in chat {message.chat_id}",
+    )
+    if not reacted.delivered:  # a group that allows no reactions: the answer in words
+        streak = await services.checkins.streak(branch, person.id, now)
+        await message.reply_text(context.words(said, streak=streak))
 
 
 def _meeting_buttons(

@@ -12,7 +12,7 @@ from telegram.ext import JobQueue
 from bot.checkin import streak_of
 from handlers.jobs.checkin import _daily_trigger
 from tests import factories
-from tests.conftest import ADMIN, GROUP, MEMBER, OTHER, start_app, stop_app
+from tests.conftest import ADMIN, GROUP, MEMBER, OPERATOR, OTHER, start_app, stop_app
 from tests.test_meetings import add_meeting, fire, roster_of
 
 
@@ -197,3 +197,16 @@ def test_a_shared_daily_trigger_fires_when_its_own_cron_would():
     for minutes in (0, 30, 59, 60, 61, 90, 24 * 60, 25 * 60, 10, 0):
         now = start + timedelta(minutes=minutes)
         assert shared.get_next_fire_time(None, now) == plain.get_next_fire_time(None, now), now
+
+
+async def test_a_group_that_allows_no_reactions_gets_the_checkin_answered_in_words(harness, clock):
+    await harness.setup_branch()
+    clock.now = datetime(2031, 3, 2, 2, 0, tzinfo=UTC)
+    harness.api.fail_next(
+        "setMessageReaction", error_code=400, description="Bad Request: REACTION_INVALID"
+    )
+    calls = await harness.say("/checkin", chat=GROUP, user=MEMBER)
+    (answer,) = [c for c in calls if c.method == "sendMessage"]
+    assert (answer.chat_id, answer.text) == (GROUP.id, "签到成功，已连续 1 天。")
+    assert await daily_rows(harness) == [(MEMBER.id, "2031-03-02")]
+    assert not [c for c in harness.api.calls if c.chat_id == OPERATOR.id]  # no error to report
