@@ -47,10 +47,10 @@ async def rsvp(update: Update, context: BotContext, data: Rsvp, branch: Branch) 
 async def leave(update: Update, context: BotContext) -> None:
     """Asks to be excused from an occurrence; the secretaries get approve / decline buttons."""
     services = context.services
-    words = arguments(context).split(maxsplit=1)
-    if len(words) != 2:
+    args = arguments(context).split(maxsplit=1)
+    if len(args) != 2:
         raise UserError("leave.usage")
-    target = parse_id(words[0], "leave.usage")
+    target = parse_id(args[0], "leave.usage")
     user = update.effective_user
     if person_of(user) is None:
         raise UserError("access.person_only", command=commands.LEAVE.name)
@@ -59,7 +59,7 @@ async def leave(update: Update, context: BotContext) -> None:
     request, occurrence, fresh = await services.leaves.request(
         target,
         user.id,
-        words[1],
+        args[1],
         context.clock(),
         branch_id=None if place.private or place.branch is None else place.branch.id,
         act=f"{message.chat_id}:{message.message_id}",

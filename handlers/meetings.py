@@ -101,20 +101,20 @@ async def compliance_text(context: BotContext, branch: Branch) -> str:
 async def attendance(update: Update, context: BotContext) -> None:
     """Corrects one member's attendance row of a closed occurrence."""
     message, branch, services = update.effective_message, here(context).branch, context.services
-    words = arguments(context).split()
+    args = arguments(context).split()
     person = named_person(message)
-    if len(words) < 2 or (person is None and len(words) != 3):
+    if len(args) < 2 or (person is None and len(args) != 3):
         raise UserError("attendance.usage")
-    target = parse_id(words[0], "attendance.usage")
+    target = parse_id(args[0], "attendance.usage")
     member = await services.members.resolve(
         branch,
         person=person,
-        word=None if person else words[1],
+        word=None if person else args[1],
         now=context.clock(),
         usage="attendance.usage",
     )
     occurrence = await services.meetings.correct_attendance(
-        branch, target, member.user.id, words[-1].lower()
+        branch, target, member.user.id, args[-1].lower()
     )
     await reply(
         update,
@@ -122,18 +122,18 @@ async def attendance(update: Update, context: BotContext) -> None:
         "attendance.done",
         name=member.user.display_name,
         meeting=occurrence_line(context.words, occurrence),
-        status=context.words(f"attendance.{words[-1].lower()}"),
+        status=context.words(f"attendance.{args[-1].lower()}"),
     )
 
 
 async def meeting_cancel(update: Update, context: BotContext) -> None:
     """Cancels an occurrence, or with ``series`` it and the rest of its series."""
-    words = arguments(context).split()
-    if not 1 <= len(words) <= 2 or (len(words) == 2 and words[1].lower() != "series"):
+    args = arguments(context).split()
+    if not 1 <= len(args) <= 2 or (len(args) == 2 and args[1].lower() != "series"):
         raise UserError("meeting_cancel.usage")
-    target = parse_id(words[0], "meeting_cancel.usage")
+    target = parse_id(args[0], "meeting_cancel.usage")
     cancelled, keys = await context.services.meetings.cancel(
-        here(context).branch, target, series=len(words) == 2, now=context.clock()
+        here(context).branch, target, series=len(args) == 2, now=context.clock()
     )
     unschedule(context.job_queue, keys)
     await reply(update, context, "meeting_cancel.done", count=len(cancelled))
@@ -141,11 +141,11 @@ async def meeting_cancel(update: Update, context: BotContext) -> None:
 
 async def meeting_notes(update: Update, context: BotContext) -> None:
     """Records the minutes of an occurrence."""
-    words = arguments(context).split(maxsplit=1)
-    if len(words) != 2:
+    args = arguments(context).split(maxsplit=1)
+    if len(args) != 2:
         raise UserError("meeting_notes.usage")
-    target = parse_id(words[0], "meeting_notes.usage")
-    occurrence = await context.services.meetings.set_notes(here(context).branch, target, words[1])
+    target = parse_id(args[0], "meeting_notes.usage")
+    occurrence = await context.services.meetings.set_notes(here(context).branch, target, args[1])
     line = occurrence_line(context.words, occurrence)
     await reply(update, context, "meeting_notes.done", meeting=line)
 
@@ -153,10 +153,10 @@ async def meeting_notes(update: Update, context: BotContext) -> None:
 async def checkin_open(update: Update, context: BotContext) -> None:
     """Posts a check-in message now: for the occurrence named, today's nearest, or ad hoc."""
     message, branch, services = update.effective_message, here(context).branch, context.services
-    words = arguments(context).split()
-    if len(words) > 1:
+    args = arguments(context).split()
+    if len(args) > 1:
         raise UserError("checkin_open.usage")
-    named = parse_id(words[0], "checkin_open.usage") if words else None
+    named = parse_id(args[0], "checkin_open.usage") if args else None
     now = context.clock()
     occurrence, sends, fresh = await services.meetings.for_checkin_now(
         branch,

@@ -26,14 +26,14 @@ from storage.models import Branch
 async def role(update: Update, context: BotContext) -> None:
     """Sets a member's role: ``/role <user> secretary|committee|member`` or as a reply."""
     message, branch, services = update.effective_message, here(context).branch, context.services
-    words = arguments(context).split()
+    args = arguments(context).split()
     person = named_person(message)
-    # A reply or a text mention names the user; any other words before the role are the
-    # mention's own text. Without one, the user is the first of exactly two words.
-    if not words or words[-1].lower() not in ROLES or (person is None and len(words) != 2):
+    # A reply or a text mention names the user; any other arguments before the role are the
+    # mention's own text. Without one, the user is the first of exactly two arguments.
+    if not args or args[-1].lower() not in ROLES or (person is None and len(args) != 2):
         raise UserError("role.usage")
-    new_role = words[-1].lower()
-    word = None if person else words[0]
+    new_role = args[-1].lower()
+    word = None if person else args[0]
     member = await services.members.resolve(
         branch, person=person, word=word, now=context.clock(), usage="role.usage"
     )
@@ -71,16 +71,16 @@ async def role_told_text(
 async def roster(update: Update, context: BotContext) -> None:
     """Posts the roll-call button; ``list`` shows the roster; ``remove <user>`` takes one off."""
     message, branch, services = update.effective_message, here(context).branch, context.services
-    words = arguments(context).split()
-    action = words[0].lower() if words else ""
-    if not words:
+    args = arguments(context).split()
+    action = args[0].lower() if args else ""
+    if not args:
         join = InlineKeyboardButton(
             context.words("roster.button"), callback_data=RosterJoin().pack()
         )
         await message.reply_text(
             context.words("roster.call"), reply_markup=InlineKeyboardMarkup([[join]])
         )
-    elif action == "list" and len(words) == 1:
+    elif action == "list" and len(args) == 1:
         members = await services.members.roster(branch)
         if not members:
             await reply(update, context, "roster.empty")
@@ -90,12 +90,12 @@ async def roster(update: Update, context: BotContext) -> None:
         await message.reply_text(text)
     elif action == "remove":
         person = named_person(message)
-        if person is None and len(words) != 2:
+        if person is None and len(args) != 2:
             raise UserError("roster.usage")
         member = await services.members.resolve(
             branch,
             person=person,
-            word=None if person else words[1],
+            word=None if person else args[1],
             now=context.clock(),
             usage="roster.usage",
         )

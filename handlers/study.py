@@ -63,11 +63,11 @@ async def turn_page(update: Update, context: BotContext, data: StudyPage, branch
 
 async def publish(update: Update, context: BotContext) -> None:
     """Publishes a module to this branch."""
-    words = arguments(context).split()
-    if len(words) != 1:
+    args = arguments(context).split()
+    if len(args) != 1:
         raise UserError("publish.usage")
     module, newly = await context.services.study.publish(
-        here(context).branch, parse_id(words[0], "publish.usage"), context.clock()
+        here(context).branch, parse_id(args[0], "publish.usage"), context.clock()
     )
     key = "publish.done" if newly else "publish.already"
     await reply(update, context, key, id=module.id, title=module.title)
