@@ -73,13 +73,15 @@ class CommandSpec:
     """One command: its name, where it works, who may use it, and whether it needs a branch.
 
     ``needs_branch`` is about groups: there the group must be a registered branch. In private
-    a command finds its branch itself (the chosen one, or buttons).
+    a command finds its branch itself (the chosen one, or buttons). ``before_branch``: only
+    for a group that is not a branch yet (``/setup``), so a branch's menu leaves it out.
     """
 
     name: str
     where: Where
     access: Access
     needs_branch: bool = False
+    before_branch: bool = False
 
     @property
     def summary_key(self) -> str:
@@ -89,7 +91,7 @@ class CommandSpec:
 
 START = CommandSpec("start", Where.BOTH, Access.MEMBER)
 HELP = CommandSpec("help", Where.BOTH, Access.MEMBER)
-SETUP = CommandSpec("setup", Where.GROUP, Access.SECRETARY)
+SETUP = CommandSpec("setup", Where.GROUP, Access.SECRETARY, before_branch=True)
 SETTINGS = CommandSpec("settings", Where.GROUP, Access.SECRETARY, needs_branch=True)
 ROLE = CommandSpec("role", Where.GROUP, Access.SECRETARY, needs_branch=True)
 ROSTER = CommandSpec("roster", Where.GROUP, Access.SECRETARY, needs_branch=True)
@@ -165,5 +167,6 @@ def available(
         if spec.where.allows(private)
         and spec.access <= access
         and (registered or private or not spec.needs_branch)
+        and not (registered and spec.before_branch)
         and (person or spec.name not in PERSON_ONLY)
     ]

@@ -11,6 +11,7 @@ from bot.settings import describe_summary
 from handlers.gate.access import access_of, command
 from handlers.gate.place import ADMIN_STATUSES, arguments, here
 from handlers.jobs.checkin import schedule_daily
+from handlers.outbound.menus import update_branch_menus
 from handlers.outbound.policy import follow_migration
 from storage.models import Branch
 
@@ -45,6 +46,7 @@ async def setup(update: Update, context: BotContext) -> None:
     if me.status not in ADMIN_STATUSES:
         lines.append(words("setup.bot_not_admin"))
     await update.effective_message.reply_text("\n\n".join(lines))
+    await update_branch_menus(context, result.branch)
 
 
 def render_settings(context: BotContext, branch: Branch, key: str) -> str:
@@ -70,6 +72,7 @@ async def settings(update: Update, context: BotContext) -> None:
     updated = await context.services.branches.change_settings(branch, text)
     schedule_daily(context.job_queue, updated, context.config.bot.misfire_grace, context.clock())
     await update.effective_message.reply_text(render_settings(context, updated, "settings.saved"))
+    await update_branch_menus(context, updated)  # a new language: the menus follow
 
 
 async def bot_membership(update: Update, context: BotContext) -> None:
@@ -90,6 +93,8 @@ async def bot_membership(update: Update, context: BotContext) -> None:
         key = "bot.welcome_back" if branch else "bot.added"
         words = context.words_for(branch) if branch else context.words
         await context.bot.send_message(chat.id, words(key))
+        if branch is not None:
+            await update_branch_menus(context, branch)
 
 
 async def chat_migrated(update: Update, context: BotContext) -> None:

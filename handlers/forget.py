@@ -10,7 +10,7 @@ from bot.context import BotContext
 from handlers.gate.access import command
 from handlers.gate.buttons import button
 from handlers.gate.callbacks import Forget
-from handlers.outbound.menus import update_secretary_menu
+from handlers.outbound.menus import forget_menus
 from handlers.views.keyboards import keyboard
 from storage.models import Branch
 
@@ -33,21 +33,12 @@ async def confirmed(
     """The confirmation buttons: delete, or keep everything."""
     query = update.callback_query
     if data.confirmed:
-        await _drop_secretary_menus(context, query.from_user.id)
+        await forget_menus(context, query.from_user.id)
         await context.services.members.forget(query.from_user.id)
     await query.answer()
     await query.edit_message_text(
         context.words("forget.done" if data.confirmed else "forget.kept")
     )
-
-
-async def _drop_secretary_menus(context: BotContext, user_id: int) -> None:
-    """Take away the secretaries' menu the person had in each group as a granted secretary."""
-    services = context.services
-    for branch in await services.branches.of_member(user_id):
-        member = await services.storage.memberships.get(branch.id, user_id)
-        if member is not None and member.role == "secretary":
-            await update_secretary_menu(context, branch=branch, user_id=user_id, granted=False)
 
 
 def handlers() -> list[BaseHandler]:

@@ -111,6 +111,13 @@ class BranchRepo:
         )
         return [branch for row in rows if (branch := _branch(row)) is not None]
 
+    async def active_chats(self) -> list[tuple[int, str]]:
+        """``(chat_id, language)`` of every active branch."""
+        rows = await self._db.fetch_all(
+            "SELECT chat_id, language FROM branches WHERE active = 1 ORDER BY id"
+        )
+        return [(row[0], row[1]) for row in rows]
+
     async def with_summary(self) -> list[Branch]:
         """Active branches whose weekly summary is on."""
         rows = await self._db.fetch_all(

@@ -227,12 +227,11 @@ async def test_a_forgotten_secretary_leaves_no_id_in_keys_menus_or_organisations
         await db.fetch_one("SELECT 1 FROM organisations WHERE admin_user_id = ?", (MEMBER.id,))
         is None
     )
-    (deleted,) = harness.api.of("deleteMyCommands")  # their secretary menu is gone too
-    assert deleted.params["scope"] == {
-        "type": "chat_member",
-        "chat_id": GROUP.id,
-        "user_id": MEMBER.id,
-    }
+    # Their secretary menus are gone too: in the group and in private.
+    assert [c.params["scope"] for c in harness.api.of("deleteMyCommands")] == [
+        {"type": "chat_member", "chat_id": GROUP.id, "user_id": MEMBER.id},
+        {"type": "chat", "chat_id": MEMBER.id},
+    ]
 
 
 async def test_a_kept_message_that_cannot_be_read_is_dropped_without_blocking_the_rest(

@@ -64,9 +64,10 @@ async def test_help_lists_only_what_a_member_may_use(harness):
 async def test_help_lists_secretary_commands_for_group_admins(harness):
     await harness.setup_branch()
     text = await harness.reply("/help", chat=GROUP, user=ADMIN)
-    for shown in ("/setup", "/settings", "/role", "/roster"):
+    for shown in ("/settings", "/role", "/roster"):
         assert shown in text
     assert "/org_add" not in text
+    assert "/setup" not in text  # the group is a branch already
 
 
 async def test_help_in_unregistered_group_offers_setup_to_admins_only(harness):
@@ -105,9 +106,9 @@ async def test_command_menus_are_set_per_scope_and_language_once(harness, tmp_pa
         if c.params["scope"]["type"] == "all_chat_administrators"
         and c.params.get("language_code") == "en"
     )
-    assert {"setup", "settings", "role", "roster"} <= {
-        c["command"] for c in admins.params["commands"]
-    }
+    # Any group's administrators: /setup, and nothing that needs a branch yet.
+    assert "setup" in {c["command"] for c in admins.params["commands"]}
+    assert "roster" not in {c["command"] for c in admins.params["commands"]}
     # A restart on the same database sends no menu that did not change.
     again = await start_app(harness.config, harness.api, clock)
     await stop_app(again)
@@ -132,3 +133,41 @@ async def test_help_for_an_anonymous_admin_leaves_out_what_only_a_person_can_do(
     names = {line.split(" ")[0] for line in text.splitlines()[1:]}
     assert "/report" in names
     assert names.isdisjoint({"/checkin", "/me", "/leave"})
+
+
+def menu_of(api, scope_type, chat_id):
+    return [
+        c
+        for c in api.of("setMyCommands")
+        if c.params["scope"] == {"type": scope_type, "chat_id": chat_id}
+    ]
+
+
+async def test_a_branch_menus_are_in_its_language_without_setup(harness):
+    await harness.setup_branch()  # a Chinese branch
+    (members,) = menu_of(harness.api, "chat", GROUP.id)
+    (admins,) = menu_of(harness.api, "chat_administrators", GROUP.id)
+    assert "language_code" not in members.params  # everyone in the group: the branch's
+    shown = {c["command"]: c["description"] for c in admins.params["commands"]}
+    assert "setup" not in shown
+    assert {"settings", "role", "roster", "report"} <= set(shown)
+    assert shown["checkin"] == "今日签到（或签到正在进行的会议）"
+    await harness.say("/settings language=en", chat=GROUP, user=ADMIN)
+    (_, english) = menu_of(harness.api, "chat", GROUP.id)
+    descriptions = {c["command"]: c["description"] for c in english.params["commands"]}
+    assert descriptions["checkin"].startswith("Check in")
+    assert "role" not in descriptions  # members' menu
+
+
+async def test_a_granted_secretary_gets_a_private_menu_with_the_secretaries_commands(harness):
+    await harness.setup_branch()
+    await harness.say("/start", chat=MEMBER, user=MEMBER)
+    await harness.say("hello", chat=GROUP, user=MEMBER)
+    await harness.say(f"/role {MEMBER.id} secretary", chat=GROUP, user=ADMIN)
+    (private,) = menu_of(harness.api, "chat", MEMBER.id)
+    assert {"report", "export", "import", "me"} <= {
+        c["command"] for c in private.params["commands"]
+    }
+    await harness.say(f"/role {MEMBER.id} member", chat=GROUP, user=ADMIN)
+    deleted = [c.params["scope"] for c in harness.api.of("deleteMyCommands")]
+    assert {"type": "chat", "chat_id": MEMBER.id} in deleted

@@ -19,6 +19,7 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
+    BotCommandScopeChatAdministrators,
     BotCommandScopeChatMember,
 )
 
@@ -41,13 +42,14 @@ class Menu:
     language: str
     access: Access
     private: bool
+    registered: bool = True  # for a branch (False: any group, which may not be one yet)
 
     def commands(self, services: Services) -> list[BotCommand]:
         """The menu's commands, described in its language."""
         words = services.catalogs.words(self.language)
         return [
             BotCommand(spec.name, words(spec.summary_key))
-            for spec in available(self.access, private=self.private, registered=True)
+            for spec in available(self.access, private=self.private, registered=self.registered)
         ]
 
 
@@ -63,8 +65,50 @@ def secretary_menu(chat_id: int, user_id: int, language: str) -> Menu:
     )
 
 
-def all_menus(config: Config, secretaries: list[tuple[int, int, str]]) -> list[Menu]:
-    """Every menu the bot should have, given the granted secretaries."""
+def branch_menus(chat_id: int, language: str) -> list[Menu]:
+    """A branch's group menus: its members' and its administrators', in its language.
+
+    Telegram prefers a chat's own scopes to the language-wide ones, so everyone in the group
+    reads the branch's language, whatever their app speaks.
+    """
+    return [
+        Menu(
+            f"branch:{chat_id}",
+            BotCommandScopeChat(chat_id),
+            None,
+            language,
+            Access.MEMBER,
+            private=False,
+        ),
+        Menu(
+            f"branch-admins:{chat_id}",
+            BotCommandScopeChatAdministrators(chat_id),
+            None,
+            language,
+            Access.SECRETARY,
+            private=False,
+        ),
+    ]
+
+
+def private_secretary_menu(user_id: int, language: str) -> Menu:
+    """A granted secretary's private menu: the private commands of a secretary too."""
+    return Menu(
+        f"private-secretary:{user_id}",
+        BotCommandScopeChat(user_id),
+        None,
+        language,
+        Access.SECRETARY,
+        private=True,
+    )
+
+
+def all_menus(
+    config: Config,
+    secretaries: list[tuple[int, int, str]],
+    branches: list[tuple[int, str]],
+) -> list[Menu]:
+    """Every menu the bot should have, given the granted secretaries and the active branches."""
     menus = []
     for code in (None, *LANGUAGES):
         language = code or config.bot.language
@@ -85,6 +129,7 @@ def all_menus(config: Config, secretaries: list[tuple[int, int, str]]) -> list[M
                 language,
                 Access.MEMBER,
                 private=False,
+                registered=False,
             ),
             Menu(
                 f"admins:{suffix}",
@@ -93,6 +138,7 @@ def all_menus(config: Config, secretaries: list[tuple[int, int, str]]) -> list[M
                 language,
                 Access.SECRETARY,
                 private=False,
+                registered=False,
             ),
         ]
     menus += [
@@ -107,6 +153,14 @@ def all_menus(config: Config, secretaries: list[tuple[int, int, str]]) -> list[M
         for op in sorted(config.bot.operators)
     ]
     menus += [secretary_menu(chat, user, language) for chat, user, language in secretaries]
+    private = {user: language for _, user, language in reversed(secretaries)}  # first branch's
+    menus += [
+        private_secretary_menu(user, language)
+        for user, language in sorted(private.items())
+        if user not in config.bot.operators  # an operator's own menu has more
+    ]
+    for chat_id, language in branches:
+        menus += branch_menus(chat_id, language)
     return menus
 
 
@@ -116,7 +170,7 @@ def _fingerprint(menu: Menu, commands: list[BotCommand]) -> str:
 
 
 # A menu's content depends only on these; the secretaries' menus of one language share it.
-_Content = tuple[str | None, str, Access, bool]
+_Content = tuple[str | None, str, Access, bool, bool]
 
 
 async def _apply(
@@ -127,7 +181,7 @@ async def _apply(
     clock: Clock,
     contents: dict[_Content, tuple[list[BotCommand], str]] | None = None,
 ) -> None:
-    content = (menu.language_code, menu.language, menu.access, menu.private)
+    content = (menu.language_code, menu.language, menu.access, menu.private, menu.registered)
     if contents is not None and content in contents:
         commands, fingerprint = contents[content]
     else:
@@ -148,21 +202,59 @@ async def set_command_menus(bot: Bot, services: Services, config: Config, clock:
     """Set every menu whose content changed since it was last set."""
     known = await services.storage.menus.fingerprints()
     secretaries = await services.storage.memberships.granted_secretaries()
+    branches = await services.storage.branches.active_chats()
     contents: dict[_Content, tuple[list[BotCommand], str]] = {}  # built once per content
-    for menu in all_menus(config, secretaries):
+    for menu in all_menus(config, secretaries, branches):
         await _apply(bot, services, menu, known, clock, contents)
+
+
+async def update_branch_menus(context: BotContext, branch: Branch) -> None:
+    """Set a branch's group menus (registered, or its language changed)."""
+    services = context.services
+    known = await services.storage.menus.fingerprints()
+    for menu in branch_menus(branch.chat_id, branch.language):
+        await _apply(context.bot, services, menu, known, context.clock)
 
 
 async def update_secretary_menu(
     context: BotContext, *, branch: Branch, user_id: int, granted: bool
 ) -> None:
-    """Give a member the secretaries' menu in their group, or take it away."""
-    menu = secretary_menu(branch.chat_id, user_id, branch.language)
+    """Give a member the secretaries' menus (in their group, in private), or take them away.
+
+    Called once the role is stored. The private menu goes only when no branch has the member
+    as a granted secretary any more.
+    """
     services = context.services
     known = await services.storage.menus.fingerprints()
+    group = secretary_menu(branch.chat_id, user_id, branch.language)
+    private = private_secretary_menu(user_id, branch.language)
     if granted:
-        await _apply(context.bot, services, menu, known, context.clock)
-    elif menu.key in known:
-        delete = partial(context.bot.delete_my_commands, scope=menu.scope)
-        if (await attempt(delete, what=f"deleting command menu {menu.key}")).delivered:
-            await services.storage.menus.forget(menu.key)
+        await _apply(context.bot, services, group, known, context.clock)
+        if user_id not in context.config.bot.operators:  # an operator's own menu has more
+            await _apply(context.bot, services, private, known, context.clock)
+        return
+    await _forget(context, group, known)
+    secretaries = await services.storage.memberships.granted_secretaries()
+    if not any(user == user_id for _, user, _ in secretaries):
+        await _forget(context, private, known)
+
+
+async def forget_menus(context: BotContext, user_id: int) -> None:
+    """Delete every menu set for one person (``/forget``): their secretary menus."""
+    known = await context.services.storage.menus.fingerprints()
+    for key in list(known):
+        kind, _, rest = key.partition(":")
+        if kind == "member" and rest.endswith(f":{user_id}"):
+            chat_id = int(rest.split(":")[0])
+            await _forget(context, secretary_menu(chat_id, user_id, ""), known)
+        elif kind == "private-secretary" and rest == str(user_id):
+            await _forget(context, private_secretary_menu(user_id, ""), known)
+
+
+async def _forget(context: BotContext, menu: Menu, known: dict[str, str]) -> None:
+    """Delete a menu Telegram holds, and its fingerprint (nothing if it was never set)."""
+    if menu.key not in known:
+        return
+    delete = partial(context.bot.delete_my_commands, scope=menu.scope)
+    if (await attempt(delete, what=f"deleting command menu {menu.key}")).delivered:
+        await context.services.storage.menus.forget(menu.key)
