@@ -136,6 +136,27 @@ def parse_meeting_add(text: str) -> MeetingRequest:
     return MeetingRequest(kind, first, title_text, options.get("repeat"), remind, duration, held)
 
 
+def next_start(meeting: Meeting, since: datetime) -> datetime | None:
+    """The start of the meeting's first occurrence at or after ``since``.
+
+    None for a one-off already begun, and for a series with no occurrence within
+    ``_LOOKAHEAD`` of ``since`` or of its first date, whichever is later (ended, or rarer).
+    """
+    first = datetime.fromisoformat(meeting.first_local)
+    starts_at = to_utc(first, meeting.timezone)
+    if meeting.rule is None:
+        return starts_at if starts_at >= since else None
+    # A series scheduled years ahead is searched from its first date, not from ``since``.
+    low = base = max(since, starts_at)
+    for span in _LOOKAHEAD:
+        high = base + span
+        found = occurrences(first, meeting.timezone, meeting.rule, after=low, until=high)
+        if found:
+            return found[0].starts_at
+        low = high
+    return None
+
+
 def resume_at(meeting: Meeting, until: datetime) -> datetime:
     """How far a meeting is materialised once its occurrences before ``until`` exist.
 
@@ -144,18 +165,10 @@ def resume_at(meeting: Meeting, until: datetime) -> datetime:
     whose start is behind ``until`` is done for good; a series with no occurrence within
     ``_LOOKAHEAD`` (ended, or rarer than that) is looked at again when that span runs out.
     """
-    first = datetime.fromisoformat(meeting.first_local)
-    if meeting.rule is None:
-        starts_at = to_utc(first, meeting.timezone)
-        return starts_at if starts_at >= until else FOREVER
-    low = until
-    for span in _LOOKAHEAD:
-        high = until + span
-        found = occurrences(first, meeting.timezone, meeting.rule, after=low, until=high)
-        if found:
-            return found[0].starts_at
-        low = high
-    return low
+    found = next_start(meeting, until)
+    if found is not None:
+        return found
+    return FOREVER if meeting.rule is None else until + _LOOKAHEAD[-1]
 
 
 def send_key(kind: str, occurrence_id: int, offset: int | None = None) -> str:
@@ -287,18 +300,28 @@ class MeetingService:
         return meeting, sends
 
     async def _materialise(self, meeting: Meeting, now: datetime) -> list[ScheduledSend]:
-        """Create the meeting's occurrences up to the horizon, with the sends each owes."""
+        """Create the meeting's occurrences up to the horizon, with the sends each owes.
+
+        A meeting with none within the horizon gets its next occurrence beyond it.
+        """
         until = now + HORIZON
         after = max(meeting.materialised_until, now)
-        found = occurrences(
-            datetime.fromisoformat(meeting.first_local),
-            meeting.timezone,
-            meeting.rule,
-            after=after,
-            until=until,
-        )
+        starts = [
+            o.starts_at
+            for o in occurrences(
+                datetime.fromisoformat(meeting.first_local),
+                meeting.timezone,
+                meeting.rule,
+                after=after,
+                until=until,
+            )
+        ]
+        if not starts and (ahead := next_start(meeting, until)) is not None:
+            # None within the horizon (a yearly 组织生活会 months ahead): its next one is created
+            # now, so it is listed with an id, can be cancelled, and is reminded of in time.
+            starts, until = [ahead], ahead + timedelta(seconds=1)
         duration = timedelta(minutes=meeting.duration_min)
-        spans = [(o.starts_at, o.starts_at + duration) for o in found]
+        spans = [(start, start + duration) for start in starts]
         ids = await self._storage.meetings.add_occurrences(meeting.id, spans)
         sends = []
         for occurrence_id, (starts_at, ends_at) in zip(ids, spans, strict=True):
@@ -374,7 +397,7 @@ class MeetingService:
         return await self._storage.acts.claim(f"checkin_open:{key}", now)
 
     async def extend(self, now: datetime) -> None:
-        """Materialise every meeting up to the horizon (one-offs once they come within it).
+        """Materialise every meeting up to the horizon, or to its next occurrence beyond it.
 
         Only series with an occurrence newly within the horizon are read (each records the
         start of its next occurrence not yet created), and they are written a batch at a time:

@@ -18,6 +18,7 @@ from bot.context import BotContext
 from bot.errors import UserError
 from bot.meeting_flow import meeting_request
 from bot.meetings import CheckinResult, parse_meeting_add
+from bot.recurrence import HORIZON
 from handlers.gate.access import access_of, command
 from handlers.gate.buttons import button
 from handlers.gate.callbacks import MeetingCheckin, MeetingFlow
@@ -64,9 +65,9 @@ async def meeting_add(update: Update, context: BotContext) -> None:
 
 async def _scheduled(context: BotContext, meeting: Meeting) -> str:
     """What the secretary is told once a meeting is scheduled."""
-    services = context.services
-    upcoming = await services.meetings.upcoming_of(meeting, context.clock())
-    return scheduled_text(context.words, meeting, upcoming)
+    now = context.clock()
+    upcoming = await context.services.meetings.upcoming_of(meeting, now)
+    return scheduled_text(context.words, meeting, upcoming, now + HORIZON)
 
 
 async def meetings(update: Update, context: BotContext) -> None:

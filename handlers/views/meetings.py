@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -37,14 +37,23 @@ def titled(words: Words, name: str, title: str | None) -> str:
     return words.join([name, title] if title else [name], "list.parts")
 
 
-def scheduled_text(words: Words, meeting: Meeting, upcoming: list[OccurrenceView]) -> str:
-    """What a secretary is told once a meeting is scheduled: its first time and how many."""
+def scheduled_text(
+    words: Words, meeting: Meeting, upcoming: list[OccurrenceView], horizon: datetime
+) -> str:
+    """What a secretary is told once a meeting is scheduled: its first time and how many.
+
+    ``horizon`` ends the span counted (90 days from now); a meeting first held after it is
+    told so, with its date and id, rather than a count of none.
+    """
+    soon = [o for o in upcoming if o.starts_at < horizon]
+    if soon:
+        return words("meeting_add.done", meeting=occurrence_line(words, soon[0]), count=len(soon))
     if upcoming:
         line = occurrence_line(words, upcoming[0])
-    else:  # beyond the 90-day horizon: its occurrences are created as it comes closer
+    else:  # a rule with no date in the years searched ahead: its first date
         name = titled(words, words(f"type.{meeting.type}"), meeting.title)
         line = f"{meeting.first_local.replace('T', ' ')} {name}"
-    return words("meeting_add.done", meeting=line, count=len(upcoming))
+    return words("meeting_add.done_later", meeting=line)
 
 
 def checkin_markup(words: Words, occurrence: OccurrenceView) -> InlineKeyboardMarkup:
