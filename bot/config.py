@@ -16,18 +16,25 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.durations import parse_duration
+from bot.keywords import Keywords
 
-LANGUAGES = ("zh", "en")
-MEETING_TYPES = (
-    "general",
-    "committee",
-    "group",
-    "lecture",
-    "theme_day",
-    "org_life",
-    "appraisal",
-    "other",
+# The catalogs' languages, and the words ``/settings language=…`` takes for each.
+LANGUAGE_WORDS = Keywords({"zh": ("中文",), "en": ("英文", "English")})
+LANGUAGES = LANGUAGE_WORDS.codes
+# The order is the guided flow's button order (its callback data holds indexes).
+MEETING_TYPE_WORDS = Keywords(
+    {
+        "general": ("党员大会", "支部党员大会"),
+        "committee": ("支委会", "支部委员会"),
+        "group": ("党小组会", "小组会"),
+        "lecture": ("党课",),
+        "theme_day": ("主题党日",),
+        "org_life": ("组织生活会",),
+        "appraisal": ("民主评议", "民主评议党员"),
+        "other": ("其他", "其他会议"),
+    }
 )
+MEETING_TYPES = MEETING_TYPE_WORDS.codes
 CADENCES = ("monthly", "quarterly", "yearly", "none")
 DEFAULT_CADENCE = {
     "general": "quarterly",

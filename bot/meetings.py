@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from bot.checkin import CheckinService
 from bot.compliance import TypeCompliance, compliance
-from bot.config import MEETING_TYPES
+from bot.config import MEETING_TYPE_WORDS, MEETING_TYPES
 from bot.errors import UserError
+from bot.keywords import Keywords
 from bot.points import PointsLedger
 from bot.recurrence import (
     HORIZON,
@@ -37,7 +38,20 @@ CHECKIN_OPENS = timedelta(minutes=15)  # before start
 LATE_AFTER = timedelta(minutes=10)  # after start
 QUORUM_TYPES = ("general", "committee")
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)  # materialised for good
-ATTENDANCE_STATUSES = ("present", "late", "excused", "absent")
+ATTENDANCE_WORDS = Keywords(
+    {
+        "present": ("出席", "到会"),
+        "late": ("迟到",),
+        "excused": ("请假",),
+        "absent": ("缺席",),
+    }
+)
+ATTENDANCE_STATUSES = ATTENDANCE_WORDS.codes
+# ``/meeting_add``'s options (``重复=每月``) and its flag for a meeting held already.
+OPTION_WORDS = Keywords({"repeat": ("重复",), "remind": ("提醒",), "duration": ("时长",)})
+HELD_WORDS = Keywords({"held": ("已召开",)})
+# ``/meeting_cancel <id> series``: the occurrence and the rest of its series.
+SERIES_WORDS = Keywords({"series": ("系列",)})
 # Series materialised in one transaction by ``extend``.
 EXTEND_BATCH = 200
 # Growing spans searched for a series' next occurrence beyond the horizon (a daily or weekly
@@ -70,6 +84,9 @@ USAGE = "meeting_add.usage"
 def parse_meeting_add(text: str) -> MeetingRequest:
     """Parse ``<type> <YYYY-MM-DD> <HH:MM> [title…] [repeat=…] [remind=…] [duration=…] [held]``.
 
+    Types, option names, repeat keywords and ``held`` may be typed in Chinese too (支委会,
+    重复=每月, 已召开): ``MEETING_TYPE_WORDS``, ``OPTION_WORDS``, ``REPEAT_WORDS``, ``HELD_WORDS``.
+
     Every refusal carries the usage line and its example: the specific problem first.
 
     Raises:
@@ -81,9 +98,9 @@ def parse_meeting_add(text: str) -> MeetingRequest:
     words = normalize(text).split()
     if len(words) < 3:
         raise UserError(USAGE)
-    kind = words[0].lower()
-    if kind not in MEETING_TYPES:
-        # The codes one types, the same in every language: not words, so not the catalog's list.
+    kind = MEETING_TYPE_WORDS.code(words[0])
+    if kind is None:
+        # The codes, the same in every language; the usage line after it gives the Chinese words.
         raise UserError("meeting_add.bad_type", usage=USAGE, types=", ".join(MEETING_TYPES))
     if not _DATE.match(words[1]):
         raise UserError("meeting_add.bad_date", usage=USAGE, date=words[1])
@@ -100,17 +117,18 @@ def parse_meeting_add(text: str) -> MeetingRequest:
     held = False
     for word in words[3:]:
         key, sep, value = word.partition("=")
-        if sep and key.lower() in ("repeat", "remind", "duration"):
-            if key.lower() in options:
+        option = OPTION_WORDS.code(key) if sep else None
+        if option is not None:
+            if option in options:
                 raise UserError("meeting_add.option_twice", usage=USAGE, option=key.lower())
-            if not value and key.lower() == "repeat":
+            if not value and option == "repeat":
                 raise UserError("meeting_add.repeat_syntax", usage=USAGE, repeat="")
             if not value:
                 raise UserError("meeting_add.bad_option", usage=USAGE, option=word)
-            options[key.lower()] = value
+            options[option] = value
         elif sep and _OPTION_NAME.match(key):  # a mistyped option (remnd=1h), not a title
             raise UserError("meeting_add.unknown_option", usage=USAGE, option=word)
-        elif word.lower() == "held":
+        elif HELD_WORDS.code(word):
             held = True
         else:
             title.append(word)

@@ -8,13 +8,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.errors import UserError
+from bot.keywords import Keywords
 from bot.text import NAME_MAX, shorten
 from storage import Storage
 from storage.models import Branch, Member
 
 logger = logging.getLogger(__name__)
 
-ROLES = ("secretary", "committee", "member")
+ROLE_WORDS = Keywords(
+    {
+        "secretary": ("管理员", "支部管理员", "书记"),
+        "committee": ("委员", "支委", "支委委员"),
+        "member": ("党员", "成员"),
+    }
+)
+ROLES = ROLE_WORDS.codes
+# ``/roster list`` and ``/roster remove <user>``.
+ROSTER_WORDS = Keywords({"list": ("名单",), "remove": ("移除",)})
 # A Telegram user id as typed: ASCII digits, no more than fit the ids Telegram gives (52 bits).
 USER_ID = re.compile(r"^[1-9][0-9]{0,15}$", re.ASCII)
 

@@ -22,6 +22,7 @@ import dateutil.rrule
 from dateutil.rrule import rrule, rrulestr
 
 from bot.durations import parse_duration
+from bot.keywords import Keywords
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ _ONLY_WITH = {
     "BYWEEKNO": ("YEARLY",),
 }
 _PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST", *_RANGES)
+# The ``repeat=`` keywords; anything else is read as a rule.
+REPEAT_WORDS = Keywords({"weekly": ("每周",), "monthly": ("每月",), "quarterly": ("每季度",)})
 
 
 class RepeatError(ValueError):
@@ -214,7 +217,7 @@ def repeat_rule(repeat: str | None, first: datetime, timezone: str = "UTC") -> s
     """Turn a ``repeat=`` value into an RFC 5545 rule (None for a one-off meeting).
 
     Args:
-        repeat: ``weekly``, ``monthly``, ``quarterly``, a literal rule such as
+        repeat: ``weekly``, ``monthly``, ``quarterly`` (or 每周, 每月, 每季度), a rule such as
             ``FREQ=MONTHLY;BYDAY=1FR``, or None.
         first: the first occurrence's local start (its day anchors monthly rules).
         timezone: the zone of ``first``: a UTC ``UNTIL`` (``…T235959Z``) is kept in it.
@@ -225,7 +228,7 @@ def repeat_rule(repeat: str | None, first: datetime, timezone: str = "UTC") -> s
     """
     if repeat is None:
         return None
-    keyword = repeat.strip().lower()
+    keyword = REPEAT_WORDS.code(repeat.strip())
     if keyword == "weekly":
         return "FREQ=WEEKLY"
     if keyword == "monthly":

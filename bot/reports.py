@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
+from bot.keywords import Keywords
 from bot.meetings import MAX_YEAR, MIN_YEAR, MeetingService
 from bot.participation import Participation, participation
 from bot.periods import Period, local_days, week_start
@@ -27,6 +28,8 @@ from storage.models import Branch, Organisation, from_epoch
 MAX_DAYS = 366
 EXPORT_DAYS = 90
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+# ``/report week`` and ``/report month``: this week or this month so far.
+PERIOD_WORDS = Keywords({"week": ("本周",), "month": ("本月",)})
 
 
 def _dates(words: list[str], usage: str) -> tuple[date, date]:
@@ -47,15 +50,18 @@ def _dates(words: list[str], usage: str) -> tuple[date, date]:
 def report_period(branch: Branch, text: str, now: datetime) -> Period:
     """``week`` (the default: this week so far), ``month`` (so far) or ``<from> <to>``.
 
+    ``week`` and ``month`` may be typed as 本周 and 本月 (``PERIOD_WORDS``).
+
     Raises:
         UserError: anything else, or a range backwards or longer than a year.
     """
     words = text.split()
+    named = PERIOD_WORDS.code(words[0]) if len(words) == 1 else None
     local = now.astimezone(ZoneInfo(branch.timezone))
-    if words in ([], ["week"]):
+    if not words or named == "week":
         start = week_start(branch, now)
         return Period(start, now, start.astimezone(local.tzinfo).date(), local.date())
-    if words == ["month"]:
+    if named == "month":
         period = local_days(branch, local.date().replace(day=1), local.date())
         return Period(period.start, now, period.first, period.last)
     return local_days(branch, *_dates(words, "report.usage"))

@@ -7,8 +7,9 @@ import unicodedata
 from functools import cache
 from zoneinfo import available_timezones
 
-from bot.config import LANGUAGES
+from bot.config import LANGUAGE_WORDS
 from bot.errors import UserError
+from bot.keywords import Keywords
 from storage.models import Branch
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -27,7 +28,15 @@ _WEEKDAY_NAMES = {
 }
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$", re.ASCII)
 OFF = "off"
-_SETTINGS = ("timezone", "language", "summary", "checkin")
+OFF_WORDS = Keywords({OFF: ("关", "关闭")})
+SETTING_WORDS = Keywords(
+    {
+        "timezone": ("时区",),
+        "language": ("语言",),
+        "summary": ("小结", "周小结"),
+        "checkin": ("签到",),
+    }
+)
 
 
 # Invisible formatting characters no one means to type (pasted along with a word): zero-width
@@ -128,7 +137,7 @@ def _pairs(text: str) -> list[tuple[str, str]]:
     for word in text.split():
         if "=" in word:
             key, _, value = word.partition("=")
-            pairs.append([key.lower(), value])
+            pairs.append([key, value])
         elif pairs:
             pairs[-1][1] = f"{pairs[-1][1]} {word}".strip()
         else:
@@ -137,13 +146,18 @@ def _pairs(text: str) -> list[tuple[str, str]]:
 
 
 def _language(value: str) -> str:
-    if value.lower() not in LANGUAGES:
+    language = LANGUAGE_WORDS.code(value)
+    if language is None:
         raise ValueError(value)
-    return value.lower()
+    return language
+
+
+def _off(value: str) -> bool:
+    return OFF_WORDS.code(value) == OFF
 
 
 def _summary(value: str) -> dict[str, object]:
-    if value.lower() == OFF:
+    if _off(value):
         return {"summary_weekday": None, "summary_time": None}
     day, _, time = re.sub(r"\s*@\s*|\s+", "@", value.strip(), count=1).partition("@")
     weekday = _WEEKDAY_NAMES.get(day.lower())
@@ -155,18 +169,24 @@ def _summary(value: str) -> dict[str, object]:
 def parse_settings(text: str) -> dict[str, object]:
     """Turn ``/settings`` arguments into column values; all are checked before any is used.
 
+    Keys and words may be typed in Chinese too (语言=英文, 签到=关): ``SETTING_WORDS``,
+    ``LANGUAGE_WORDS``, ``OFF_WORDS`` and the weekday names.
+
     Raises:
         UserError: ``settings.usage`` for a malformed line, ``settings.bad_value`` naming the
             first unknown key or invalid value, ``settings.twice`` for a key given twice.
     """
     changes: dict[str, object] = {}
     given: set[str] = set()
-    for key, value in _pairs(normalize(text)):
+    for typed, value in _pairs(normalize(text)):
+        key = SETTING_WORDS.code(typed)
+        if key is None:
+            raise UserError(
+                "settings.bad_value", usage="settings.usage", setting=typed, value=value
+            )
         if key in given:  # two values for one setting: which was meant is anyone's guess
-            raise UserError("settings.twice", usage="settings.usage", setting=key)
+            raise UserError("settings.twice", usage="settings.usage", setting=typed)
         given.add(key)
-        if key not in _SETTINGS:
-            raise UserError("settings.bad_value", usage="settings.usage", setting=key, value=value)
         try:
             if key == "timezone":
                 changes["timezone"] = timezone_name(value)
@@ -175,10 +195,10 @@ def parse_settings(text: str) -> dict[str, object]:
             elif key == "summary":
                 changes.update(_summary(value))
             else:
-                changes["checkin_time"] = None if value.lower() == OFF else parse_time(value)
+                changes["checkin_time"] = None if _off(value) else parse_time(value)
         except ValueError:
             raise UserError(
-                "settings.bad_value", usage="settings.usage", setting=key, value=value
+                "settings.bad_value", usage="settings.usage", setting=typed, value=value
             ) from None
     return changes
 

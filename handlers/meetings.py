@@ -17,7 +17,7 @@ from bot.commands import Access
 from bot.context import BotContext
 from bot.errors import UserError
 from bot.meeting_flow import meeting_request
-from bot.meetings import CheckinResult, parse_meeting_add
+from bot.meetings import ATTENDANCE_WORDS, SERIES_WORDS, CheckinResult, parse_meeting_add
 from bot.recurrence import HORIZON
 from handlers.gate.access import access_of, command
 from handlers.gate.buttons import button
@@ -104,7 +104,8 @@ async def attendance(update: Update, context: BotContext) -> None:
     message, branch, services = update.effective_message, here(context).branch, context.services
     args = arguments(context).split()
     person = named_person(message)
-    if len(args) < 2 or (person is None and len(args) != 3):
+    status = ATTENDANCE_WORDS.code(args[-1]) if args else None
+    if len(args) < 2 or (person is None and len(args) != 3) or status is None:
         raise UserError("attendance.usage")
     target = parse_id(args[0], "attendance.usage")
     member = await services.members.resolve(
@@ -114,23 +115,21 @@ async def attendance(update: Update, context: BotContext) -> None:
         now=context.clock(),
         usage="attendance.usage",
     )
-    occurrence = await services.meetings.correct_attendance(
-        branch, target, member.user.id, args[-1].lower()
-    )
+    occurrence = await services.meetings.correct_attendance(branch, target, member.user.id, status)
     await reply(
         update,
         context,
         "attendance.done",
         name=member.user.display_name,
         meeting=occurrence_line(context.words, occurrence),
-        status=context.words(f"attendance.{args[-1].lower()}"),
+        status=context.words(f"attendance.{status}"),
     )
 
 
 async def meeting_cancel(update: Update, context: BotContext) -> None:
-    """Cancels an occurrence, or with ``series`` it and the rest of its series."""
+    """Cancels an occurrence, or with ``series`` (系列) it and the rest of its series."""
     args = arguments(context).split()
-    if not 1 <= len(args) <= 2 or (len(args) == 2 and args[1].lower() != "series"):
+    if not 1 <= len(args) <= 2 or (len(args) == 2 and not SERIES_WORDS.code(args[1])):
         raise UserError("meeting_cancel.usage")
     target = parse_id(args[0], "meeting_cancel.usage")
     cancelled, keys = await context.services.meetings.cancel(

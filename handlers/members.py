@@ -12,7 +12,7 @@ from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
 from bot.i18n import Words
-from bot.members import ROLES
+from bot.members import ROLE_WORDS, ROLES, ROSTER_WORDS
 from handlers.gate.access import command
 from handlers.gate.buttons import button
 from handlers.gate.callbacks import RosterJoin
@@ -24,15 +24,15 @@ from storage.models import Branch
 
 
 async def role(update: Update, context: BotContext) -> None:
-    """Sets a member's role: ``/role <user> secretary|committee|member`` or as a reply."""
+    """Sets a member's role: ``/role <user> <role>`` (secretary, 管理员, …), or as a reply."""
     message, branch, services = update.effective_message, here(context).branch, context.services
     args = arguments(context).split()
     person = named_person(message)
     # A reply or a text mention names the user; any other arguments before the role are the
     # mention's own text. Without one, the user is the first of exactly two arguments.
-    if not args or args[-1].lower() not in ROLES or (person is None and len(args) != 2):
+    new_role = ROLE_WORDS.code(args[-1]) if args else None
+    if new_role is None or (person is None and len(args) != 2):
         raise UserError("role.usage")
-    new_role = args[-1].lower()
     word = None if person else args[0]
     member = await services.members.resolve(
         branch, person=person, word=word, now=context.clock(), usage="role.usage"
@@ -72,7 +72,7 @@ async def roster(update: Update, context: BotContext) -> None:
     """Posts the roll-call button; ``list`` shows the roster; ``remove <user>`` takes one off."""
     message, branch, services = update.effective_message, here(context).branch, context.services
     args = arguments(context).split()
-    action = args[0].lower() if args else ""
+    action = ROSTER_WORDS.code(args[0]) if args else None
     if not args:
         join = InlineKeyboardButton(
             context.words("roster.button"), callback_data=RosterJoin().pack()

@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import ADMIN, GROUP
 
 USAGE_ZH = "用法：/meeting_add <类型> <YYYY-MM-DD> <HH:MM>"
-EXAMPLE_ZH = "示例：/meeting_add committee 2026-12-05 19:30"
+EXAMPLE_ZH = "示例：/meeting_add 支委会 2026-12-05 19:30"
 
 
 async def meetings_count(harness):

@@ -58,7 +58,7 @@ async def test_report_periods_and_bad_input_in_private(harness, clock):
     (month,) = await harness.say("/report month", chat=ADMIN, user=ADMIN)
     assert "（2031-03-01 至 2031-03-09）" in month.text
     usage = (
-        "用法：/report [week|month|<开始> <结束>]，日期格式 YYYY-MM-DD。"
+        "用法：/report [本周|本月|<开始> <结束>]（也可用 week、month），日期格式 YYYY-MM-DD。"
         "例如：/report 2031-03-01 2031-03-31"
     )
     for text in ("/report year", "/report 2031-03-01", "/report 2031-02-30 2031-03-01"):
