@@ -32,8 +32,22 @@ RUNS = 5
 STALE = 6 * 3600  # seconds after seeding beyond which few owed sends remain in the window
 
 
-async def _first_poll(api: FakeTelegram, config: Path) -> tuple[float, str]:
-    """Seconds from exec to the first getUpdates, and the bot's "schedule rebuilt" line."""
+async def _until_menus_settle(api: FakeTelegram, quiet: float = 2.0) -> None:
+    """Wait until no command menu has been set for ``quiet`` seconds (the start's job is done)."""
+    count, since = api.counts["setMyCommands"], time.monotonic()
+    while time.monotonic() - since < quiet:
+        await asyncio.sleep(0.1)
+        if api.counts["setMyCommands"] != count:
+            count, since = api.counts["setMyCommands"], time.monotonic()
+
+
+async def _first_poll(
+    api: FakeTelegram, config: Path, *, menus: bool = False
+) -> tuple[float, str]:
+    """Seconds from exec to the first getUpdates, and the bot's "schedule rebuilt" line.
+
+    With ``menus``, the bot runs on until its menus are set (a first start sets them all).
+    """
     env = {**os.environ, "BRANCHBOT_TOKEN": TOKEN, "BRANCHBOT_API_BASE_URL": api.base_url}
     polls = api.counts["getUpdates"]
     log = config.with_name("bot.log")
@@ -53,6 +67,8 @@ async def _first_poll(api: FakeTelegram, config: Path) -> tuple[float, str]:
         try:
             await api.wait_until(lambda: api.counts["getUpdates"] > polls, within=120)
             first = next(c for c in api.calls if c.method == "getUpdates" and c.at >= started)
+            if menus:
+                await _until_menus_settle(api)
         except TimeoutError:
             tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
             raise SystemExit(f"the bot never polled; its log ends:\n{tail}") from None
@@ -100,7 +116,7 @@ async def main() -> None:
         config = Path(folder) / "config.toml"
         config.write_text(f'[storage]\npath = "{database}"\n', encoding="utf-8")
         async with FakeTelegram(TOKEN) as api:
-            first, _ = await _first_poll(api, config)
+            first, _ = await _first_poll(api, config, menus=True)
             menus = api.counts["setMyCommands"]
             runs = [await _first_poll(api, config) for _ in range(RUNS)]
     times, rebuilt = [t for t, _ in runs], runs[-1][1]
@@ -118,7 +134,10 @@ async def main() -> None:
                     f"{statistics.median(times):.2f} s",
                 ),
                 ("restarts", ", ".join(f"{t:.2f} s" for t in times)),
-                (f"first start (sets {menus:,} command menus)", f"{first:.2f} s"),
+                (
+                    f"first start: exec → first getUpdates (then sets {menus:,} command menus)",
+                    f"{first:.2f} s",
+                ),
             ]
         )
     )

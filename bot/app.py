@@ -18,7 +18,6 @@ from handlers import handler_groups
 from handlers.jobs import JOBS
 from handlers.outbound.errors import on_error
 from handlers.outbound.limits import build_bot
-from handlers.outbound.menus import set_command_menus
 from handlers.outbound.policy import admin_fetcher
 from storage import open_storage
 
@@ -112,13 +111,12 @@ def build_application(
 
 
 async def _post_init(application: Application[Any, BotContext, Any, Any, Any, Any]) -> None:
-    """Open storage (migrating it), build the services, set the menus, rebuild the schedule."""
+    """Open storage (migrating it), build the services, install the jobs (the menus among them)."""
     config: Config = application.bot_data["config"]
     clock: Clock = application.bot_data["clock"]
     storage = await open_storage(config.storage.path)
     services = build_services(config, storage, clock, admin_fetcher(application.bot))
     application.bot_data["services"] = services
-    await set_command_menus(application.bot, services, config, clock)
     for job in JOBS:
         await job.install(application)
 

@@ -3,6 +3,7 @@ that drives the real Application built by ``build_application``."""
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -16,6 +17,7 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.config import BotConfig, Config, StorageConfig, TelegramConfig
+from handlers.jobs.menus import MENUS_SET
 from tests import factories
 from tests.fakes.telegram_api import VISIBLE, Call, FakeTelegram
 
@@ -189,6 +191,8 @@ async def start_app(config: Config, api: FakeTelegram, clock: FakeClock) -> Any:
     await app.initialize()
     await app.post_init(app)
     await app.start()
+    # The menus are set by a job right after start: wait for it, as a test reads them.
+    await asyncio.wait_for(app.bot_data[MENUS_SET].wait(), timeout=20)
     return app
 
 

@@ -5,6 +5,6 @@ Each module has one ``install(application)``; the assembly calls them in this or
 
 from __future__ import annotations
 
-from handlers.jobs import checkin, sends, summary
+from handlers.jobs import checkin, menus, sends, summary
 
-JOBS = (sends, checkin, summary)
+JOBS = (sends, checkin, summary, menus)
