@@ -555,6 +555,10 @@ class MeetingService:
         """How many have checked in to an occurrence so far."""
         return await self._storage.meetings.checkin_count(occurrence_id)
 
+    async def roll(self, occurrence: OccurrenceView) -> Roll:
+        """The occurrence's attendance as frozen (and corrected since)."""
+        return Roll(occurrence, await self._storage.meetings.roll(occurrence.id))
+
     async def close(
         self, occurrence: OccurrenceView, now: datetime, secretaries: Collection[int]
     ) -> Roll | None:

@@ -1,4 +1,4 @@
-"""The schedule's bookkeeping.
+"""The bookkeeping of scheduled meeting sends (reminders, check-in posts, closes).
 
 Every scheduled send is claimed before it goes out and confirmed after, so a crash can lose
 at most that one send and never repeat it. A try that provably did not arrive is owed again

@@ -18,7 +18,7 @@ from bot.deeplinks import branch_payload, start_link
 from bot.errors import UserError
 from bot.i18n import Words
 from bot.periods import Period
-from bot.reports import ORG_DAYS, export_period, report_period
+from bot.reports import export_period, report_period
 from handlers.gate.access import command
 from handlers.gate.branch_choice import acting_branch, choice_handler
 from handlers.gate.buttons import button
@@ -27,7 +27,7 @@ from handlers.gate.place import arguments, here
 from handlers.outbound import policy
 from handlers.outbound.private import reader_words, renders, send_private
 from handlers.outbound.replies import reply
-from handlers.views.participation import percent, report_text
+from handlers.views.participation import organisation_report_text, report_text
 from storage.models import Branch, from_epoch, to_epoch, to_epoch_end
 
 
@@ -66,24 +66,11 @@ async def organisation_report(update: Update, context: BotContext) -> None:
     )
     if not organisations:
         raise UserError("org_report.none")
-    words, lines = context.words, []
-    for organisation in organisations:
-        lines.append(words("org_report.title", name=organisation.name, days=ORG_DAYS))
-        for s in await services.organisation_reports.standings(organisation, now):
-            overdue = words.join(words(f"type.{kind}") for kind in s.overdue)
-            lines.append(
-                words(
-                    "org_report.line",
-                    id=s.activity.id,
-                    title=s.activity.title,
-                    checkins=percent(words, s.checkin_rate),
-                    attendance=percent(words, s.attendance),
-                    overdue=overdue or words("org_report.none_overdue"),
-                    last=f"{s.activity.last_activity:%Y-%m-%d}",
-                )
-                + (words("org_report.silent") if s.silent else "")
-            )
-    await update.effective_message.reply_text("\n".join(lines))
+    standings = [
+        (organisation, await services.organisation_reports.standings(organisation, now))
+        for organisation in organisations
+    ]
+    await update.effective_message.reply_text(organisation_report_text(context.words, standings))
 
 
 async def report(update: Update, context: BotContext) -> None:

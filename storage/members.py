@@ -273,6 +273,15 @@ class MembershipRepo:
         )
         return [row[0] for row in rows]
 
+    async def is_granted_secretary(self, user_id: int) -> bool:
+        """Whether any active branch has the user as a granted secretary."""
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM memberships m JOIN branches b ON b.id = m.branch_id"
+            " WHERE m.user_id = ? AND m.role = 'secretary' AND b.active = 1 LIMIT 1",
+            (user_id,),
+        )
+        return row is not None
+
     async def granted_secretaries(self) -> list[tuple[int, int, str]]:
         """Return ``(chat_id, user_id, language)`` of each granted secretary of active branches."""
         rows = await self._db.fetch_all(

@@ -20,7 +20,6 @@ from telegram.ext import Application, JobQueue
 
 from bot.context import BotContext
 from bot.i18n import Words
-from bot.meetings import Roll
 from handlers.outbound import policy
 from handlers.outbound.private import renders, send_private
 from handlers.views.keyboards import keyboard
@@ -225,7 +224,7 @@ async def post_close(
     secretaries = await services.auth.secretaries(branch)
     roll = await services.meetings.close(occurrence, context.clock(), secretaries)
     if roll is None and retry:
-        roll = Roll(occurrence, await services.storage.meetings.roll(occurrence.id))
+        roll = await services.meetings.roll(occurrence)
     if roll is None:
         return None
     sent = await policy.send(
@@ -261,11 +260,11 @@ async def roll_message(
     context: BotContext, branch: Branch, words: Words, params: Mapping[str, Any]
 ) -> str | None:
     """The roll, from the occurrence's attendance as it is now, in the reader's words."""
-    storage = context.services.storage
-    occurrence = await storage.meetings.occurrence(int(params["occurrence"]))
+    services = context.services
+    occurrence = await services.storage.meetings.occurrence(int(params["occurrence"]))
     if occurrence is None:
         return None
-    roll = Roll(occurrence, await storage.meetings.roll(occurrence.id))
+    roll = await services.meetings.roll(occurrence)
     return words("meeting.roll", roll=roll_text(words, roll))
 
 

@@ -234,8 +234,7 @@ async def update_secretary_menu(
             await _apply(context.bot, services, private, known, context.clock)
         return
     await _forget(context, group, known)
-    secretaries = await services.storage.memberships.granted_secretaries()
-    if not any(user == user_id for _, user, _ in secretaries):
+    if not await services.storage.memberships.is_granted_secretary(user_id):
         await _forget(context, private, known)
 
 

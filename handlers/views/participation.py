@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 from bot.chart import participation_chart
 from bot.i18n import Words
 from bot.participation import Participation
+from bot.reports import ORG_DAYS, BranchStanding
 from bot.summary import WeekSummary
 from handlers.views.meetings import compliance_lines, titled
-from storage.models import Branch, OccurrenceAttendance, QuizActivity
+from storage.models import Branch, OccurrenceAttendance, Organisation, QuizActivity
 
 NAMES_PER_LINE = 20
 
@@ -153,4 +154,28 @@ def report_text(words: Words, branch: Branch, r: Participation) -> str:
         *top_lines(words, r.top),
         *missed_lines(words, r, "report.absent_none"),
     ]
+    return "\n".join(lines)
+
+
+def organisation_report_text(
+    words: Words, standings: list[tuple[Organisation, list[BranchStanding]]]
+) -> str:
+    """Each organisation's branches over the last days: check-ins, attendance, overdue types."""
+    lines = []
+    for organisation, branches in standings:
+        lines.append(words("org_report.title", name=organisation.name, days=ORG_DAYS))
+        for s in branches:
+            overdue = words.join(words(f"type.{kind}") for kind in s.overdue)
+            lines.append(
+                words(
+                    "org_report.line",
+                    id=s.activity.id,
+                    title=s.activity.title,
+                    checkins=percent(words, s.checkin_rate),
+                    attendance=percent(words, s.attendance),
+                    overdue=overdue or words("org_report.none_overdue"),
+                    last=f"{s.activity.last_activity:%Y-%m-%d}",
+                )
+                + (words("org_report.silent") if s.silent else "")
+            )
     return "\n".join(lines)
