@@ -107,6 +107,7 @@ FORGET = CommandSpec("forget", Where.PRIVATE, Access.MEMBER)
 TOP = CommandSpec("top", Where.GROUP, Access.MEMBER, needs_branch=True)
 CHECKIN = CommandSpec("checkin", Where.GROUP, Access.MEMBER, needs_branch=True)
 ME = CommandSpec("me", Where.BOTH, Access.MEMBER)
+POINTS = CommandSpec("points", Where.BOTH, Access.MEMBER)
 MEETINGS = CommandSpec("meetings", Where.BOTH, Access.MEMBER)
 LEAVE = CommandSpec("leave", Where.BOTH, Access.MEMBER)
 STUDY = CommandSpec("study", Where.BOTH, Access.MEMBER)
@@ -121,6 +122,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     HELP,
     CHECKIN,
     ME,
+    POINTS,
     MEETINGS,
     LEAVE,
     STUDY,
@@ -147,7 +149,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
 
 
 # Commands about the sender as a person: an anonymous admin or a channel has no such record.
-PERSON_ONLY = frozenset({CHECKIN.name, ME.name, LEAVE.name})
+PERSON_ONLY = frozenset({CHECKIN.name, ME.name, POINTS.name, LEAVE.name})
 
 
 def available(

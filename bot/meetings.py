@@ -235,6 +235,11 @@ class CheckinResult(Enum):
     CLOSED = "closed"
 
 
+def minutes_late(occurrence: OccurrenceView, now: datetime) -> int:
+    """Whole minutes since the occurrence started (what a late check-in is told), at least 1."""
+    return max(1, int((now - occurrence.starts_at).total_seconds() // 60))
+
+
 @dataclass(frozen=True)
 class Roll:
     """An occurrence's frozen attendance and, for general and committee meetings, quorum."""

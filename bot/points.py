@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import local_date
@@ -11,6 +12,26 @@ from storage import Storage
 from storage.models import Branch
 
 TOP_SIZE = 10
+# The reasons of the ledger, in the order the rules list them.
+REASONS = ("checkin", "meeting", "meeting_late", "correct")
+
+
+@dataclass(frozen=True)
+class Today:
+    """A member's points of the branch's local day: per reason, and what the cap leaves."""
+
+    by_reason: dict[str, int]
+    cap: int
+
+    @property
+    def total(self) -> int:
+        """Points earned today."""
+        return sum(self.by_reason.values())
+
+    @property
+    def left(self) -> int:
+        """Points the daily cap still allows today."""
+        return max(0, self.cap - self.total)
 
 
 class PointsLedger:
@@ -66,6 +87,17 @@ class PointsLedger:
         return (
             await points.total(branch.id, user_id, week_start(branch, now)),
             await points.total(branch.id, user_id, None),
+        )
+
+    def rules(self) -> dict[str, int]:
+        """The configured points of each reason, in the order of ``REASONS``."""
+        return {reason: getattr(self._config, _FIELD[reason]) for reason in REASONS}
+
+    async def today(self, branch: Branch, user_id: int, now: datetime) -> Today:
+        """A member's points of today, in the branch's timezone, against the daily cap."""
+        day = local_date(now, branch.timezone).isoformat()
+        return Today(
+            await self._storage.points.of_day(branch.id, user_id, day), self._config.daily_cap
         )
 
 

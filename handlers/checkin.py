@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
-from bot.meetings import CheckinResult
+from bot.meetings import CheckinResult, minutes_late
 from handlers.gate.access import command
 from handlers.gate.buttons import button
 from handlers.gate.callbacks import CheckinPage, DailyCheckin, MeetingCheckin
@@ -22,7 +22,8 @@ from handlers.views.keyboards import paged_keyboard
 from handlers.views.meetings import occurrence_line
 from storage.models import Branch, OccurrenceView
 
-RECORDED, ALREADY = "👍", "👌"
+# A late meeting check-in is acknowledged with a salute, not a thumbs-up.
+RECORDED, LATE, ALREADY = "👍", "🫡", "👌"
 
 
 async def checkin(update: Update, context: BotContext) -> None:
@@ -48,18 +49,20 @@ async def checkin(update: Update, context: BotContext) -> None:
         recorded = result in (CheckinResult.PRESENT, CheckinResult.LATE)
         if recorded:
             request_count_refresh(context.job_queue, occurrence.id)
-        said = f"checkin.{result.value}"
-    else:
+        said, late = f"checkin.{result.value}", result is CheckinResult.LATE
+        minutes = minutes_late(occurrence, now)
+    else:  # the day's check-in is never late
         recorded = await services.checkins.check_in(branch, person.id, now)
         said = "checkin.daily_recorded" if recorded else "checkin.daily_already"
+        late, minutes = False, 0
     # A reaction instead of a message: a group allows the bot about 20 messages a minute.
     reacted = await policy.attempt(
-        partial(message.set_reaction, RECORDED if recorded else ALREADY),
+        partial(message.set_reaction, (LATE if late else RECORDED) if recorded else ALREADY),
         what=f"check-in reaction in chat {message.chat_id}",
     )
     if not reacted.delivered:  # a group that allows no reactions: the answer in words
         streak = await services.checkins.streak(branch, person.id, now)
-        await message.reply_text(context.words(said, streak=streak))
+        await message.reply_text(context.words(said, streak=streak, minutes=minutes))
 
 
 def _meeting_buttons(

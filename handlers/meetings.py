@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -16,14 +18,22 @@ from bot import commands
 from bot.commands import Access
 from bot.context import BotContext
 from bot.errors import UserError
+from bot.i18n import Words
 from bot.meeting_flow import meeting_request
-from bot.meetings import ATTENDANCE_WORDS, SERIES_WORDS, CheckinResult, parse_meeting_add
+from bot.meetings import (
+    ATTENDANCE_WORDS,
+    SERIES_WORDS,
+    CheckinResult,
+    minutes_late,
+    parse_meeting_add,
+)
 from bot.recurrence import HORIZON
 from handlers.gate.access import access_of, command
 from handlers.gate.buttons import button
 from handlers.gate.callbacks import MeetingCheckin, MeetingFlow
-from handlers.gate.place import arguments, here, named_person, parse_id
+from handlers.gate.place import arguments, here, named_person, parse_id, person_of
 from handlers.jobs.sends import post_checkin, request_count_refresh, schedule_sends, unschedule
+from handlers.outbound.private import answer_privately, reader_words, renders, send_private
 from handlers.outbound.replies import reply
 from handlers.views.meetings import (
     compliance_lines,
@@ -116,13 +126,49 @@ async def attendance(update: Update, context: BotContext) -> None:
         usage="attendance.usage",
     )
     occurrence = await services.meetings.correct_attendance(branch, target, member.user.id, status)
-    await reply(
-        update,
-        context,
+    # A member's attendance is theirs: the detail goes privately, the group sees a reaction.
+    secretary = update.effective_user
+    if person_of(secretary) is None:  # an anonymous admin cannot be written to
+        await reply(update, context, "attendance.corrected", id=occurrence.id)
+    else:
+        await answer_privately(
+            update,
+            context,
+            branch,
+            "attendance.done",
+            occurrence=occurrence.id,
+            member=member.user.id,
+            status=status,
+        )
+    if member.user.id != secretary.id:
+        words = await reader_words(context, member.user.id, branch)
+        await send_private(
+            context,
+            user_id=member.user.id,
+            branch=branch,
+            key="attendance.changed",
+            dedupe_key=f"attendance:{message.chat_id}:{message.message_id}",
+            fallback=False,
+            meeting=occurrence_line(words, occurrence),
+            status=words(f"attendance.{status}"),
+        )
+
+
+@renders("attendance.done")
+async def correction_text(
+    context: BotContext, branch: Branch, words: Words, params: Mapping[str, Any]
+) -> str | None:
+    """A secretary's note of an attendance correction, naming the member as they are now."""
+    storage = context.services.storage
+    user = await storage.users.get(int(params["member"]))
+    occurrence = await storage.meetings.occurrence(int(params["occurrence"]))
+    if user is None or user.forgotten or occurrence is None:
+        return None
+    return words(
         "attendance.done",
-        name=member.user.display_name,
-        meeting=occurrence_line(context.words, occurrence),
-        status=context.words(f"attendance.{status}"),
+        name=user.display_name,
+        meeting=occurrence_line(words, occurrence),
+        status=words(f"attendance.{params['status']}"),
     )
 
 
@@ -179,11 +225,12 @@ async def meeting_checkin(
     update: Update, context: BotContext, data: MeetingCheckin, branch: Branch
 ) -> None:
     """The check-in post's button: records whoever pressed it; a toast says how it went."""
-    query = update.callback_query
+    query, now = update.callback_query, context.clock()
     result, occurrence = await context.services.meetings.check_in(
-        branch, data.occurrence_id, query.from_user.id, context.clock()
+        branch, data.occurrence_id, query.from_user.id, now
     )
-    await query.answer(context.words(f"checkin.{result.value}"))
+    minutes = minutes_late(occurrence, now)
+    await query.answer(context.words(f"checkin.{result.value}", minutes=minutes))
     if result in (CheckinResult.PRESENT, CheckinResult.LATE):
         request_count_refresh(context.job_queue, occurrence.id)
 

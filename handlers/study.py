@@ -7,18 +7,23 @@ choose which of the sender's branches gets it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from telegram import Document, InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
+from bot.i18n import Words
 from bot.module_formats import FormatError
 from handlers.gate.access import command, gate
 from handlers.gate.branch_choice import acting_branch, choice_handler
 from handlers.gate.buttons import button
 from handlers.gate.callbacks import ImportChoice, ImportPage, StudyPage
-from handlers.gate.place import arguments, here, parse_id
+from handlers.gate.place import arguments, here, parse_id, person_of
+from handlers.outbound.private import renders, send_private
 from handlers.outbound.replies import reply, turn_to
 from handlers.views.keyboards import paged_keyboard
 from handlers.views.study import (
@@ -27,6 +32,7 @@ from handlers.views.study import (
     module_buttons,
     module_list_text,
     rejected_text,
+    scores_text,
 )
 from storage.models import Branch
 
@@ -35,22 +41,45 @@ IMPORT_CAPTION = filters.CaptionRegex(r"^/import(@\w+)?(\s|$)") & filters.Docume
 
 
 async def study(update: Update, context: BotContext) -> None:
-    """The modules published to the branch, with buttons that open each privately."""
-    services = context.services
+    """The modules published to the branch, with buttons that open each privately.
+
+    In private with the reader's best scores; in the group without, and a member who has
+    scores gets them privately.
+    """
+    services, private, user = context.services, here(context).private, update.effective_user
     branch = await acting_branch(update, context, commands.STUDY)
     if branch is None:
         return  # asked which branch: the button runs /study
-    found = await services.study.published(branch, update.effective_user.id)
+    found = await services.study.published(branch, user.id)
     if not found:
         await reply(update, context, "study.none")
         return
     # In private too: the deep links open this same chat with their /start payload.
     buttons = module_buttons(context.bot.username, branch, found)
-    await update.effective_message.reply_text(
-        module_list_text(context.words, found),
+    message = update.effective_message
+    await message.reply_text(
+        module_list_text(context.words, found, scores=private),
         # ◀ ▶ name the branch, so that they turn in private too.
         reply_markup=paged_keyboard(buttons, 0, StudyPage(branch.id, 0)),
     )
+    if not private and person_of(user) is not None and any(b is not None for _, b in found):
+        await send_private(
+            context,
+            user_id=user.id,
+            branch=branch,
+            key="study.scores",
+            dedupe_key=f"study.scores:{message.chat_id}:{message.message_id}",
+            user=user.id,
+        )
+
+
+@renders("study.scores")
+async def kept_scores(
+    context: BotContext, branch: Branch, words: Words, params: Mapping[str, Any]
+) -> str | None:
+    """A member's best scores in the branch's modules, read now."""
+    found = await context.services.study.published(branch, int(params["user"]))
+    return scores_text(words, branch.title, found)
 
 
 async def turn_page(update: Update, context: BotContext, data: StudyPage, branch: Branch) -> None:

@@ -82,3 +82,12 @@ class PointsRepo:
             (branch_id, user_id, to_epoch(since) if since else 0),
         )
         return int(row[0]) if row else 0
+
+    async def of_day(self, branch_id: int, user_id: int, local_date: str) -> dict[str, int]:
+        """A member's points of one local day, by reason (the day the daily cap counts)."""
+        rows = await self._db.fetch_all(
+            "SELECT reason, sum(points) FROM points"
+            " WHERE branch_id = ? AND user_id = ? AND local_date = ? GROUP BY reason",
+            (branch_id, user_id, local_date),
+        )
+        return {row[0]: int(row[1]) for row in rows}

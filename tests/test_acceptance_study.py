@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from tests import factories
 from tests.conftest import ADMIN, GROUP, MEMBER, OTHER, start_app, stop_app
+from tests.test_checkin import privately
 from tests.test_quiz import buttons, data_for
 from tests.test_study import gift_of, send_file
 
@@ -66,11 +67,11 @@ async def test_import_publish_private_quiz_group_quiz_me_and_top(harness, clock)
         await harness.feed(factories.poll_answer(poll_id, [0 if number else 1], user=OTHER))
 
     # The daily cap holds the member's 45 right answers today to 10 points.
-    me = await harness.reply("/me", chat=GROUP, user=MEMBER)
+    me = await privately(harness, "/me")
     assert "完成学习模块：1/1\n  #1 三会一课：最好成绩 40/50" in me
     assert "群测验答对：5/5" in me
     assert "积分：本周 10，累计 10" in me
-    assert "群测验答对：4/5" in await harness.reply("/me", chat=GROUP, user=OTHER)
+    assert "Group quiz answers right: 4 of 5" in await privately(harness, "/me", OTHER)
     assert await harness.reply("/top", chat=GROUP, user=OTHER) == (
         "积分排行榜\n\n本周：\n1. 李四 — 10\n2. Zhang — 4\n\n累计：\n1. 李四 — 10\n2. Zhang — 4"
     )
@@ -80,7 +81,7 @@ async def test_import_publish_private_quiz_group_quiz_me_and_top(harness, clock)
     again = (await harness.press(f"qs:1:{branch.id}", chat=MEMBER, user=MEMBER))[-1]
     done = await take_quiz(harness, again, wrong_from=51)
     assert done.text == "测验完成：50/50。你的最好成绩：50。"
-    me = await harness.reply("/me", chat=GROUP, user=MEMBER)
+    me = await privately(harness, "/me")
     assert "#1 三会一课：最好成绩 50/50" in me
     assert "积分：本周 0，累计 10" in me
     assert await harness.reply("/top", chat=GROUP, user=MEMBER) == (

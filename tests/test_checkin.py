@@ -27,6 +27,17 @@ async def checkin(harness, person=MEMBER):
     return reaction(calls[0])
 
 
+async def privately(harness, text, person=MEMBER):
+    """A personal command asked in the group: the answer goes to the sender, the group gets ✍."""
+    calls = await harness.say(text, chat=GROUP, user=person)
+    assert [(c.method, c.chat_id) for c in calls] == [
+        ("sendMessage", person.id),
+        ("setMessageReaction", GROUP.id),
+    ], calls
+    assert reaction(calls[1]) == "✍"
+    return calls[0].text
+
+
 async def daily_rows(harness):
     rows = await harness.services.storage.db.fetch_all(
         "SELECT user_id, local_date FROM daily_checkins ORDER BY local_date"
@@ -130,7 +141,7 @@ async def test_checkin_needs_a_branch_and_a_person(harness):
 async def test_me_shows_checkins_streak_and_attendance(harness, clock):
     await harness.setup_branch()
     await roster_of(harness, MEMBER, OTHER)
-    assert "（—）" in await harness.reply("/me", chat=GROUP, user=MEMBER)
+    assert "（—）" in await privately(harness, "/me")
     _, occ = await add_meeting(harness, "group 2031-03-05 19:30")
     clock.now = datetime(2031, 3, 5, 11, 20, tzinfo=UTC)
     await checkin(harness)
@@ -139,10 +150,11 @@ async def test_me_shows_checkins_streak_and_attendance(harness, clock):
     harness.read(harness.unread())
     clock.now += timedelta(days=1)
     await checkin(harness)
-    text = await harness.reply("/me", chat=GROUP, user=MEMBER)
+    text = await privately(harness, "/me")
     assert "签到：2 天，当前连续 2 天" in text
     assert "参加会议：1/1（100%）" in text
-    assert "参加会议：0/1（0%）" in await harness.reply("/me", chat=GROUP, user=OTHER)
+    # Privately, in the reader's own language.
+    assert "Meetings attended: 0 of 1 (0%)" in await privately(harness, "/me", OTHER)
     # In private, /me reads the branch chosen through the start link.
     branch = await harness.services.branches.for_chat(GROUP.id)
     await harness.say(f"/start b{branch.id}", chat=MEMBER, user=MEMBER)

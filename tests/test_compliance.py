@@ -90,8 +90,12 @@ async def test_attendance_correction_after_the_close(harness, clock):
     clock.now = datetime(2031, 3, 5, 13, 0, tzinfo=UTC)
     await fire(harness, f"close:{occ}")
     harness.read(harness.unread())
-    text = await harness.reply(f"/attendance {occ} @lisi excused", chat=GROUP, user=ADMIN)
-    assert "请假" in text
+    # The detail goes to the secretary privately, the member is told, the group gets ✍.
+    detail, reacted, told = await harness.say(
+        f"/attendance {occ} @lisi excused", chat=GROUP, user=ADMIN
+    )
+    assert (detail.chat_id, reacted.chat_id, told.chat_id) == (ADMIN.id, GROUP.id, MEMBER.id)
+    assert "请假" in detail.text
     roll = await harness.services.storage.meetings.roll(occ)
     assert [(e.user_id, e.status) for e in roll] == [(MEMBER.id, "excused")]
     for bad in (f"/attendance {occ} @lisi asleep", "/attendance", f"/attendance {occ}"):

@@ -86,6 +86,7 @@ def test_available_commands_follow_access_and_chat():
         "help",
         "checkin",
         "me",
+        "points",
         "meetings",
         "leave",
         "study",

@@ -57,7 +57,7 @@ async def test_top_shows_this_week_and_all_time(harness, clock):
     )
     late = datetime(2031, 3, 5, 11, 45, tzinfo=UTC)  # after start + 10 minutes
     clock.now = late
-    assert await checkin(harness, ADMIN) == "👍"
+    assert await checkin(harness, ADMIN) == "🫡"  # late: a salute, not a thumbs-up
     rows = await harness.services.storage.db.fetch_all(
         "SELECT reason, points FROM points WHERE user_id = ? ORDER BY reason", (ADMIN.id,)
     )

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
 from bot.deeplinks import branch_payload, start_link
@@ -30,6 +30,9 @@ from handlers.views.meetings import occurrence_line
 from storage.models import Branch, User
 
 logger = logging.getLogger(__name__)
+
+# The reaction under a group command whose answer went privately.
+SENT_PRIVATELY = "✍"
 
 
 # Renders a kept message from its references: (context, branch, the reader's words, params)
@@ -176,6 +179,35 @@ async def send_private(
             what=f"start-link button of branch {branch.id}",
         )
     return False
+
+
+async def answer_privately(
+    update: Update, context: BotContext, branch: Branch, key: str, **params: Any
+) -> None:
+    """A personal answer asked for in a group goes privately; the group gets a reaction.
+
+    A group that allows no reactions gets one short line instead. One who never started the
+    bot gets it kept (the group is shown the start-link button) and is told so in one line.
+    ``key`` and ``params`` are as for ``send_private``.
+    """
+    message = update.effective_message
+    delivered = await send_private(
+        context,
+        user_id=update.effective_user.id,
+        branch=branch,
+        key=key,
+        dedupe_key=f"{key}:{message.chat_id}:{message.message_id}",
+        **params,
+    )
+    if not delivered:
+        await message.reply_text(context.words("private.kept"))
+        return
+    reacted = await policy.attempt(
+        partial(message.set_reaction, SENT_PRIVATELY),
+        what=f"sent-privately reaction in chat {message.chat_id}",
+    )
+    if not reacted.delivered:
+        await message.reply_text(context.words("private.sent"))
 
 
 async def deliver_waiting(context: BotContext, user_id: int) -> int:

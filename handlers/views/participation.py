@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from bot.chart import participation_chart
 from bot.i18n import Words
 from bot.participation import Participation
+from bot.points import Today
 from bot.reports import ORG_DAYS, BranchStanding
 from bot.summary import WeekSummary
 from handlers.views.meetings import compliance_lines, titled
@@ -78,6 +79,33 @@ def top_lines(words: Words, top: list[tuple[str, int]]) -> list[str]:
         words("top.line", rank=rank, name=name, points=points)
         for rank, (name, points) in enumerate(top, start=1)
     ] or [words("top.empty")]
+
+
+def points_text(words: Words, branch: str, rules: dict[str, int], today: Today) -> str:
+    """What earns how many points, the daily cap, and a member's points of today by reason."""
+    rule_lines = "\n".join(
+        words("points.rule", reason=words(f"points.reason.{reason}"), points=value)
+        for reason, value in rules.items()
+    )
+    earned = "".join(
+        "\n"
+        + words(
+            "points.earned",
+            reason=words(f"points.reason.{reason}"),
+            points=today.by_reason[reason],
+        )
+        for reason in rules
+        if today.by_reason.get(reason)
+    )
+    return words(
+        "points.explained",
+        branch=branch,
+        rules=rule_lines,
+        cap=today.cap,
+        today=today.total,
+        earned=earned,
+        left=today.left,
+    )
 
 
 def missed_lines(words: Words, p: Participation, absent_none: str) -> list[str]:

@@ -15,8 +15,13 @@ from storage.models import Branch, ModuleContent, ModuleSummary
 SHOWN_ERRORS = 20
 
 
-def module_list_text(words: Words, found: list[tuple[ModuleSummary, int | None]]) -> str:
-    """The modules published to a branch, each with the reader's best score."""
+def module_list_text(
+    words: Words, found: list[tuple[ModuleSummary, int | None]], *, scores: bool = True
+) -> str:
+    """The modules published to a branch, each with the reader's best score.
+
+    Without ``scores`` (a list shown to the whole group) no one's score is shown.
+    """
     lines = "\n".join(
         words(
             "study.line",
@@ -25,9 +30,23 @@ def module_list_text(words: Words, found: list[tuple[ModuleSummary, int | None]]
             count=m.questions,
             best=words.none if best is None else f"{best}/{m.questions}",
         )
+        if scores
+        else words("study.module", id=m.id, title=m.title, count=m.questions)
         for m, best in found
     )
     return words("study.list", modules=lines)
+
+
+def scores_text(
+    words: Words, branch: str, found: list[tuple[ModuleSummary, int | None]]
+) -> str | None:
+    """A member's best scores in the modules of a branch they answered; None if none."""
+    lines = [
+        words("me.module", id=m.id, title=m.title, best=best, count=m.questions)
+        for m, best in found
+        if best is not None
+    ]
+    return words("study.scores", branch=branch, scores="\n".join(lines)) if lines else None
 
 
 def module_buttons(
