@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.checkin import CheckinService
 from bot.compliance import TypeCompliance, compliance
-from bot.config import MEETING_TYPE_WORDS, MEETING_TYPES
+from bot.config import MEETING_TYPE_WORDS
 from bot.errors import UserError
 from bot.keywords import Keywords
 from bot.points import PointsLedger
@@ -62,7 +62,6 @@ _LOOKAHEAD = (timedelta(days=8), timedelta(days=100), timedelta(days=1500))
 MIN_YEAR, MAX_YEAR = 1970, 2999
 MAX_AHEAD = timedelta(days=3653)
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
-_OPTION_NAME = re.compile(r"^[A-Za-z]+$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -100,8 +99,8 @@ def parse_meeting_add(text: str) -> MeetingRequest:
         raise UserError(USAGE)
     kind = MEETING_TYPE_WORDS.code(words[0])
     if kind is None:
-        # The codes, the same in every language; the usage line after it gives the Chinese words.
-        raise UserError("meeting_add.bad_type", usage=USAGE, types=", ".join(MEETING_TYPES))
+        # Each catalog names the types in its own words (the usage line after it, both).
+        raise UserError("meeting_add.bad_type", usage=USAGE, type=words[0])
     if not _DATE.match(words[1]):
         raise UserError("meeting_add.bad_date", usage=USAGE, date=words[1])
     try:
@@ -113,6 +112,7 @@ def parse_meeting_add(text: str) -> MeetingRequest:
     if first is None or not MIN_YEAR <= first.year <= MAX_YEAR:
         raise UserError("meeting_add.bad_date", usage=USAGE, date=f"{words[1]} {words[2]}")
     options: dict[str, str] = {}
+    typed: dict[str, str] = {}  # each option as it was typed, to name it back
     title: list[str] = []
     held = False
     for word in words[3:]:
@@ -125,8 +125,8 @@ def parse_meeting_add(text: str) -> MeetingRequest:
                 raise UserError("meeting_add.repeat_syntax", usage=USAGE, repeat="")
             if not value:
                 raise UserError("meeting_add.bad_option", usage=USAGE, option=word)
-            options[option] = value
-        elif sep and _OPTION_NAME.match(key):  # a mistyped option (remnd=1h), not a title
+            options[option], typed[option] = value, word
+        elif sep and key.isalpha():  # a mistyped option (remnd=1h, 提示=1h), not a title
             raise UserError("meeting_add.unknown_option", usage=USAGE, option=word)
         elif HELD_WORDS.code(word):
             held = True
@@ -135,17 +135,13 @@ def parse_meeting_add(text: str) -> MeetingRequest:
     try:
         remind = parse_offsets(options["remind"]) if "remind" in options else DEFAULT_REMIND
     except ValueError:
-        raise UserError(
-            "meeting_add.bad_option", usage=USAGE, option=f"remind={options['remind']}"
-        ) from None
+        raise UserError("meeting_add.bad_option", usage=USAGE, option=typed["remind"]) from None
     try:
         duration = (
             parse_minutes(options["duration"]) if "duration" in options else DEFAULT_DURATION
         )
     except ValueError:
-        raise UserError(
-            "meeting_add.bad_option", usage=USAGE, option=f"duration={options['duration']}"
-        ) from None
+        raise UserError("meeting_add.bad_option", usage=USAGE, option=typed["duration"]) from None
     title_text = visible(" ".join(title))
     if len(title_text) > TITLE_MAX:
         raise UserError(

@@ -10,7 +10,6 @@ from zoneinfo import available_timezones
 from bot.config import LANGUAGE_WORDS
 from bot.errors import UserError
 from bot.keywords import Keywords
-from storage.models import Branch
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_NAMES = {
@@ -201,10 +200,3 @@ def parse_settings(text: str) -> dict[str, object]:
                 "settings.bad_value", usage="settings.usage", setting=typed, value=value
             ) from None
     return changes
-
-
-def describe_summary(branch: Branch) -> str:
-    """``sun 20:00``, or ``off``."""
-    if branch.summary_weekday is None or branch.summary_time is None:
-        return OFF
-    return f"{WEEKDAYS[branch.summary_weekday]} {branch.summary_time}"

@@ -7,12 +7,12 @@ from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 
 from bot import commands
 from bot.context import BotContext
-from bot.settings import describe_summary
 from handlers.gate.access import access_of, command
 from handlers.gate.place import ADMIN_STATUSES, arguments, here
 from handlers.jobs.checkin import schedule_daily
 from handlers.outbound.menus import update_branch_menus
 from handlers.outbound.policy import follow_migration
+from handlers.views.settings import settings_text
 from storage.models import Branch
 
 GONE_STATUSES = (ChatMember.LEFT, ChatMember.BANNED)
@@ -51,13 +51,7 @@ async def setup(update: Update, context: BotContext) -> None:
 
 def render_settings(context: BotContext, branch: Branch, key: str) -> str:
     """The settings message for a branch, in the branch's (possibly new) language."""
-    return context.words_for(branch)(
-        key,
-        timezone=branch.timezone,
-        language=branch.language,
-        summary=describe_summary(branch),
-        checkin=branch.checkin_time or "off",
-    )
+    return settings_text(context.words_for(branch), branch, key)
 
 
 async def settings(update: Update, context: BotContext) -> None:

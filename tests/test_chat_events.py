@@ -173,3 +173,56 @@ async def test_unexpected_errors_are_logged_without_content_and_operators_told(h
     assert "error while handling update" in caplog.text
     assert secret not in caplog.text
     assert secret not in told[0].text
+
+
+def menus_in(api, chat_id):
+    """The commands last set for a chat's members and its administrators, by scope type."""
+    menus = {}
+    for call in api.of("setMyCommands"):
+        scope = call.params["scope"]
+        if scope.get("chat_id") == chat_id:
+            commands = {c["command"]: c["description"] for c in call.params["commands"]}
+            menus[scope["type"], scope.get("user_id")] = commands
+    return menus
+
+
+async def test_an_upgraded_group_gets_its_branch_menus_in_its_language(harness):
+    await harness.setup_branch()
+    await harness.press("roster:join", chat=GROUP, user=MEMBER)
+    await harness.say(f"/role {MEMBER.id} secretary", chat=GROUP, user=ADMIN)
+    for update in (
+        factories.migrate_to(GROUP, SUPERGROUP.id),
+        factories.migrate_from(SUPERGROUP, GROUP.id),
+    ):
+        await harness.feed(update)
+    menus = menus_in(harness.api, SUPERGROUP.id)
+    assert set(menus) == {
+        ("chat", None),
+        ("chat_administrators", None),
+        ("chat_member", MEMBER.id),
+    }
+    assert menus["chat", None]["checkin"] == "今日签到（或签到正在进行的会议）"
+    assert "role" in menus["chat_administrators", None]
+    assert "setup" not in menus["chat_administrators", None]
+    known = await harness.services.storage.menus.fingerprints()
+    assert not [key for key in known if str(GROUP.id) in key]
+    assert {f"branch:{SUPERGROUP.id}", f"branch-admins:{SUPERGROUP.id}"} <= set(known)
+    assert f"member:{SUPERGROUP.id}:{MEMBER.id}" in known
+    assert harness.api.of("deleteMyCommands") == []  # the old chat is gone with its menus
+
+
+async def test_a_send_answered_with_migrate_moves_an_english_branchs_menus(harness):
+    await harness.setup_branch()
+    await harness.say("/settings language=en", chat=GROUP, user=ADMIN)
+    harness.api.fail_next(
+        "sendMessage",
+        error_code=400,
+        migrate_to_chat_id=SUPERGROUP.id,
+        description="Bad Request: group chat was upgraded to a supergroup chat",
+    )
+    await harness.say("/help", chat=GROUP, user=MEMBER)
+    menus = menus_in(harness.api, SUPERGROUP.id)
+    assert menus["chat", None]["checkin"].startswith("Check in")
+    assert menus["chat_administrators", None]["role"].isascii()
+    known = await harness.services.storage.menus.fingerprints()
+    assert not [key for key in known if str(GROUP.id) in key]

@@ -3,6 +3,8 @@ an example date; every other command's specific argument errors do the same."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import ADMIN, GROUP
@@ -21,7 +23,7 @@ async def meetings_count(harness):
         ("party 2031-03-05 19:30", "未知的会议类型"),
         ("committee 2031-13-01 19:30", "2031-13-01 19:30 不是有效的日期"),
         ("committee tomorrow 19:30", "tomorrow 不是有效的日期"),
-        ("committee 2031-03-05 19:30 repeat=sometimes", "repeat=sometimes 无效"),
+        ("committee 2031-03-05 19:30 repeat=sometimes", "重复=sometimes 无效"),
         ("committee 2031-03-05 19:30 repeat=FREQ=DAILY;INTERVAL=0", "INTERVAL"),
         ("committee 2031-03-05 19:30 repeat=FREQ=WEEKLY;BYHOUR=9,10", "BYHOUR"),
         ("committee 2031-03-05 19:30 repeat=FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "十年内"),
@@ -34,7 +36,7 @@ async def meetings_count(harness):
         ("committee 2031-03-05 19:30 remind=31d", "remind=31d 无效"),
         ("committee 2031-03-05 19:30 duration=8d", "duration=8d 无效"),
         ("committee 2031-03-01 19:30", "该时间已过"),
-        ("committee 2031-04-05 19:30 held", "held 用于登记"),
+        ("committee 2031-04-05 19:30 held", "已召开 用于登记"),
         ("committee 2999-03-05 19:30", "最多提前"),
         ("committee 9999-12-31 23:59", "不是有效的日期"),
         ("committee 2031-03-05 19:30 repeat=weekly repeat=monthly", "repeat= 写了两次"),
@@ -55,7 +57,7 @@ async def test_an_empty_repeat_gets_the_repeat_message(harness):
     text = await harness.reply(
         "/meeting_add committee 2031-03-05 19:30 repeat=", chat=GROUP, user=ADMIN
     )
-    assert text.startswith("repeat= 无效。请使用 weekly")
+    assert text.startswith("重复= 无效。请使用 每周")
     assert "remind" not in text.split(USAGE_ZH)[0]
     assert USAGE_ZH in text
     assert await meetings_count(harness) == 0
@@ -85,7 +87,7 @@ async def test_a_malformed_rule_names_the_offending_part_then_the_usage(harness,
     text = await harness.reply(
         f"/meeting_add committee 2031-03-05 19:30 repeat={rule}", chat=GROUP, user=ADMIN
     )
-    assert text.startswith(f"repeat={rule} 无效：")
+    assert text.startswith(f"重复={rule} 无效：")
     assert specific in text
     assert text.index(specific) < text.index(USAGE_ZH)
     assert EXAMPLE_ZH in text
@@ -139,3 +141,54 @@ async def test_other_commands_add_their_usage_to_a_specific_error(harness, line,
     assert specific in text
     assert usage in text
     assert text.index(specific) < text.index(usage)
+
+
+# What a refusal says before the usage line, in a Chinese and in an English group.
+REFUSALS = {
+    "zh": [
+        (
+            "会务会 2031-03-05 19:30",
+            "未知的会议类型“会务会”。可用类型：党员大会、支委会、党小组会、",
+        ),
+        (
+            "支委会 2031-03-05 19:30 月度会 提示=1h",
+            "不认识的选项 提示=1h：可用的选项是 重复=、提醒=",
+        ),
+        ("支委会 2031-03-05 19:30 remnd=1h", "不认识的选项 remnd=1h：可用的选项是 重复=、提醒="),
+        ("支委会 2031-03-05 19:30 提醒=马上", "提醒=马上 无效：提醒和时长的单位"),
+        ("支委会 2031-03-05 19:30 重复=每天", "重复=每天 无效："),
+    ],
+    "en": [
+        (
+            "party 2031-03-05 19:30",
+            "Unknown meeting type “party”. Valid types: general, committee,",
+        ),
+        (
+            "committee 2031-03-05 19:30 remnd=1h",
+            "Unknown option remnd=1h: the options are repeat=",
+        ),
+        ("committee 2031-03-05 19:30 提示=1h", "Unknown option 提示=1h: the options are repeat="),
+        (
+            "committee 2031-03-05 19:30 remind=soon",
+            "remind=soon is not valid: remind and duration",
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "specific"),
+    [(language, *case) for language, cases in REFUSALS.items() for case in cases],
+)
+async def test_a_refusal_names_the_words_of_the_groups_language(harness, language, line, specific):
+    await harness.setup_branch()
+    if language == "en":
+        await harness.say("/settings language=en", chat=GROUP, user=ADMIN)
+    text = await harness.reply(f"/meeting_add {line}", chat=GROUP, user=ADMIN)
+    assert text.startswith(specific)
+    said = text.split("\n\n")[0]
+    if language == "zh":
+        assert not any(word in said for word in ("general", "committee", "remind", "held"))
+    else:
+        assert not re.search(r"[\u4e00-\u9fff]", said.replace("提示", ""))
+    assert await meetings_count(harness) == 0

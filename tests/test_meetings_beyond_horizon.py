@@ -99,7 +99,7 @@ ZH_REFUSALS = [
     ),
     (
         "/meeting_add committee 2031-03-05 19:30 repeat=often",
-        "repeat=often 无效",
+        "重复=often 无效",
         "用法：",
         "示例：",
     ),

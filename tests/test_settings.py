@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import ADMIN, GROUP, MEMBER
@@ -11,7 +13,7 @@ async def test_settings_shows_the_current_values(harness):
     await harness.setup_branch()
     text = await harness.reply("/settings", chat=GROUP, user=ADMIN)
     assert "Asia/Shanghai" in text
-    assert "sun 20:00" in text
+    assert "每周小结（小结）：周日 20:00" in text
     assert "08:00" in text
 
 
@@ -53,7 +55,7 @@ async def test_off_switches_posts_off(harness):
     branch = await harness.services.branches.for_chat(GROUP.id)
     assert branch.summary_time is None
     assert branch.checkin_time is None
-    assert "summary（周报）= off" in text
+    assert "每周小结（小结）：关闭" in text
 
 
 @pytest.mark.parametrize(
@@ -88,3 +90,27 @@ async def test_members_cannot_change_settings(harness):
 async def test_settings_in_unregistered_group_points_to_setup(harness):
     text = await harness.reply("/settings", chat=GROUP, user=ADMIN)
     assert "/setup" in text
+
+
+async def test_the_settings_read_naturally_in_chinese_and_in_english(harness):
+    await harness.setup_branch()
+    await harness.reply("/settings 小结=周日@20:00 签到=关", chat=GROUP, user=ADMIN)
+    text = await harness.reply("/settings", chat=GROUP, user=ADMIN)
+    assert text.split("\n")[:5] == [
+        "本支部设置：",
+        "时区：Asia/Shanghai",
+        "语言：中文",
+        "每周小结（小结）：周日 20:00",
+        "签到：关闭",
+    ]
+    assert not re.search(r"(?<![/\w])[A-Za-z]{3,}", text.replace("Asia/Shanghai", ""))
+    saved = await harness.reply("/settings language=en checkin=08:00", chat=GROUP, user=ADMIN)
+    assert saved.split("\n") == [
+        "Saved. Settings of this branch:",
+        "timezone = Asia/Shanghai",
+        "language = en",
+        "summary = Sun 20:00",
+        "checkin = 08:00",
+    ]
+    text = await harness.reply("/settings summary=off", chat=GROUP, user=ADMIN)
+    assert "summary = off" in text

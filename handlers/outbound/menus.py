@@ -28,7 +28,7 @@ from bot.commands import Access, available
 from bot.config import LANGUAGES, Config
 from bot.context import BotContext
 from bot.services import Services
-from handlers.outbound.policy import attempt
+from handlers.outbound.policy import attempt, follows_migration
 from storage.models import Branch
 
 
@@ -214,6 +214,34 @@ async def update_branch_menus(context: BotContext, branch: Branch) -> None:
     known = await services.storage.menus.fingerprints()
     for menu in branch_menus(branch.chat_id, branch.language):
         await _apply(context.bot, services, menu, known, context.clock)
+
+
+@follows_migration
+async def follow_chat(context: BotContext, old: int, new: int) -> None:
+    """A group became a supergroup: its branch's menus are set for the new chat id.
+
+    The old chat is gone with its menus, so only their fingerprints are dropped (a request
+    for the old scope would be answered with the migration again).
+    """
+    services = context.services
+    branch = await services.branches.for_chat(new)
+    known = await services.storage.menus.fingerprints()
+    for key in known:
+        if key in (f"branch:{old}", f"branch-admins:{old}") or key.startswith(f"member:{old}:"):
+            await services.storage.menus.forget(key)
+    if branch is None or not branch.active:
+        return
+    await update_branch_menus(context, branch)
+    known = await services.storage.menus.fingerprints()
+    for chat_id, user_id, language in await services.storage.memberships.granted_secretaries():
+        if chat_id == new:
+            await _apply(
+                context.bot,
+                services,
+                secretary_menu(chat_id, user_id, language),
+                known,
+                context.clock,
+            )
 
 
 async def update_secretary_menu(

@@ -224,18 +224,33 @@ async def _apply(context: BotContext, chat_id: int, error: TelegramError | None)
     return None
 
 
+# What else is tied to a group's chat id (its command menus) and follows it to the
+# supergroup: (context, old chat id, new chat id). Registered by the modules that own it,
+# which import this one (so it cannot import them).
+ChatFollower = Callable[[BotContext, int, int], Awaitable[None]]
+_FOLLOWERS: list[ChatFollower] = []
+
+
+def follows_migration(follower: ChatFollower) -> ChatFollower:
+    """Register ``follower`` to run once a branch followed its group to a supergroup."""
+    _FOLLOWERS.append(follower)
+    return follower
+
+
 async def follow_migration(context: BotContext, old: int, new: int) -> None:
     """Move the branch to the supergroup's chat id; tell the group if a branch was retired.
 
     ``/setup`` sent in the new supergroup before the bot learnt of the upgrade registers a
     second, empty branch there. The group's own branch, with all its data, takes the chat
     over; the one registered in between is retired (its daily post stops by itself), and
-    the group is told both numbers.
+    the group is told both numbers. What else is tied to the chat id follows then.
     """
     services = context.services
     swapped = await services.branches.move_chat(old, new)
     services.auth.forget_chat(old)
     services.auth.forget_chat(new)
+    for follower in _FOLLOWERS:
+        await follower(context, old, new)
     if swapped is None:
         return
     moved, retired = swapped
