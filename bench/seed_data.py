@@ -176,6 +176,7 @@ class Seeder:
                 DURATION,
                 REMIND,
                 datetime.fromtimestamp(0, UTC),
+                "",
             )
             until = datetime.fromtimestamp(self.now, UTC) + HORIZON
             self.insert(
@@ -196,6 +197,7 @@ class Seeder:
                         f"seed:{meeting_id}",
                         members[0],
                         self.start,
+                        "",
                     )
                 ],
             )

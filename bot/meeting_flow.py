@@ -2,7 +2,8 @@
 
 What each step offers and the meeting the choices describe. The choices made so far travel
 in the buttons' callback data (``MeetingFlow`` in handlers/gate/callbacks.py), so the flow
-needs no server-side state and survives a restart.
+needs no server-side state and survives a restart. The place, free text, is a reply to the
+last step's message instead of a press: that reply confirms, with the place.
 """
 
 from __future__ import annotations
@@ -36,8 +37,13 @@ def offered(step: str, today: date) -> list[object]:
     return []
 
 
-def meeting_request(kind: int, day: date, at: time, repeat: int, remind: int) -> MeetingRequest:
-    """The meeting the flow's choices describe (indexes into MEETING_TYPES, REPEATS, REMINDERS)."""
+def meeting_request(
+    kind: int, day: date, at: time, repeat: int, remind: int, place: str = ""
+) -> MeetingRequest:
+    """The meeting the flow's choices describe (indexes into MEETING_TYPES, REPEATS, REMINDERS).
+
+    The place, if any, came as a reply to the last step: free text no button can carry.
+    """
     every = REPEATS[repeat]
     return MeetingRequest(
         type=MEETING_TYPES[kind],
@@ -47,4 +53,5 @@ def meeting_request(kind: int, day: date, at: time, repeat: int, remind: int) ->
         remind=REMINDERS[remind],
         duration=DEFAULT_DURATION,
         held=False,
+        place=place,
     )

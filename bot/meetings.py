@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -50,6 +51,9 @@ ATTENDANCE_STATUSES = ATTENDANCE_WORDS.codes
 # ``/meeting_add``'s options (``重复=每月``) and its flag for a meeting held already.
 OPTION_WORDS = Keywords({"repeat": ("重复",), "remind": ("提醒",), "duration": ("时长",)})
 HELD_WORDS = Keywords({"held": ("已召开",)})
+# ``place=`` (地点=) takes the rest of the line, spaces and all: ``地点=腾讯会议 123 456 789``.
+PLACE_WORDS = Keywords({"place": ("地点",)})
+PLACE_MAX = 200
 # ``/meeting_cancel <id> series``: the occurrence and the rest of its series.
 SERIES_WORDS = Keywords({"series": ("系列",)})
 # Series materialised in one transaction by ``extend``.
@@ -75,16 +79,20 @@ class MeetingRequest:
     remind: tuple[int, ...]
     duration: int
     held: bool
+    place: str = ""
 
 
 USAGE = "meeting_add.usage"
 
 
 def parse_meeting_add(text: str) -> MeetingRequest:
-    """Parse ``<type> <YYYY-MM-DD> <HH:MM> [title…] [repeat=…] [remind=…] [duration=…] [held]``.
+    """Parse ``<type> <YYYY-MM-DD> <HH:MM> [title…] [options…] [held] [place=…]``.
 
+    The options are ``repeat=``, ``remind=`` and ``duration=``; ``place=`` comes last and
+    takes the rest of the line.
     Types, option names, repeat keywords and ``held`` may be typed in Chinese too (支委会,
-    重复=每月, 已召开): ``MEETING_TYPE_WORDS``, ``OPTION_WORDS``, ``REPEAT_WORDS``, ``HELD_WORDS``.
+    重复=每月, 已召开, 地点=): ``MEETING_TYPE_WORDS``, ``OPTION_WORDS``, ``REPEAT_WORDS``,
+    ``HELD_WORDS``, ``PLACE_WORDS``.
 
     Every refusal carries the usage line and its example: the specific problem first.
 
@@ -92,9 +100,11 @@ def parse_meeting_add(text: str) -> MeetingRequest:
         UserError: ``meeting_add.usage`` for a malformed line, ``meeting_add.bad_type`` for an
             unknown type, ``meeting_add.bad_date`` for a date or time that does not exist,
             ``meeting_add.bad_option`` for a bad ``remind``/``duration``/``repeat`` word,
-            ``meeting_add.title_too_long`` for a title over ``TITLE_MAX`` characters.
+            ``meeting_add.title_too_long`` for a title over ``TITLE_MAX`` characters, and
+            ``parse_place``'s refusals.
     """
-    words = normalize(text).split()
+    line, place = _split_place(normalize(text))
+    words = line.split()
     if len(words) < 3:
         raise UserError(USAGE)
     kind = MEETING_TYPE_WORDS.code(words[0])
@@ -147,7 +157,46 @@ def parse_meeting_add(text: str) -> MeetingRequest:
         raise UserError(
             "meeting_add.title_too_long", usage=USAGE, length=len(title_text), limit=TITLE_MAX
         )
-    return MeetingRequest(kind, first, title_text, options.get("repeat"), remind, duration, held)
+    return MeetingRequest(
+        kind,
+        first,
+        title_text,
+        options.get("repeat"),
+        remind,
+        duration,
+        held,
+        "" if place is None else parse_place(place),
+    )
+
+
+def _split_place(line: str) -> tuple[str, str | None]:
+    """The line before its ``place=`` option, and the place after it (None: no place given)."""
+    for token in re.finditer(r"\S+", line):
+        key, sep, _ = token.group().partition("=")
+        if sep and PLACE_WORDS.code(key):
+            return line[: token.start()], line[token.start() + len(key) + 1 :]
+    return line, None
+
+
+def parse_place(text: str) -> str:
+    """A meeting's place as typed (already normalized; line breaks came as spaces).
+
+    A link stays as typed: texts go out without a parse mode, and Telegram makes it clickable.
+
+    Raises:
+        UserError: ``meeting_add.place_empty``, ``meeting_add.place_control`` (an escape, a
+            bell or another control character inside it) or ``meeting_add.place_too_long``.
+    """
+    place = visible(text.strip())
+    if not place:
+        raise UserError("meeting_add.place_empty", usage=USAGE)
+    if any(unicodedata.category(char) == "Cc" for char in place):
+        raise UserError("meeting_add.place_control", usage=USAGE)
+    if len(place) > PLACE_MAX:
+        raise UserError(
+            "meeting_add.place_too_long", usage=USAGE, length=len(place), limit=PLACE_MAX
+        )
+    return place
 
 
 def next_start(meeting: Meeting, since: datetime) -> datetime | None:
@@ -219,6 +268,15 @@ def owed_sends(
             ScheduledSend(send_key("close", occurrence_id), "close", occurrence_id, ends_at)
         )
     return sends
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """What a cancellation did: the occurrences, the sends no longer owed, whom to tell."""
+
+    occurrences: list[int]
+    keys: list[str]
+    going: list[tuple[int, int]]  # (occurrence, user) of those who had answered "going"
 
 
 class CheckinResult(Enum):
@@ -297,6 +355,7 @@ class MeetingService:
                 branch_id=branch.id,
                 type=request.type,
                 title=request.title,
+                place=request.place,
                 first_local=request.first_local.isoformat(timespec="minutes"),
                 timezone=branch.timezone,
                 rule=rule,
@@ -383,6 +442,7 @@ class MeetingService:
                 branch_id=branch.id,
                 type="other",
                 title="",
+                place="",
                 first_local=start.isoformat(timespec="minutes"),
                 timezone=branch.timezone,
                 rule=None,
@@ -452,22 +512,38 @@ class MeetingService:
         return await self._storage.meetings.upcoming_of_meeting(meeting.id, now)
 
     async def cancel(
-        self, branch: Branch, occurrence_id: int, *, series: bool, now: datetime
-    ) -> tuple[list[int], list[str]]:
+        self,
+        branch: Branch,
+        occurrence_id: int,
+        *,
+        series: bool,
+        now: datetime,
+        prompt: str | None = None,
+    ) -> Cancelled:
         """Cancel an occurrence, or the rest of its series.
 
-        Returns:
-            The cancelled occurrence ids and the keys of the sends no longer owed.
+        ``prompt`` names the question a button answered (``chat:message``): only its first
+        answer acts, so a second press, or one after "keep", cancels nothing.
         """
         await self.occurrence_of(branch, occurrence_id)
         async with self._storage.transaction():
+            if prompt is not None and not await self.settle(prompt, now):
+                return Cancelled([], [], [])
             cancelled = await self._storage.meetings.cancel(occurrence_id, series=series)
-            keys = await self._storage.sends.of_occurrences(cancelled) if cancelled else []
+            if not cancelled:
+                return Cancelled([], [], [])
+            keys = await self._storage.sends.of_occurrences(cancelled)
             for key in keys:
                 await self._storage.sends.move(
                     key, from_state="pending", to_state="cancelled", now=now
                 )
-        return cancelled, keys
+            going = await self._storage.leaves.going(cancelled)
+        logger.info("branch %s: occurrences %s cancelled", branch.id, cancelled)
+        return Cancelled(cancelled, keys, going)
+
+    async def settle(self, prompt: str, now: datetime) -> bool:
+        """Record the answer to a cancel question; False if it had one already."""
+        return await self._storage.acts.claim(f"meeting_cancel:{prompt}", now)
 
     async def compliance(
         self, branch: Branch, cadence: Mapping[str, str], now: datetime

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,23 +27,30 @@ from bot.meetings import (
     CheckinResult,
     minutes_late,
     parse_meeting_add,
+    parse_place,
 )
 from bot.recurrence import HORIZON
+from bot.settings import normalize
 from handlers.gate.access import access_of, command
-from handlers.gate.buttons import button
-from handlers.gate.callbacks import MeetingCheckin, MeetingFlow
+from handlers.gate.buttons import button, replied
+from handlers.gate.callbacks import MeetingCancel, MeetingCheckin, MeetingFlow
 from handlers.gate.place import arguments, here, named_person, parse_id, person_of
 from handlers.jobs.sends import post_checkin, request_count_refresh, schedule_sends, unschedule
+from handlers.outbound import policy
 from handlers.outbound.private import answer_privately, reader_words, renders, send_private
 from handlers.outbound.replies import reply
+from handlers.views.keyboards import keyboard
 from handlers.views.meetings import (
+    cancel_buttons,
+    cancelled_text,
     compliance_lines,
     flow_first_step,
     flow_step_view,
     occurrence_line,
+    placed,
     scheduled_text,
 )
-from storage.models import Branch, Meeting
+from storage.models import Branch, Meeting, OccurrenceView
 
 # Before any meeting a branch can record (meetings start in 1970 at the earliest).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -67,8 +75,8 @@ async def meeting_add(update: Update, context: BotContext) -> None:
     if request.held:
         # Its one occurrence, named so that notes and attendance can be added to it.
         (held,) = await services.storage.meetings.upcoming_of_meeting(meeting.id, EPOCH)
-        line = occurrence_line(context.words, held)
-        await reply(update, context, "meeting_add.held", meeting=line)
+        text = context.words("meeting_add.held", meeting=occurrence_line(context.words, held))
+        await message.reply_text(placed(context.words, text, held.place))
     else:
         await message.reply_text(await _scheduled(context, meeting))
 
@@ -90,7 +98,7 @@ async def meetings(update: Update, context: BotContext) -> None:
             raise UserError("branch.not_registered")
         branch_ids = [place.branch.id]
     upcoming = await services.meetings.upcoming(branch_ids, context.clock())
-    lines = [occurrence_line(context.words, o) for o in upcoming]
+    lines = [placed(context.words, occurrence_line(context.words, o), o.place) for o in upcoming]
     text = (
         context.words("meetings.list", meetings="\n".join(lines))
         if lines
@@ -173,16 +181,90 @@ async def correction_text(
 
 
 async def meeting_cancel(update: Update, context: BotContext) -> None:
-    """Cancels an occurrence, or with ``series`` (系列) it and the rest of its series."""
+    """Cancels an occurrence, or with ``series`` (系列) it and the rest of its series.
+
+    An occurrence of a series named without ``series`` is asked about with buttons: this one,
+    the rest of the series, or keep it.
+    """
+    message, branch, services = update.effective_message, here(context).branch, context.services
     args = arguments(context).split()
     if not 1 <= len(args) <= 2 or (len(args) == 2 and not SERIES_WORDS.code(args[1])):
         raise UserError("meeting_cancel.usage")
     target = parse_id(args[0], "meeting_cancel.usage")
-    cancelled, keys = await context.services.meetings.cancel(
-        here(context).branch, target, series=len(args) == 2, now=context.clock()
+    occurrence = await services.meetings.occurrence_of(branch, target)
+    series = len(args) == 2
+    meeting = await services.storage.meetings.meeting_of(target)
+    if not series and not occurrence.cancelled and meeting is not None and meeting.rule:
+        line = occurrence_line(context.words, occurrence)
+        await message.reply_text(
+            context.words("meeting_cancel.ask", meeting=line),
+            reply_markup=keyboard(context.words, cancel_buttons(target)),
+        )
+        return
+    await message.reply_text(await _cancel(context, branch, occurrence, series=series))
+
+
+async def cancel_pressed(
+    update: Update, context: BotContext, data: MeetingCancel, branch: Branch
+) -> None:
+    """An answer to the question about an occurrence of a series; only the first one acts."""
+    query, services, now = update.callback_query, context.services, context.clock()
+    prompt = f"{query.message.chat_id}:{query.message.message_id}"
+    occurrence = await services.meetings.occurrence_of(branch, data.occurrence_id)
+    line = occurrence_line(context.words, occurrence)
+    if data.choice == "keep":
+        if not await services.meetings.settle(prompt, now):
+            raise UserError("button.stale")
+        await query.answer()
+        await query.edit_message_text(context.words("meeting_cancel.kept", meeting=line))
+        return
+    text = await _cancel(
+        context, branch, occurrence, series=data.choice == "series", prompt=prompt
     )
-    unschedule(context.job_queue, keys)
-    await reply(update, context, "meeting_cancel.done", count=len(cancelled))
+    if text is None:
+        raise UserError("button.stale")
+    await query.answer()
+    await query.edit_message_text(text)
+
+
+async def _cancel(
+    context: BotContext,
+    branch: Branch,
+    occurrence: OccurrenceView,
+    *,
+    series: bool,
+    prompt: str | None = None,
+) -> str | None:
+    """Cancels, unschedules and tells privately those who had said they would come.
+
+    Returns:
+        The answer; None for a question answered before (``prompt``), which changes nothing.
+    """
+    done = await context.services.meetings.cancel(
+        branch, occurrence.id, series=series, now=context.clock(), prompt=prompt
+    )
+    if prompt is not None and not done.occurrences:
+        return None
+    unschedule(context.job_queue, done.keys)
+    # No start-link fallback: the group is told at once, and a notice kept until /start
+    # would come after the meeting it calls off.
+    await policy.each(
+        done.going,
+        lambda going: send_private(
+            context,
+            user_id=going[1],
+            branch=branch,
+            key="meeting_cancel.notice",
+            dedupe_key=f"cancelled:{going[0]}:{going[1]}",
+            fallback=False,
+            occurrence=going[0],
+        ),
+        what=f"cancel notices of occurrence {occurrence.id}",
+    )
+    told = len({user_id for _, user_id in done.going})
+    return cancelled_text(
+        context.words, occurrence, len(done.occurrences), series=series, told=told
+    )
 
 
 async def meeting_notes(update: Update, context: BotContext) -> None:
@@ -264,6 +346,32 @@ async def flow_step(
     await query.edit_message_text(text, reply_markup=markup)
 
 
+async def flow_place(
+    update: Update, context: BotContext, state: MeetingFlow, branch: Branch
+) -> None:
+    """A reply to the flow's last step: the place; the meeting is scheduled with it.
+
+    The flow's message keys the meeting as its confirm button does, so a reply and a press
+    (or two replies) schedule it once; its buttons are taken away.
+    """
+    message, services = update.effective_message, context.services
+    place = parse_place(normalize(" ".join(message.text.split())))
+    flow = message.reply_to_message
+    request = meeting_request(state.type, state.day, state.at, state.repeat, state.remind, place)
+    meeting, sends = await services.meetings.add(
+        branch,
+        request,
+        key=f"flow:{flow.chat_id}:{flow.message_id}",
+        by=message.from_user.id,
+        now=context.clock(),
+    )
+    schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
+    await policy.attempt(
+        partial(flow.edit_reply_markup, None), what=f"flow buttons of message {flow.message_id}"
+    )
+    await message.reply_text(await _scheduled(context, meeting))
+
+
 def handlers() -> list[BaseHandler]:
     """Handlers of this module."""
     return [
@@ -275,4 +383,6 @@ def handlers() -> list[BaseHandler]:
         command(commands.CHECKIN_OPEN, checkin_open),
         button(MeetingCheckin, meeting_checkin),
         button(MeetingFlow, flow_step),
+        replied(MeetingFlow, flow_place, pick=lambda state: state.confirmed),
+        button(MeetingCancel, cancel_pressed),
     ]

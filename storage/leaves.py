@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,6 +35,17 @@ class LeaveRepo:
             " answered_at = excluded.answered_at",
             (occurrence_id, user_id, answer, to_epoch(at)),
         )
+
+    async def going(self, occurrence_ids: Collection[int]) -> list[tuple[int, int]]:
+        """(occurrence, user) of everyone who answered a reminder of these occurrences "going"."""
+        marks = ",".join("?" * len(occurrence_ids))
+        rows = await self._db.fetch_all(
+            "SELECT occurrence_id, user_id FROM rsvps"  # noqa: S608 - placeholders only
+            f" WHERE answer = 'going' AND occurrence_id IN ({marks})"
+            " ORDER BY occurrence_id, user_id",
+            tuple(occurrence_ids),
+        )
+        return [(row[0], row[1]) for row in rows]
 
     async def unanswered(self, occurrence_id: int, branch_id: int) -> list[int]:
         """Roster members who have not answered the occurrence's reminders."""

@@ -11,12 +11,12 @@ from storage.models import DISPLAY_NAME, Meeting, OccurrenceView, RollEntry, fro
 
 _MEETING_COLUMNS = (
     "id, branch_id, type, title, first_local, timezone, rule, duration_min, remind_min,"
-    " materialised_until"
+    " materialised_until, place"
 )
 _OCCURRENCE_SELECT = (
     "SELECT o.id, o.meeting_id, m.branch_id, b.chat_id, b.language AS branch_language,"
     " b.timezone AS branch_timezone, m.type,"
-    " m.title, m.timezone, o.starts_at, o.ends_at, o.cancelled, o.held_offline, o.notes,"
+    " m.title, m.place, m.timezone, o.starts_at, o.ends_at, o.cancelled, o.held_offline, o.notes,"
     " o.closed_at FROM occurrences o JOIN meetings m ON m.id = o.meeting_id"
     " JOIN branches b ON b.id = m.branch_id"
 )
@@ -34,6 +34,7 @@ def _meeting(row: Row) -> Meeting:
         duration_min=row["duration_min"],
         remind_min=tuple(int(part) for part in row["remind_min"].split(",") if part),
         materialised_until=from_epoch(row["materialised_until"]),  # type: ignore[arg-type]
+        place=row["place"],
     )
 
 
@@ -47,6 +48,7 @@ def _occurrence(row: Row) -> OccurrenceView:
         branch_timezone=row["branch_timezone"],
         type=row["type"],
         title=row["title"],
+        place=row["place"],
         timezone=row["timezone"],
         starts_at=from_epoch(row["starts_at"]),  # type: ignore[arg-type]
         ends_at=from_epoch(row["ends_at"]),  # type: ignore[arg-type]
@@ -69,6 +71,7 @@ class MeetingRepo:
         branch_id: int,
         type: str,  # noqa: A002 - the meeting type's own name
         title: str,
+        place: str,
         first_local: str,
         timezone: str,
         rule: str | None,
@@ -84,13 +87,14 @@ class MeetingRepo:
             The meeting and whether this call created it.
         """
         created = await self._db.execute(
-            "INSERT INTO meetings (branch_id, type, title, first_local, timezone, rule,"
+            "INSERT INTO meetings (branch_id, type, title, place, first_local, timezone, rule,"
             " duration_min, remind_min, materialised_until, created_key, created_by, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT (created_key) DO NOTHING",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT (created_key) DO NOTHING",
             (
                 branch_id,
                 type,
                 title,
+                place,
                 first_local,
                 timezone,
                 rule,

@@ -117,6 +117,7 @@ class Meeting:
     duration_min: int
     remind_min: tuple[int, ...]
     materialised_until: datetime
+    place: str  # an address, a 腾讯会议 number or a link; empty: none given
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class OccurrenceView:
     branch_timezone: str
     type: str
     title: str
+    place: str
     timezone: str
     starts_at: datetime
     ends_at: datetime

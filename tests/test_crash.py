@@ -50,7 +50,7 @@ async def seed(path: Path, now: datetime) -> None:
     db = storage.db
     await db.execute(
         "INSERT INTO meetings VALUES (1, ?, 'group', '', '2031-01-01T19:30', 'Asia/Shanghai',"
-        " NULL, 90, '60', ?, NULL, 'seed:1', 1, 0)",
+        " NULL, 90, '60', ?, NULL, 'seed:1', 1, 0, '')",
         (branch.id, to_epoch(starts + timedelta(days=1))),
     )
     await db.execute(

@@ -47,7 +47,9 @@ async def test_a_meeting_beyond_the_horizon_is_cancelled_by_its_id(harness, cloc
     await harness.setup_branch()
     _, occ = await add_meeting(harness, YEARLY)
     text = await harness.reply(f"/meeting_cancel {occ}", chat=GROUP, user=ADMIN)
-    assert text == "已取消 1 次会议。"
+    assert "重复会议" in text  # a yearly series: asked which
+    _, edit = await harness.press(f"mx:{occ}:one", chat=GROUP, user=ADMIN)
+    assert edit.text == f"已取消会议：#{occ} 2031-08-05 09:00 组织生活会 · 年度组织生活会。"
     assert keys(harness.app) == []
     _, state = await harness.services.storage.sends.get(f"close:{occ}")
     assert state == "cancelled"
@@ -60,7 +62,8 @@ async def test_a_meeting_beyond_the_horizon_is_cancelled_by_its_id(harness, cloc
     (line,) = listed.splitlines()[1:2]
     assert "2032-08-05 09:00" in line
     later = int(line.split()[0][1:])
-    assert "1 次" in await harness.reply(f"/meeting_cancel {later} series", chat=GROUP, user=ADMIN)
+    text = await harness.reply(f"/meeting_cancel {later} series", chat=GROUP, user=ADMIN)
+    assert "已取消 1 次会议" in text
     clock.now += timedelta(days=400)
     await extend.run(harness.app)
     assert "暂无" in await harness.reply("/meetings", chat=GROUP, user=ADMIN)
@@ -78,7 +81,8 @@ async def test_in_english_a_meeting_beyond_the_horizon_is_answered_listed_and_ca
     listed = await harness.reply("/meetings", chat=GROUP, user=ADMIN)
     assert listed.startswith(f"Next meetings:\n#{occ} 2031-09-01 14:00")
     text = await harness.reply(f"/meeting_cancel {occ} series", chat=GROUP, user=ADMIN)
-    assert text == "Cancelled 1 occurrence(s)."
+    line = f"#{occ} 2031-09-01 14:00 member appraisal"
+    assert text == f"Cancelled 1 occurrence(s): {line} and the rest of its series."
     assert keys(harness.app) == []
     assert "No meetings" in await harness.reply("/meetings", chat=GROUP, user=ADMIN)
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from telegram import Update, User
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram import Message, Update, User
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.commands import Access, Named, Needs
 from bot.context import BotContext
@@ -30,6 +30,7 @@ from storage.models import Branch
 
 logger = logging.getLogger(__name__)
 
+K = TypeVar("K", bound=CallbackData)
 # A feature's button callback: the update, the context, the typed data and its branch.
 Pressed = Callable[[Update, BotContext, Any, Branch | None], Awaitable[None]]
 
@@ -163,6 +164,59 @@ def button(
 
     gated.__name__ = callback.__name__
     return CallbackQueryHandler(gated, pattern=pattern or kind.pattern())
+
+
+def replied_data(message: Message, kind: type[K], pick: Callable[[K], bool]) -> K | None:
+    """The data of a button of ``kind`` that ``pick`` takes, under the message replied to."""
+    original = message.reply_to_message
+    if original is None or original.from_user is None or not original.from_user.is_bot:
+        return None
+    for row in original.reply_markup.inline_keyboard if original.reply_markup else ():
+        for key in row:
+            data = unpack(key.callback_data if isinstance(key.callback_data, str) else None)
+            if isinstance(data, kind) and pick(data):
+                return data
+    return None
+
+
+class _RepliedTo(filters.MessageFilter):
+    """A reply to a message with a button of ``kind`` that ``pick`` takes."""
+
+    def __init__(self, kind: type[CallbackData], pick: Callable[[Any], bool]) -> None:
+        super().__init__(name=f"replied_to_{kind.__name__}")
+        self._kind, self._pick = kind, pick
+
+    def filter(self, message: Message) -> bool:
+        return replied_data(message, self._kind, self._pick) is not None
+
+
+def replied(
+    kind: type[CallbackData], callback: Pressed, *, pick: Callable[[Any], bool]
+) -> MessageHandler[Any, Any]:
+    """The handler of a text reply to the bot's message under a button of ``kind``.
+
+    The reply carries what a button cannot (free text); the button's data says what it
+    answers and passes the same gate as a press, for the one who replied.
+    """
+
+    async def gated(update: Update, context: BotContext) -> None:
+        message = update.effective_message
+        data = replied_data(message, kind, pick)
+        author = message.reply_to_message.from_user if message.reply_to_message else None
+        if data is None or author is None or author.id != context.bot.id:
+            return  # another bot's message: its buttons are not ours to read
+        if message.from_user is None:
+            return  # a channel's post: no one to admit
+        try:
+            branch = await admit(context, data, message.from_user)
+        except Refused as refused:
+            logger.info("refused a reply to %s: %s", kind.__name__, refused.refusal)
+            raise _refusal(refused.refusal, data.needs()) from None
+        await callback(update, context, data, branch)
+
+    gated.__name__ = callback.__name__
+    reply_filter = filters.TEXT & ~filters.COMMAND & filters.REPLY & _RepliedTo(kind, pick)
+    return MessageHandler(reply_filter, gated)
 
 
 async def open_link(update: Update, context: BotContext) -> tuple[StartLink, Branch | None] | None:

@@ -303,6 +303,21 @@ class LeaveDecision(CallbackData, prefix="lv"):
 
 
 @dataclass(frozen=True)
+class MeetingCancel(CallbackData, prefix="mx"):
+    """``/meeting_cancel``'s question about an occurrence of a series.
+
+    Cancel this one (``one``), it and the rest of the series (``series``), or keep it.
+    """
+
+    occurrence_id: int
+    choice: str
+    FIELDS = (ID, Choice({"one": "one", "all": "series", "keep": "keep"}))
+    NEEDS = Needs(
+        Where.GROUP, branch=Named.OCCURRENCE, access=Access.SECRETARY, command="meeting_cancel"
+    )
+
+
+@dataclass(frozen=True)
 class MeetingFlow(CallbackData, prefix="ma"):
     """A step of the guided ``/meeting_add``: the choices so far, which the buttons carry.
 

@@ -13,7 +13,7 @@ from bot.config import MEETING_TYPES
 from bot.i18n import Words
 from bot.meeting_flow import REPEATS, offered
 from bot.meetings import Roll
-from handlers.gate.callbacks import MeetingCheckin, MeetingFlow, Rsvp
+from handlers.gate.callbacks import MeetingCancel, MeetingCheckin, MeetingFlow, Rsvp
 from storage.models import Meeting, OccurrenceView
 
 
@@ -32,6 +32,11 @@ def occurrence_line(words: Words, occurrence: OccurrenceView) -> str:
     return f"#{occurrence.id} {local:%Y-%m-%d %H:%M} {name}"
 
 
+def placed(words: Words, text: str, place: str) -> str:
+    """``text`` and, on a line of its own, where the meeting happens (if a place was given)."""
+    return f"{text}\n{words('meeting.place', place=place)}" if place else text
+
+
 def titled(words: Words, name: str, title: str | None) -> str:
     """A meeting's type name and its title if it has one: ``支部委员会 · title``."""
     return words.join([name, title] if title else [name], "list.parts")
@@ -47,13 +52,38 @@ def scheduled_text(
     """
     soon = [o for o in upcoming if o.starts_at < horizon]
     if soon:
-        return words("meeting_add.done", meeting=occurrence_line(words, soon[0]), count=len(soon))
-    if upcoming:
-        line = occurrence_line(words, upcoming[0])
-    else:  # a rule with no date in the years searched ahead: its first date
-        name = titled(words, words(f"type.{meeting.type}"), meeting.title)
-        line = f"{meeting.first_local.replace('T', ' ')} {name}"
-    return words("meeting_add.done_later", meeting=line)
+        line = occurrence_line(words, soon[0])
+        text = words("meeting_add.done", meeting=line, count=len(soon))
+    else:
+        if upcoming:
+            line = occurrence_line(words, upcoming[0])
+        else:  # a rule with no date in the years searched ahead: its first date
+            name = titled(words, words(f"type.{meeting.type}"), meeting.title)
+            line = f"{meeting.first_local.replace('T', ' ')} {name}"
+        text = words("meeting_add.done_later", meeting=line)
+    return placed(words, text, meeting.place)
+
+
+def cancel_buttons(occurrence_id: int) -> list[tuple[str, str]]:
+    """The question about cancelling an occurrence of a series: (label key, callback data)."""
+    return [
+        (f"meeting_cancel.{choice}_button", MeetingCancel(occurrence_id, choice).pack())
+        for choice in ("one", "series", "keep")
+    ]
+
+
+def cancelled_text(
+    words: Words, occurrence: OccurrenceView, count: int, *, series: bool, told: int
+) -> str:
+    """The answer to a cancellation: the meeting and how many are told, or that it was already."""
+    line = occurrence_line(words, occurrence)
+    if not count:
+        return words("meeting_cancel.nothing", meeting=line)
+    if series:
+        text = words("meeting_cancel.done_series", meeting=line, count=count)
+    else:
+        text = words("meeting_cancel.done", meeting=line)
+    return f"{text}\n{words('meeting_cancel.told', count=told)}" if told else text
 
 
 def checkin_markup(words: Words, occurrence: OccurrenceView) -> InlineKeyboardMarkup:
@@ -66,12 +96,14 @@ def checkin_markup(words: Words, occurrence: OccurrenceView) -> InlineKeyboardMa
 
 def checkin_post_text(words: Words, occurrence: OccurrenceView, count: int) -> str:
     """The check-in post, with the running count."""
-    return words("meeting.checkin_post", meeting=occurrence_line(words, occurrence), count=count)
+    line = placed(words, occurrence_line(words, occurrence), occurrence.place)
+    return words("meeting.checkin_post", meeting=line, count=count)
 
 
 def reminder_text(words: Words, occurrence: OccurrenceView) -> str:
     """The reminder posted in the group."""
-    return words("meeting.reminder", meeting=occurrence_line(words, occurrence))
+    line = placed(words, occurrence_line(words, occurrence), occurrence.place)
+    return words("meeting.reminder", meeting=line)
 
 
 def closed_counts_text(words: Words, roll: Roll) -> str:

@@ -95,7 +95,7 @@ CREATE TABLE meetings (
     created_key TEXT NOT NULL UNIQUE,  -- the /meeting_add message (chat:message)
     created_by INTEGER NOT NULL,
     created_at INTEGER NOT NULL
-);
+, place TEXT NOT NULL DEFAULT '');
 
 CREATE TABLE memberships (
     branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
