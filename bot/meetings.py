@@ -49,7 +49,7 @@ ATTENDANCE_WORDS = Keywords(
 ATTENDANCE_STATUSES = ATTENDANCE_WORDS.codes
 # ``/meeting_add``'s options (``重复=每月``) and its flag for a meeting held already.
 OPTION_WORDS = Keywords({"repeat": ("重复",), "remind": ("提醒",), "duration": ("时长",)})
-HELD_WORDS = Keywords({"held": ("已召开",)})
+HELD_WORDS = Keywords({"held": ("补录", "已召开")})
 # ``/meeting_cancel <id> series``: the occurrence and the rest of its series.
 SERIES_WORDS = Keywords({"series": ("系列",)})
 # Series materialised in one transaction by ``extend``.
@@ -85,7 +85,7 @@ def parse_meeting_add(text: str) -> MeetingRequest:
     """Parse ``<type> <YYYY-MM-DD> <HH:MM> [title…] [repeat=…] [remind=…] [duration=…] [held]``.
 
     Types, option names, repeat keywords and ``held`` may be typed in Chinese too (支委会,
-    重复=每月, 已召开): ``MEETING_TYPE_WORDS``, ``OPTION_WORDS``, ``REPEAT_WORDS``, ``HELD_WORDS``.
+    重复=每月, 补录): ``MEETING_TYPE_WORDS``, ``OPTION_WORDS``, ``REPEAT_WORDS``, ``HELD_WORDS``.
 
     Every refusal carries the usage line and its example: the specific problem first.
 

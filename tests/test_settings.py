@@ -53,7 +53,7 @@ async def test_off_switches_posts_off(harness):
     branch = await harness.services.branches.for_chat(GROUP.id)
     assert branch.summary_time is None
     assert branch.checkin_time is None
-    assert "summary（周报）= off" in text
+    assert "summary（每周小结）= off" in text
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ async def test_invalid_values_change_nothing(harness, argument):
 async def test_members_cannot_change_settings(harness):
     await harness.setup_branch()
     text = await harness.reply("/settings language=en", chat=GROUP, user=MEMBER)
-    assert "书记" in text
+    assert "支部管理员" in text
     branch = await harness.services.branches.for_chat(GROUP.id)
     assert branch.language == "zh"
 
