@@ -50,7 +50,7 @@ ATTENDANCE_WORDS = Keywords(
 ATTENDANCE_STATUSES = ATTENDANCE_WORDS.codes
 # ``/meeting_add``'s options (``重复=每月``) and its flag for a meeting held already.
 OPTION_WORDS = Keywords({"repeat": ("重复",), "remind": ("提醒",), "duration": ("时长",)})
-HELD_WORDS = Keywords({"held": ("已召开",)})
+HELD_WORDS = Keywords({"held": ("补录", "已召开")})
 # ``place=`` (地点=) takes the rest of the line, spaces and all: ``地点=腾讯会议 123 456 789``.
 PLACE_WORDS = Keywords({"place": ("地点",)})
 PLACE_MAX = 200
@@ -91,7 +91,7 @@ def parse_meeting_add(text: str) -> MeetingRequest:
     The options are ``repeat=``, ``remind=`` and ``duration=``; ``place=`` comes last and
     takes the rest of the line.
     Types, option names, repeat keywords and ``held`` may be typed in Chinese too (支委会,
-    重复=每月, 已召开, 地点=): ``MEETING_TYPE_WORDS``, ``OPTION_WORDS``, ``REPEAT_WORDS``,
+    重复=每月, 补录, 地点=): ``MEETING_TYPE_WORDS``, ``OPTION_WORDS``, ``REPEAT_WORDS``,
     ``HELD_WORDS``, ``PLACE_WORDS``.
 
     Every refusal carries the usage line and its example: the specific problem first.

@@ -24,7 +24,7 @@ ROLE_WORDS = Keywords(
 )
 ROLES = ROLE_WORDS.codes
 # ``/roster list`` and ``/roster remove <user>``.
-ROSTER_WORDS = Keywords({"list": ("名单",), "remove": ("移除",)})
+ROSTER_WORDS = Keywords({"list": ("名册", "名单"), "remove": ("移除",)})
 # A Telegram user id as typed: ASCII digits, no more than fit the ids Telegram gives (52 bits).
 USER_ID = re.compile(r"^[1-9][0-9]{0,15}$", re.ASCII)
 

@@ -50,7 +50,7 @@ async def test_two_series_run_by_themselves_across_a_restart(harness, clock):
     calls = harness.read(harness.unread())
     roll = next(c for c in calls if c.chat_id == ADMIN.id)
     assert "出席（2）" in roll.text
-    assert "法定人数：已达到" in roll.text
+    assert "到会人数超过应到人数半数" in roll.text
 
     general_start = datetime(2031, 3, 28, 7, 0, tzinfo=UTC)
     clock.now = general_start + timedelta(minutes=5)
@@ -60,9 +60,9 @@ async def test_two_series_run_by_themselves_across_a_restart(harness, clock):
     await fire(harness, f"close:{general}")
     calls = harness.read(harness.unread())
     group = next(c for c in calls if c.chat_id == GROUP.id and "签到已结束" in c.text)
-    assert "应到 3 人，出席 1 人" in group.text
+    assert "应到 3 人，实到 1 人（其中迟到 0 人），请假 0 人，缺席 2 人" in group.text
     roll = next(c for c in calls if c.chat_id == ADMIN.id)
-    assert "法定人数：未达到" in roll.text
+    assert "到会人数未超过应到人数半数" in roll.text
     text = await harness.reply("/meetings", chat=GROUP, user=ADMIN)
     assert "支部委员会：本月已开" in text
     assert "支部党员大会：本季度已开" in text

@@ -41,7 +41,7 @@ async def test_import_publish_private_quiz_group_quiz_me_and_top(harness, clock)
 
     # The secretary's question bank: 50 Chinese GIFT questions, imported and published.
     (imported,) = await send_file(harness, gift_of(50), "三会一课.gift")
-    assert "#1 三会一课：50 道题（0 道超出群测验限制）" in imported.text
+    assert "#1 三会一课：50 道题（0 道超出群内答题限制）" in imported.text
     assert (
         await harness.reply("/publish 1", chat=GROUP, user=ADMIN) == "已向本支部发布 #1 三会一课。"
     )
@@ -55,7 +55,7 @@ async def test_import_publish_private_quiz_group_quiz_me_and_top(harness, clock)
     (start,) = buttons(opened[-1])
     first = (await harness.press(start[1], chat=MEMBER, user=MEMBER))[-1]
     done = await take_quiz(harness, first, wrong_from=41, restart_after=25, double_tap_at=3)
-    assert done.text == "测验完成：40/50。你的最好成绩：40。"
+    assert done.text == "答题完成：40/50。你的最好成绩：40。"
 
     # The group quiz: five polls; answers arrive as poll_answer updates.
     calls = await harness.say("/quiz 1", chat=GROUP, user=ADMIN)
@@ -68,22 +68,23 @@ async def test_import_publish_private_quiz_group_quiz_me_and_top(harness, clock)
 
     # The daily cap holds the member's 45 right answers today to 10 points.
     me = await privately(harness, "/me")
-    assert "完成学习模块：1/1\n  #1 三会一课：最好成绩 40/50" in me
-    assert "群测验答对：5/5" in me
-    assert "积分：本周 10，累计 10" in me
+    assert "完成学习专题：1/1\n  #1 三会一课：最好成绩 40/50" in me
+    assert "群内答题答对：5/5" in me
+    assert "学习积分：本周 10 分，累计 10 分" in me
     assert "Group quiz answers right: 4 of 5" in await privately(harness, "/me", OTHER)
     assert await harness.reply("/top", chat=GROUP, user=OTHER) == (
-        "积分排行榜\n\n本周：\n1. 李四 — 10\n2. Zhang — 4\n\n累计：\n1. 李四 — 10\n2. Zhang — 4"
+        "学习积分排行榜\n\n本周：\n1. 李四 — 10 分\n2. Zhang — 4 分\n\n"
+        "累计：\n1. 李四 — 10 分\n2. Zhang — 4 分"
     )
 
     # Days later (a new week), a second attempt improves the best score and earns nothing.
     clock.now = datetime(2031, 3, 4, 2, 0, tzinfo=UTC)
     again = (await harness.press(f"qs:1:{branch.id}", chat=MEMBER, user=MEMBER))[-1]
     done = await take_quiz(harness, again, wrong_from=51)
-    assert done.text == "测验完成：50/50。你的最好成绩：50。"
+    assert done.text == "答题完成：50/50。你的最好成绩：50。"
     me = await privately(harness, "/me")
     assert "#1 三会一课：最好成绩 50/50" in me
-    assert "积分：本周 0，累计 10" in me
+    assert "学习积分：本周 0 分，累计 10 分" in me
     assert await harness.reply("/top", chat=GROUP, user=MEMBER) == (
-        "积分排行榜\n\n本周：\n暂无积分\n\n累计：\n1. 李四 — 10\n2. Zhang — 4"
+        "学习积分排行榜\n\n本周：\n暂无学习积分\n\n累计：\n1. 李四 — 10 分\n2. Zhang — 4 分"
     )

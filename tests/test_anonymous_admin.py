@@ -40,16 +40,16 @@ async def test_an_anonymous_report_goes_to_the_secretary_who_presses_send_it_to_
     (prompt,) = await anonymous(harness, "/report month")
     assert prompt.chat_id == GROUP.id
     assert prompt.text == (
-        "匿名管理员请求了 /report。需要它的书记请按下按钮，我会私信发给按下按钮的人。"
+        "匿名管理员请求了 /report。需要它的支部管理员请按下按钮，我会私信发给按下按钮的人。"
     )
     assert button_of(prompt) == ("📩 发给我", "stm:report:month")
     (refused,) = await harness.press("stm:report:month", chat=GROUP, user=MEMBER)
     assert refused.params["show_alert"] is True
-    assert refused.text == "只有本支部的书记可以领取，未发送任何内容。"
+    assert refused.text == "只有本支部的支部管理员可以领取，未发送任何内容。"
     calls = await harness.press("stm:report:month", chat=GROUP, user=ADMIN)
     (report,) = [c for c in calls if c.method == "sendMessage"]
     assert report.chat_id == ADMIN.id
-    assert report.text.startswith(f"「{GROUP.title}」参与情况报告（2031-03-01 至")
+    assert report.text.startswith(f"“{GROUP.title}”参与情况报告（2031-03-01 至")
     (toast,) = [c for c in calls if c.method == "answerCallbackQuery"]
     assert toast.text == "报告已私信发送给你。"
     await nothing_for_the_stand_in(harness)
@@ -60,12 +60,12 @@ async def test_an_anonymous_export_goes_to_the_presser_or_says_how_to_start_me(h
     await harness.reply("/settings language=en", chat=GROUP, user=ADMIN)
     (prompt,) = await anonymous(harness, "/export")
     assert prompt.text == (
-        "An anonymous admin asked for /export. The secretary who wants it: press the button "
+        "An anonymous admin asked for /export. The branch admin who wants it: press the button "
         "and I will send it to you privately."
     )
     assert button_of(prompt) == ("📩 Send it to me", "stm:export:")
     (refused,) = await harness.press("stm:export:", chat=GROUP, user=OTHER)
-    assert refused.text == "Only this branch's secretaries can receive it. Nothing was sent."
+    assert refused.text == "Only this branch's admins can receive it. Nothing was sent."
     calls = await harness.press("stm:export:", chat=GROUP, user=ADMIN)
     documents = [c for c in harness.api.of("sendDocument")]
     assert {c.chat_id for c in documents} == {ADMIN.id}

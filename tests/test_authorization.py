@@ -79,13 +79,13 @@ async def test_secretary_commands_are_refused_and_change_nothing(branches, line,
     jobs = sorted(job.name for job in harness.app.job_queue.jobs())
     if who == "member":
         text = await harness.reply(line, chat=GROUP, user=MEMBER)
-        assert "书记" in text
+        assert "支部管理员" in text
     elif who == "outsider":
         text = await harness.reply(line, chat=GROUP, user=OUTSIDER)
-        assert "书记" in text
+        assert "支部管理员" in text
     elif line in ("/report", "/export"):  # these work in private too, for secretaries only
         text = await harness.reply(line, chat=MEMBER, user=MEMBER)
-        assert "书记" in text
+        assert "支部管理员" in text
     else:
         text = await harness.reply(line, chat=ADMIN, user=ADMIN)
         assert "群内" in text

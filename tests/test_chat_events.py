@@ -63,7 +63,7 @@ async def test_demoted_admin_loses_rights_at_once(harness):
     await harness.feed(
         factories.chat_member(chat=GROUP, user=OTHER, old="administrator", new="member")
     )
-    assert "书记" in await harness.reply("/settings", chat=GROUP, user=OTHER)
+    assert "支部管理员" in await harness.reply("/settings", chat=GROUP, user=OTHER)
 
 
 async def test_admin_list_is_cached_for_at_most_five_minutes(harness, clock):
@@ -77,7 +77,7 @@ async def test_admin_list_is_cached_for_at_most_five_minutes(harness, clock):
     assert len(harness.api.of("getChatAdministrators")) == fetched
     harness.api.admins[GROUP.id] = []  # demoted without an update reaching the bot
     clock.advance(timedelta(minutes=5))
-    assert "书记" in await harness.reply("/settings", chat=GROUP, user=OTHER)
+    assert "支部管理员" in await harness.reply("/settings", chat=GROUP, user=OTHER)
     assert len(harness.api.of("getChatAdministrators")) == fetched + 1
 
 

@@ -141,7 +141,7 @@ async def test_checkin_needs_a_branch_and_a_person(harness):
 async def test_me_shows_checkins_streak_and_attendance(harness, clock):
     await harness.setup_branch()
     await roster_of(harness, MEMBER, OTHER)
-    assert "（—）" in await privately(harness, "/me")
+    assert "（参会率 —）" in await privately(harness, "/me")
     _, occ = await add_meeting(harness, "group 2031-03-05 19:30")
     clock.now = datetime(2031, 3, 5, 11, 20, tzinfo=UTC)
     await checkin(harness)
@@ -152,7 +152,7 @@ async def test_me_shows_checkins_streak_and_attendance(harness, clock):
     await checkin(harness)
     text = await privately(harness, "/me")
     assert "签到：2 天，当前连续 2 天" in text
-    assert "参加会议：1/1（100%）" in text
+    assert "到会情况：1/1（参会率 100%）" in text
     # Privately, in the reader's own language.
     assert "Meetings attended: 0 of 1 (0%)" in await privately(harness, "/me", OTHER)
     # In private, /me reads the branch chosen through the start link.
@@ -160,7 +160,7 @@ async def test_me_shows_checkins_streak_and_attendance(harness, clock):
     await harness.say(f"/start b{branch.id}", chat=MEMBER, user=MEMBER)
     assert "签到：2 天" in await harness.reply("/me", chat=MEMBER, user=MEMBER)
     # Nothing chosen, one branch: /me answers for it at once.
-    assert "你在支部「" in await harness.reply("/me", chat=ADMIN, user=ADMIN)
+    assert "你在支部“" in await harness.reply("/me", chat=ADMIN, user=ADMIN)
 
 
 def test_streaks():

@@ -57,7 +57,7 @@ async def test_held_duration_and_every_repeat_word_in_chinese(harness):
     text = await harness.reply(
         "/meeting_add 党课 2031-02-20 19:00 时长=2h 已召开", chat=GROUP, user=ADMIN
     )
-    assert text.startswith("已登记为线下已召开：#1 2031-02-20 19:00 党课。")
+    assert text.startswith("已补录：#1 2031-02-20 19:00 党课。")
     assert tuple(await meeting_row(harness)) == ("lecture", None, "1440,60", 120)
     for word, rule in (("每周", "FREQ=WEEKLY"), ("每季度", "FREQ=MONTHLY;INTERVAL=3")):
         await harness.reply(
@@ -75,7 +75,9 @@ async def test_a_role_is_set_in_chinese_words(harness, language):
     branch = await branch_reading(harness, language)
     await harness.say("hello", chat=GROUP, user=MEMBER)
     calls = await harness.say(f"/role {MEMBER.id} 管理员", chat=GROUP, user=ADMIN)
-    assert calls[0].text == ("李四 现在是书记。" if language == "zh" else "李四 is now secretary.")
+    assert calls[0].text == (
+        "李四 现在是支部管理员。" if language == "zh" else "李四 is now branch admin."
+    )
     member = await harness.services.storage.memberships.get(branch.id, MEMBER.id)
     assert member.role == "secretary"
     await harness.say(f"/role {MEMBER.id} 支委", chat=GROUP, user=ADMIN)

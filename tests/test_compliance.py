@@ -100,7 +100,7 @@ async def test_attendance_correction_after_the_close(harness, clock):
     assert [(e.user_id, e.status) for e in roll] == [(MEMBER.id, "excused")]
     for bad in (f"/attendance {occ} @lisi asleep", "/attendance", f"/attendance {occ}"):
         assert "用法：/attendance" in await harness.reply(bad, chat=GROUP, user=ADMIN)
-    assert "书记" in await harness.reply(
+    assert "支部管理员" in await harness.reply(
         f"/attendance {occ} @lisi present", chat=GROUP, user=MEMBER
     )
     roll = await harness.services.storage.meetings.roll(occ)

@@ -58,7 +58,7 @@ async def test_every_export_file_keeps_hostile_text_as_text(harness, clock):
     (start,) = buttons(calls[-1])
     question = (await harness.press(start[1], chat=HOSTILE, user=HOSTILE))[-1]
     done = await answer_with_the_first_option(harness, question, user=HOSTILE)
-    assert done.text.startswith("测验完成")
+    assert done.text.startswith("答题完成")
     clock.now = START + timedelta(minutes=90)
     await fire(harness, f"close:{occ}")
     harness.read(harness.unread())

@@ -43,7 +43,7 @@ async def test_forget_removes_the_person_and_keeps_the_counts(harness, clock):
     summary = next(c.text for c in sent if c.chat_id == GROUP.id and c.text.startswith("📊"))
     detail = next(c.text for c in sent if c.chat_id == ADMIN.id)
     assert "签到：3 人次" in summary  # the forgotten member's check-in still counts
-    assert "参与：2 人（名册 2 人）" in summary  # and their participation, off the roster
+    assert "参与：2 人（党员名册 2 人）" in summary  # and their participation, off the roster
     assert "Zhang" not in summary
     assert "Zhang" not in detail
     calls = await harness.say("/export 2031-03-01 2031-03-09", chat=GROUP, user=ADMIN)
@@ -139,7 +139,7 @@ async def test_held_messages_are_rendered_at_delivery_without_the_forgotten_memb
     await held_for_admin_then_forgotten(harness, clock)
     calls = await harness.say("/start", chat=ADMIN, user=ADMIN)
     delivered = "\n".join(c.text for c in calls if c.chat_id == ADMIN.id)
-    assert "考勤" in delivered  # the roll
+    assert "到会情况" in delivered  # the roll
     assert "参与情况报告" in delivered  # the report
     assert "一周明细" in delivered  # the week's detail
     assert "请假申请" not in delivered  # the forgotten member's request: dropped

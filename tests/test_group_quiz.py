@@ -45,7 +45,7 @@ async def points_of(harness, user):
 async def test_quiz_posts_non_anonymous_quiz_polls_in_module_order(harness):
     await published(harness)
     intro, polls = await polls_of(harness)
-    assert intro.text == "测验：#1 三会一课，共 3 题，请在下面的投票中作答。"
+    assert intro.text == "群内答题：#1 三会一课，共 3 题，请在下面的投票中作答。"
     assert [c.method for c in polls] == ["sendPoll"] * 3
     first = polls[0].params
     assert first["question"].startswith("第 1 题：")
@@ -118,7 +118,7 @@ async def test_a_replayed_quiz_command_posts_each_poll_once(harness):
 async def test_several_right_answers_and_questions_beyond_poll_limits(harness):
     await published(harness, MIXED_GIFT)
     intro, polls = await polls_of(harness, "/quiz 1")
-    assert "本模块有 1 道题超出 Telegram 投票限制，未发出。" in intro.text
+    assert "本学习专题有 1 道题超出 Telegram 投票限制，未发出。" in intro.text
     assert [p.params["question"] for p in polls] == [
         "以下属于“三会”的是（多选）",
         "“一课”指什么？",
@@ -134,8 +134,8 @@ async def test_several_right_answers_and_questions_beyond_poll_limits(harness):
 async def test_bad_quiz_requests_are_explained_and_post_nothing(harness):
     await harness.setup_branch()
     await send_file(harness, gift_of(3), "题库.gift")
-    usage = "用法：/quiz <模块编号> [题数]，题数 1 到 20（默认 5）。例如：/quiz 3 10"
+    usage = "用法：/quiz <学习专题编号> [题数]，题数 1 到 20（默认 5）。例如：/quiz 3 10"
     for text in ("/quiz", "/quiz 1 21", "/quiz 1 0", "/quiz x", "/quiz 1 2 3"):
         assert await harness.reply(text, chat=GROUP, user=ADMIN) == usage
-    assert await harness.reply("/quiz 1", chat=GROUP, user=ADMIN) == "模块 #1 未在本支部发布。"
+    assert await harness.reply("/quiz 1", chat=GROUP, user=ADMIN) == "学习专题 #1 未在本支部发布。"
     assert harness.api.of("sendPoll") == []

@@ -80,7 +80,7 @@ async def test_leave_approved_before_the_close_excuses_with_the_reason(harness, 
     clock.now = START + timedelta(minutes=90)
     await fire(harness, f"close:{occ}")
     roll = next(c for c in harness.read(harness.unread()) if c.chat_id == ADMIN.id)
-    assert "请假（1）：李四 (出差在外)" in roll.text
+    assert "请假（1）：李四（出差在外）" in roll.text
 
 
 async def test_declined_leave_is_absent_and_a_pending_one_shows_in_the_roll(harness, clock):
@@ -92,7 +92,7 @@ async def test_declined_leave_is_absent_and_a_pending_one_shows_in_the_roll(harn
     await fire(harness, f"close:{occ}")
     roll = next(c for c in harness.read(harness.unread()) if c.chat_id == ADMIN.id)
     assert "缺席（3）" in roll.text
-    assert "请假待批（1）：王书记 (生病)" in roll.text
+    assert "请假待批（1）：王书记（生病）" in roll.text
 
 
 async def test_approval_after_the_close_updates_the_roll(harness, clock):

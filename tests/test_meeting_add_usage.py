@@ -36,7 +36,7 @@ async def meetings_count(harness):
         ("committee 2031-03-05 19:30 remind=31d", "remind=31d 无效"),
         ("committee 2031-03-05 19:30 duration=8d", "duration=8d 无效"),
         ("committee 2031-03-01 19:30", "该时间已过"),
-        ("committee 2031-04-05 19:30 held", "已召开 用于登记"),
+        ("committee 2031-04-05 19:30 held", "补录 用于一次已召开的会议"),
         ("committee 2999-03-05 19:30", "最多提前"),
         ("committee 9999-12-31 23:59", "不是有效的日期"),
         ("committee 2031-03-05 19:30 repeat=weekly repeat=monthly", "repeat= 写了两次"),

@@ -57,7 +57,7 @@ async def test_members_cannot_drive_the_flow(harness):
     await harness.setup_branch()
     (refused,) = await harness.press("ma:1:20310305:1930:2:0:ok", chat=GROUP, user=MEMBER)
     assert refused.params["show_alert"] is True
-    assert "书记" in refused.text
+    assert "支部管理员" in refused.text
     assert keys(harness.app) == []
 
 

@@ -111,10 +111,10 @@ async def test_a_meeting_runs_by_itself_reminders_checkin_close_and_roll(harness
     group = [c for c in calls if c.chat_id == GROUP.id]
     private = [c for c in calls if c.chat_id == ADMIN.id]
     # Committee meeting: the expected list is committee members and secretaries on the roster.
-    assert "应到 2 人，出席 1 人，迟到 1 人，缺席 0 人" in group[0].text
+    assert "应到 2 人，实到 2 人（其中迟到 1 人），请假 0 人，缺席 0 人" in group[0].text
     assert "李四" in private[0].text
     assert "王书记" in private[0].text
-    assert "法定人数：已达到" in private[0].text
+    assert "到会人数超过应到人数半数" in private[0].text
     assert "Zhang" not in private[0].text  # not a committee member
     # Pressing after the close records nothing.
     assert (await harness.press(f"mc:{occ}", chat=GROUP, user=OTHER))[0].text == (
@@ -156,7 +156,7 @@ async def test_quarterly_general_meeting_and_an_empty_roster_gives_unknown_quoru
     await fire(harness, f"close:{occ}")
     calls = harness.read(harness.unread())
     assert "应到 0 人" in calls[0].text
-    assert "法定人数：未知" in calls[1].text
+    assert "无应到人员" in calls[1].text
 
 
 async def test_meetings_lists_occurrences_with_their_ids(harness):
@@ -205,7 +205,7 @@ async def test_held_records_a_past_meeting_without_any_posts(harness):
     text = await harness.reply(
         "/meeting_add lecture 2031-02-20 19:00 held", chat=GROUP, user=ADMIN
     )
-    assert text.startswith("已登记为线下已召开：#1 2031-02-20 19:00 党课。")
+    assert text.startswith("已补录：#1 2031-02-20 19:00 党课。")
     assert keys(harness.app) == []
     rows = await harness.services.storage.db.fetch_all("SELECT held_offline FROM occurrences")
     assert [row[0] for row in rows] == [1]
@@ -252,7 +252,7 @@ async def test_members_are_refused_and_nothing_changes(harness, line):
         await add_meeting(harness, "group 2031-03-05 19:30")
     before = keys(harness.app)
     text = await harness.reply(line, chat=GROUP, user=MEMBER)
-    assert "书记" in text
+    assert "支部管理员" in text
     assert keys(harness.app) == before
     rows = await harness.services.storage.db.fetch_all(
         "SELECT count(*), sum(cancelled), max(notes) FROM occurrences"
@@ -371,7 +371,7 @@ async def test_checkin_open_posts_now_for_a_named_todays_or_an_ad_hoc_meeting(ha
     assert "签到成功" in (await harness.press(f"mc:{adhoc}", chat=GROUP, user=MEMBER))[0].text
     for bad in ("/checkin_open x", "/checkin_open 1 2"):
         assert "用法：/checkin_open" in await harness.reply(bad, chat=GROUP, user=ADMIN)
-    assert "书记" in await harness.reply("/checkin_open", chat=GROUP, user=MEMBER)
+    assert "支部管理员" in await harness.reply("/checkin_open", chat=GROUP, user=MEMBER)
 
 
 def buttons_of(call):
@@ -410,7 +410,7 @@ async def test_one_failing_roll_does_not_stop_the_others(harness, clock):
     await fire(harness, f"close:{occ}")
     calls = harness.read(harness.unread())
     assert [c.chat_id for c in calls] == [GROUP.id, ADMIN.id, OTHER.id]
-    assert "考勤" in calls[2].text
+    assert "到会情况" in calls[2].text
     state = await harness.services.storage.sends.get(f"close:{occ}")
     assert state[1] == "sent"
 

@@ -19,12 +19,12 @@ OUTSIDER_ZH = factories.Person(100010, "赵六", username="zhaoliu", language_co
 NOT_MEMBER_LINK = {
     "en": "You are not a member of that branch, so this link does not open it. "
     "Write in the branch's group first, then open the link again.",
-    "zh": "你不是该支部的成员，此链接无法打开。请先在支部群里发言，再打开链接。",
+    "zh": "我还没在该支部群里见过你，此链接无法打开。请先在支部群里发言，再打开链接。",
 }
 NOT_MEMBER_BUTTON = {
     "en": "You are not a member of that branch: this button does nothing for you. "
     "Nothing was recorded.",
-    "zh": "你不是该支部的成员，此按钮对你无效，未记录任何内容。",
+    "zh": "我还没在该支部群里见过你，此按钮对你无效，未记录任何内容。",
 }
 
 
@@ -56,7 +56,7 @@ async def test_an_outsider_cannot_open_a_module_link_nor_start_its_quiz(harness)
         assert refused.text == NOT_MEMBER_BUTTON[language]
     assert await count(harness, "SELECT 1 FROM quiz_attempts") == 0
     assert await harness.reply("/top", chat=GROUP, user=MEMBER) == (
-        "积分排行榜\n\n本周：\n暂无积分\n\n累计：\n暂无积分"
+        "学习积分排行榜\n\n本周：\n暂无学习积分\n\n累计：\n暂无学习积分"
     )
 
 
@@ -79,7 +79,7 @@ async def test_a_member_who_left_is_refused_and_welcomed_back_when_seen_again(ha
     await harness.feed(factories.chat_member(chat=GROUP, user=MEMBER, old="left", new="member"))
     _, question = await harness.press(start[1], chat=MEMBER, user=MEMBER)
     done = await answer_with_the_first_option(harness, question)
-    assert done.text.startswith("测验完成")
+    assert done.text.startswith("答题完成")
 
 
 async def test_a_secretary_who_never_wrote_in_the_group_may_use_its_links(harness):
@@ -103,13 +103,13 @@ async def test_top_and_the_weekly_summary_count_members_only(harness, clock):
     await harness.feed(factories.chat_member(chat=GROUP, user=OTHER, old="member", new="left"))
     text = await harness.reply("/top", chat=GROUP, user=MEMBER)
     assert "Zhang" not in text
-    assert "1. 李四 — 5" in text
+    assert "1. 李四 — 5 分" in text
     await fire(harness, "summaries")
     sent = harness.read(harness.unread())
     (group,) = [c for c in sent if c.method == "sendMessage" and c.chat_id == GROUP.id]
     lines = group.text.split("\n")
-    top = lines.index("本周积分前五：")
-    assert lines[top + 1 : top + 3] == ["1. 李四 — 5", "组织生活落实情况："]
+    top = lines.index("本周学习积分前五：")
+    assert lines[top + 1 : top + 3] == ["1. 李四 — 5 分", "三会一课落实情况："]
 
 
 async def test_points_of_someone_who_never_belonged_stay_off_the_leaderboard(harness):
@@ -127,4 +127,4 @@ async def test_points_of_someone_who_never_belonged_stay_off_the_leaderboard(har
     await harness.services.points.credit_answer(branch, OUTSIDER.id, 1, harness.clock())
     text = await harness.reply("/top", chat=GROUP, user=MEMBER)
     assert "Eve" not in text
-    assert "1. 李四 — 1" in text
+    assert "1. 李四 — 1 分" in text

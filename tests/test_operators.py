@@ -76,5 +76,5 @@ async def test_the_organisation_report_marks_silent_branches(harness, clock):
     assert lines[2].endswith("⚠️ silent")
     assert "overdue: none" in lines[2]
     assert await harness.reply("/report org", chat=MEMBER, user=MEMBER) == (
-        "只有支部书记（群管理员或被授予书记角色的成员）可以使用 /report。"
+        "只有支部管理员（群管理员或被授予支部管理员角色的党员）可以使用 /report。"
     )

@@ -82,4 +82,4 @@ async def test_several_right_answers_among_12_options_can_be_submitted(harness):
     assert submit.endswith(f":{(1 << 10) | (1 << 11)}:s")
     _, feedback, done = await harness.press(submit, chat=MEMBER, user=MEMBER)
     assert "✅ 回答正确。" in feedback.text
-    assert done.text.startswith("测验完成：1/1。")
+    assert done.text.startswith("答题完成：1/1。")

@@ -46,14 +46,14 @@ async def test_the_ledger_credits_each_act_once_within_the_daily_cap(harness, cl
 async def test_top_shows_this_week_and_all_time(harness, clock):
     await harness.setup_branch()
     assert await harness.reply("/top", chat=GROUP, user=MEMBER) == (
-        "积分排行榜\n\n本周：\n暂无积分\n\n累计：\n暂无积分"
+        "学习积分排行榜\n\n本周：\n暂无学习积分\n\n累计：\n暂无学习积分"
     )
     assert await checkin(harness, OTHER) == "👍"  # Sunday morning: last week
     await add_meeting(harness, "group 2031-03-05 19:30")
     clock.now = datetime(2031, 3, 5, 11, 20, tzinfo=UTC)  # its check-in window is open
     assert await checkin(harness, MEMBER) == "👍"  # meeting 3 + the day's check-in 1
     assert await harness.reply("/top", chat=GROUP, user=OTHER) == (
-        "积分排行榜\n\n本周：\n1. 李四 — 4\n\n累计：\n1. 李四 — 4\n2. Zhang — 1"
+        "学习积分排行榜\n\n本周：\n1. 李四 — 4 分\n\n累计：\n1. 李四 — 4 分\n2. Zhang — 1 分"
     )
     late = datetime(2031, 3, 5, 11, 45, tzinfo=UTC)  # after start + 10 minutes
     clock.now = late

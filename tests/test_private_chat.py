@@ -34,7 +34,7 @@ async def test_a_member_of_one_branch_gets_me_study_and_meetings_at_once(harness
     await harness.reply("/publish 1", chat=GROUP, user=ADMIN)
     _, occurrence = await add_meeting(harness, "group 2031-03-05 19:30 小组学习")
     text = await harness.reply("/me", chat=MEMBER, user=MEMBER)
-    assert text.startswith(f"你在支部「{GROUP.title}」的参与情况：")
+    assert text.startswith(f"你在支部“{GROUP.title}”的参与情况：")
     text = await harness.reply("/me", chat=OTHER, user=OTHER)
     assert text.startswith(f"Your participation in “{GROUP.title}”:")
     assert "党章学习" in await harness.reply("/study", chat=MEMBER, user=MEMBER)
@@ -54,13 +54,13 @@ async def test_a_secretary_of_one_branch_gets_report_and_export_privately_at_onc
     await one_branch(harness)
     calls = await harness.say("/report", chat=ADMIN, user=ADMIN)
     assert [c.chat_id for c in calls] == [ADMIN.id]
-    assert calls[0].text.startswith(f"「{GROUP.title}」参与情况报告")
+    assert calls[0].text.startswith(f"“{GROUP.title}”参与情况报告")
     calls = await harness.say("/export", chat=ADMIN, user=ADMIN)
     assert [c.method for c in calls] == ["sendDocument"] * 4
     assert {c.chat_id for c in calls} == {ADMIN.id}
     # A member is still refused.
     assert await harness.reply("/report", chat=MEMBER, user=MEMBER) == (
-        "只有支部书记（群管理员或被授予书记角色的成员）可以使用 /report。"
+        "只有支部管理员（群管理员或被授予支部管理员角色的党员）可以使用 /report。"
     )
 
 
@@ -100,7 +100,7 @@ async def test_a_secretary_of_several_branches_chooses_and_gets_the_report_asked
     assert [c.method for c in calls[:1] + calls[-1:]] == ["editMessageText", "answerCallbackQuery"]
     sent = [c for c in calls if c.method == "sendMessage"]
     assert [c.chat_id for c in sent] == [ADMIN.id]
-    assert sent[0].text.startswith(f"「{GROUP2.title}」参与情况报告（2031-03-01 至")
+    assert sent[0].text.startswith(f"“{GROUP2.title}”参与情况报告（2031-03-01 至")
     user = await harness.services.storage.users.get(ADMIN.id)
     assert user.private_branch_id == second.id
 
@@ -113,7 +113,7 @@ async def test_a_branch_button_for_a_refused_command_answers_once_and_remembers_
     await harness.say("/help", chat=GROUP2, user=ADMIN)
     (refused,) = await harness.press(f"pb:{second.id}:report", chat=MEMBER, user=MEMBER)
     assert refused.method == "answerCallbackQuery"
-    assert refused.text.startswith("只有支部书记")
+    assert refused.text.startswith("只有支部管理员")
     user = await harness.services.storage.users.get(MEMBER.id)
     assert user.private_branch_id is None
     # A secretary whose arguments are wrong: one answer, the usage, the branch remembered.
@@ -128,7 +128,7 @@ async def test_a_branch_button_works_only_for_a_member_of_that_branch(harness):
     second = await harness.setup_branch(GROUP2)
     (refused,) = await harness.press(f"pb:{second.id}:me", chat=MEMBER, user=MEMBER)
     assert refused.params["show_alert"] is True
-    assert refused.text == "你不是该支部的成员，此按钮对你无效，未记录任何内容。"
+    assert refused.text == "我还没在该支部群里见过你，此按钮对你无效，未记录任何内容。"
     (refused,) = await harness.press(f"pb:{second.id}:me", chat=GROUP, user=MEMBER)
     assert refused.text == "此按钮已失效，未记录任何内容。"
     user = await harness.services.storage.users.get(MEMBER.id)
@@ -142,7 +142,7 @@ async def test_arguments_too_long_for_a_button_only_choose_the_branch(harness):
     (question,) = await harness.say("/export 2031-01-01 2031-03-01 x" * 2, chat=ADMIN, user=ADMIN)
     assert (GROUP2.title, f"pb:{second.id}") in buttons(question)
     _, edited = await harness.press(f"pb:{second.id}", chat=ADMIN, user=ADMIN)
-    assert edited.text == f"私聊命令现在作用于支部「{GROUP2.title}」。\n请再发送一次该命令。"
+    assert edited.text == f"私聊命令现在作用于支部“{GROUP2.title}”。\n请再发送一次该命令。"
 
 
 async def test_someone_in_no_branch_is_told_how_to_get_one(harness):
@@ -152,11 +152,11 @@ async def test_someone_in_no_branch_is_told_how_to_get_one(harness):
         "private commands then act on that branch."
     )
     assert await harness.reply("/study", chat=MEMBER, user=MEMBER) == (
-        "你还不是任何支部的成员。请先在所在支部的群里发言，之后私聊命令就会作用于该支部。"
+        "我还没在任何支部群里见过你。请先在所在支部的群里发言，之后私聊命令就会作用于该支部。"
     )
     for command in ("/report", "/export"):  # an administrator the bot has not seen yet
         assert (await harness.reply(command, chat=ADMIN, user=ADMIN)).startswith(
-            "你还不是任何支部的成员"
+            "我还没在任何支部群里见过你"
         )
 
 
@@ -208,7 +208,7 @@ async def test_a_forged_page_button_is_refused_to_a_stranger_and_in_another_grou
     await harness.setup_branch(GROUP2)
     (refused,) = await harness.press(f"stp:{branch.id}:1", chat=STRANGER, user=STRANGER)
     assert refused.method == "answerCallbackQuery"
-    assert refused.params["text"] == "你不是该支部的成员，此按钮对你无效，未记录任何内容。"
+    assert refused.params["text"] == "我还没在该支部群里见过你，此按钮对你无效，未记录任何内容。"
     # Pressed in another branch's group, a button naming this branch turns nothing.
     (stale,) = await harness.press(f"stp:{branch.id}:1", chat=GROUP2, user=STRANGER)
     assert stale.method == "answerCallbackQuery"
@@ -230,7 +230,7 @@ async def test_a_remembered_branch_the_member_has_left_is_not_used(harness):
     harness.read(await harness.feed(left))
     # Only the first branch is left: /me answers for it, not for the one they left.
     text = await harness.reply("/me", chat=MEMBER, user=MEMBER)
-    assert text.startswith(f"你在支部「{GROUP.title}」的参与情况")
+    assert text.startswith(f"你在支部“{GROUP.title}”的参与情况")
 
 
 async def test_an_administrator_never_seen_in_the_group_runs_a_report_from_its_button(harness):
@@ -240,7 +240,7 @@ async def test_an_administrator_never_seen_in_the_group_runs_a_report_from_its_b
     calls = await harness.press(f"pb:{second.id}:report:week", chat=ADMIN, user=ADMIN)
     assert calls[0].method == "editMessageText"
     assert [c for c in calls if c.method == "sendMessage"][0].text.startswith(
-        f"「{GROUP2.title}」参与情况报告"
+        f"“{GROUP2.title}”参与情况报告"
     )
     assert calls[-1].method == "answerCallbackQuery"
     assert "show_alert" not in calls[-1].params

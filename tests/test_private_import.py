@@ -41,14 +41,14 @@ async def test_a_private_import_asks_for_the_branch_and_imports_there(harness):
     first, second = await two_branches(harness)
     (asked,) = await upload(harness, gift_of(4))
     assert asked.chat_id == ADMIN.id
-    assert asked.text == "「题库.gift」检查无误：1 个模块，4 道题。导入到哪个支部？"
+    assert asked.text == "“题库.gift”检查无误：1 个学习专题，4 道题。导入到哪个支部？"
     buttons = choices(asked)
     assert [label for label, _ in buttons] == [GROUP.title, SECOND.title]
     assert await count(harness, "modules") == 0  # nothing is imported before the choice
     toast, done = await harness.press(buttons[1][1], chat=ADMIN, user=ADMIN)
     assert toast.method == "answerCallbackQuery"
     assert done.method == "editMessageText"
-    assert done.text.startswith(f"已导入支部「{SECOND.title}」。\n")
+    assert done.text.startswith(f"已导入支部“{SECOND.title}”。\n")
     assert "#1 三会一课" in done.text
     row = await harness.services.storage.db.fetch_one("SELECT branch_id FROM modules")
     assert row[0] == second.id
@@ -75,7 +75,7 @@ async def test_only_secretaries_import_privately_and_only_their_own_drafts(harne
     await harness.say("/help", chat=GROUP, user=ADMIN)
     await harness.say("/help", chat=GROUP, user=MEMBER)
     (refused,) = await upload(harness, gift_of(2), user=MEMBER)
-    assert refused.text.startswith("只有支部书记")
+    assert refused.text.startswith("只有支部管理员")
     (asked,) = await upload(harness, gift_of(2))
     data = choices(asked)[0][1]
     (stale,) = await harness.press(data, chat=MEMBER, user=MEMBER)  # not the sender's file

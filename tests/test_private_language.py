@@ -41,7 +41,7 @@ async def test_leave_messages_name_the_meeting_type_in_the_readers_language(harn
     _, asked = await harness.press(f"rsvp:{occ}:n", chat=GROUP, user=MEMBER)
     assert asked.chat_id == MEMBER.id
     assert asked.text.startswith(f"你无法参加 #{occ} {LINE_ZH}。")
-    assert f"/leave {occ} <原因>" in asked.text
+    assert f"/leave {occ} <事由>" in asked.text
     calls = await harness.say(f"/leave {occ} 出差在外", chat=GROUP, user=MEMBER)
     for_secretary = next(c for c in calls if c.chat_id == ADMIN.id)
     assert for_secretary.text.startswith(f"请假申请：李四，#{occ} {LINE_ZH}")
@@ -78,7 +78,7 @@ async def test_a_report_asked_in_an_english_group_is_written_in_the_readers_lang
     await harness.say("/start", chat=ADMIN, user=ADMIN)
     calls = await harness.say("/report 2031-03-01 2031-03-02", chat=GROUP, user=ADMIN)
     private = next(c for c in calls if c.chat_id == ADMIN.id)
-    assert private.text.startswith("「城东第一支部」参与情况报告（2031-03-01 至 2031-03-02）")
+    assert private.text.startswith("“城东第一支部”参与情况报告（2031-03-01 至 2031-03-02）")
     assert next(c for c in calls if c.chat_id == GROUP.id).text == (
         "The report is in your private chat with me."
     )
@@ -90,7 +90,7 @@ async def test_the_roll_is_written_in_the_secretarys_language(harness, clock):
     await fire(harness, f"close:{occ}")
     calls = harness.read(harness.unread())
     (roll,) = [c.text for c in calls if c.chat_id == ADMIN.id]
-    assert roll.startswith("考勤\n")
+    assert roll.startswith("到会情况\n")
     assert f"#{occ} {LINE_ZH}" in roll
     assert "Present" not in roll
 

@@ -29,7 +29,7 @@ async def opened(harness):
     await harness.say("/help", chat=GROUP, user=MEMBER)  # a member: seen in the group
     calls = await harness.say(f"/start m1b{branch.id}", chat=MEMBER, user=MEMBER)
     (start,) = buttons(calls[-1])
-    assert start == ("开始测验", f"qs:1:{branch.id}")
+    assert start == ("开始答题", f"qs:1:{branch.id}")
     toast, question = await harness.press(start[1], chat=MEMBER, user=MEMBER)
     assert toast.method == "answerCallbackQuery"
     return branch, question
@@ -57,7 +57,7 @@ async def test_a_whole_quiz_with_single_and_multiple_answers(harness):
     assert "✅" in feedback.text
     _, feedback, done = await harness.press(data_for(third, "错误"), chat=MEMBER, user=MEMBER)
     assert "❌ 回答错误。正确答案：正确" in feedback.text
-    assert done.text == "测验完成：2/3。你的最好成绩：2。"
+    assert done.text == "答题完成：2/3。你的最好成绩：2。"
     (listing,) = await harness.say("/study", chat=MEMBER, user=MEMBER)
     assert "你的最好成绩 2/3" in listing.text
 
@@ -110,7 +110,7 @@ async def answer_with_the_first_option(harness, question, user=MEMBER):
 async def test_a_second_attempt_keeps_the_best_score(harness):
     branch, first = await opened(harness)
     done = await answer_with_the_first_option(harness, first)
-    assert done.text.startswith("测验完成")
+    assert done.text.startswith("答题完成")
     second = (await harness.press(f"qs:1:{branch.id}", chat=MEMBER, user=MEMBER))[-1]
     assert second.text.startswith("第 1/3 题")  # a new attempt
     done = await answer_with_the_first_option(harness, second)

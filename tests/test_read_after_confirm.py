@@ -44,8 +44,8 @@ async def test_a_report_right_after_two_checkins_counts_both(harness, clock):
     for text in ("/report", "/report week", "/report month", "/report 2031-03-05 2031-03-05"):
         report = await private_text(harness, text)
         assert "签到：2 人次" in report, (text, report)
-        assert "1. 李四 — 1" in report, (text, report)  # the period's leaders too
-        assert "2. Zhang — 1" in report, (text, report)
+        assert "1. 李四 — 1 分" in report, (text, report)  # the period's leaders too
+        assert "2. Zhang — 1 分" in report, (text, report)
 
 
 async def test_three_seconds_later_the_report_is_the_same(harness, clock):
@@ -82,7 +82,8 @@ async def test_export_top_and_me_right_after_the_checkins(harness, clock):
     rows = list(csv.reader(io.StringIO(checkins.decode("utf-8-sig"))))
     assert sorted(row[1] for row in rows[1:]) == sorted([str(MEMBER.id), str(OTHER.id)])
     assert await harness.reply("/top", chat=GROUP, user=QUIET) == (
-        "积分排行榜\n\n本周：\n1. 李四 — 1\n2. Zhang — 1\n\n累计：\n1. 李四 — 1\n2. Zhang — 1"
+        "学习积分排行榜\n\n本周：\n1. 李四 — 1 分\n2. Zhang — 1 分\n\n"
+        "累计：\n1. 李四 — 1 分\n2. Zhang — 1 分"
     )
     me = (await privately(harness, "/me", OTHER)).split("\n")
     assert me[1].startswith("Check-ins: 1 day(s)")

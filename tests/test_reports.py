@@ -19,18 +19,18 @@ async def test_report_goes_privately_with_every_figure_of_the_period(harness, cl
     (public,) = [c for c in calls if c.chat_id == GROUP.id]
     assert public.text == "报告已私信发送给你。"
     assert private.text.split("\n") == [
-        f"「{GROUP.title}」参与情况报告（2031-03-03 至 2031-03-09）",
+        f"“{GROUP.title}”参与情况报告（2031-03-03 至 2031-03-09）",
         "签到：3 人次（签到率 14%）",
-        "参与：2 人（名册 3 人），1 人没有任何参与",
-        "会议出勤：",
-        "#1 2031-03-05 19:30 党小组会 · 小组学习：出席 1，迟到 0，请假 0，缺席 2（出勤率 33%）",
-        "学习：完成测验 0 次（0 人），平均得分 —；群测验答题 2 次，答对 1 次",
-        "积分前五：",
-        "1. 李四 — 5",
-        "2. Zhang — 2",
-        "缺席名单：",
+        "参与：2 人（党员名册 3 人），1 人没有任何参与",
+        "会议到会情况：",
+        "#1 2031-03-05 19:30 党小组会 · 小组学习：出席 1，迟到 0，请假 0，缺席 2（参会率 33%）",
+        "学习：完成答题 0 次（0 人），平均得分 —；群内答题作答 2 次，答对 1 次",
+        "学习积分前五：",
+        "1. 李四 — 5 分",
+        "2. Zhang — 2 分",
+        "缺席人员：",
         "#1：Zhang、王五",
-        "尚未完成已发布模块：",
+        "尚未完成已发布学习专题：",
         "#1 三会一课：Zhang、李四、王五",
     ]
 
@@ -66,7 +66,7 @@ async def test_report_periods_and_bad_input_in_private(harness, clock):
     assert await harness.reply("/report 2031-03-09 2031-03-01", chat=ADMIN, user=ADMIN) == (
         "日期范围须从前到后，且不超过 366 天。\n\n" + usage
     )
-    assert (await harness.reply("/report", chat=MEMBER, user=MEMBER)).startswith("只有支部书记")
+    assert (await harness.reply("/report", chat=MEMBER, user=MEMBER)).startswith("只有支部管理员")
 
 
 async def test_a_long_report_is_split_at_line_boundaries(harness, clock):

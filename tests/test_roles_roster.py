@@ -20,8 +20,8 @@ async def test_roster_button_records_the_presser(harness):
     calls = await harness.say("/roster", chat=GROUP, user=ADMIN)
     markup = calls[0].params["reply_markup"]
     assert markup["inline_keyboard"][0][0]["callback_data"] == "roster:join"
-    assert await _join(harness, MEMBER) == "你已加入名册。"
-    assert await _join(harness, MEMBER) == "你已在名册中。"  # a second press changes nothing
+    assert await _join(harness, MEMBER) == "你已登记入册。"
+    assert await _join(harness, MEMBER) == "你已在党员名册中。"  # a second press changes nothing
     roster = await harness.services.members.roster(branch)
     assert [m.user.id for m in roster] == [MEMBER.id]
 
@@ -48,7 +48,7 @@ async def test_roster_remove_by_reply_and_errors(harness):
     text = await harness.reply("/roster remove", chat=GROUP, user=ADMIN, reply_to=replied)
     assert "李四" in text
     text = await harness.reply("/roster remove", chat=GROUP, user=ADMIN, reply_to=replied)
-    assert "不在名册" in text
+    assert "不在党员名册" in text
     text = await harness.reply("/roster remove @nobody", chat=GROUP, user=ADMIN)
     assert "无法确定" in text
     text = await harness.reply("/roster frobnicate", chat=GROUP, user=ADMIN)
@@ -85,7 +85,7 @@ async def test_role_by_reply_grants_secretary_rights_and_menu(harness):
     replied = factories.message("hi", chat=GROUP, user=MEMBER)["message"]
     calls = await harness.say("/role secretary", chat=GROUP, user=ADMIN, reply_to=replied)
     assert [c.chat_id for c in calls] == [GROUP.id, MEMBER.id]
-    assert "李四 现在是书记" in calls[0].text
+    assert "李四 现在是支部管理员" in calls[0].text
     assert GROUP.title in calls[1].text
     member = await harness.services.storage.memberships.get(branch.id, MEMBER.id)
     assert member.role == "secretary"
@@ -106,13 +106,13 @@ async def test_role_by_numeric_id_and_revocation_removes_menu(harness):
     await harness.say("hello", chat=GROUP, user=MEMBER)
     await harness.say(f"/role {MEMBER.id} secretary", chat=GROUP, user=ADMIN)
     calls = await harness.say(f"/role {MEMBER.id} member", chat=GROUP, user=ADMIN)
-    assert "普通成员" in calls[0].text
+    assert "党员" in calls[0].text
     deleted = harness.api.of("deleteMyCommands")
     scopes = [c.params["scope"] for c in deleted]
     assert BotCommandScopeChatMember(GROUP.id, MEMBER.id).to_dict() in scopes
     member = await harness.services.storage.memberships.get(branch.id, MEMBER.id)
     assert member.role == "member"
-    assert "书记" in await harness.reply("/settings", chat=GROUP, user=MEMBER)
+    assert "支部管理员" in await harness.reply("/settings", chat=GROUP, user=MEMBER)
 
 
 async def test_role_by_text_mention(harness):
@@ -141,7 +141,7 @@ async def test_role_refused_for_members(harness):
     branch = await harness.setup_branch()
     await harness.say("hi", chat=GROUP, user=OTHER)
     text = await harness.reply(f"/role {OTHER.id} secretary", chat=GROUP, user=MEMBER)
-    assert "书记" in text
+    assert "支部管理员" in text
     member = await harness.services.storage.memberships.get(branch.id, OTHER.id)
     assert member.role == "member"
 
@@ -169,7 +169,7 @@ async def test_notice_to_user_who_never_started_the_bot_waits_for_start(harness)
     calls = await harness.say(f"/start b{branch.id}", chat=MEMBER, user=MEMBER)
     assert [c.chat_id for c in calls] == [MEMBER.id] * 3
     assert "支委委员" in calls[1].text
-    assert "书记" in calls[2].text
+    assert "支部管理员" in calls[2].text
     assert await harness.say("/start", chat=MEMBER, user=MEMBER) != []
     assert len(await harness.services.delivery.waiting(MEMBER.id)) == 0
 
@@ -184,11 +184,11 @@ async def test_the_role_notice_names_the_role_in_the_members_language(harness):
     calls = await harness.say("/role @lisi committee", chat=GROUP, user=ADMIN)
     assert [c.chat_id for c in calls] == [GROUP.id, MEMBER.id]
     assert calls[0].text == "李四 is now committee member."
-    assert calls[1].text == "你在支部「城东第一支部」的角色现在是：支委委员。"
+    assert calls[1].text == "你在支部“城东第一支部”的角色现在是：支委委员。"
     await harness.say("/settings language=zh", chat=GROUP, user=ADMIN)
     calls = await harness.say("/role @zhang secretary", chat=GROUP, user=ADMIN)
-    assert calls[0].text == "Zhang 现在是书记。"
-    assert calls[1].text == "Your role in the branch “城东第一支部” is now: secretary."
+    assert calls[0].text == "Zhang 现在是支部管理员。"
+    assert calls[1].text == "Your role in the branch “城东第一支部” is now: branch admin."
 
 
 async def test_a_kept_role_notice_is_named_in_the_members_language(harness):
@@ -206,4 +206,4 @@ async def test_a_kept_role_notice_is_named_in_the_members_language(harness):
     (kept,) = await harness.services.delivery.waiting(MEMBER.id)
     assert kept.params["role"] == "committee"
     calls = await harness.say(f"/start b{branch.id}", chat=MEMBER, user=MEMBER)
-    assert "你在支部「城东第一支部」的角色现在是：支委委员。" in [c.text for c in calls]
+    assert "你在支部“城东第一支部”的角色现在是：支委委员。" in [c.text for c in calls]

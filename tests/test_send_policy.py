@@ -125,7 +125,7 @@ async def test_a_secretary_who_refuses_the_roll_does_not_stop_the_others(harness
     calls = harness.read(harness.unread())
     # The counts, ADMIN's refused roll, the start-link button in the group, OTHER's roll.
     assert [c.chat_id for c in calls] == [GROUP.id, ADMIN.id, GROUP.id, OTHER.id]
-    assert "考勤" in calls[3].text
+    assert "到会情况" in calls[3].text
     (kept,) = await harness.services.delivery.waiting(ADMIN.id)
     assert kept.message_key == "meeting.roll"
 
@@ -157,7 +157,7 @@ async def test_without_telegrams_admin_list_the_granted_secretaries_get_the_roll
     calls = harness.read(harness.unread())
     # ADMIN is an admin only Telegram knows of: private rolls go to the granted secretary.
     assert [c.chat_id for c in calls] == [GROUP.id, OTHER.id]
-    assert calls[1].text.startswith("Roll call")  # in OTHER's language
+    assert calls[1].text.startswith("Attendance")  # in OTHER's language
     # Commands still answer: the admin by the last list the bot had, members as members.
     assert "/meeting_add" in await harness.reply("/help", chat=GROUP, user=ADMIN)
     assert "/meeting_add" not in await harness.reply("/help", chat=GROUP, user=MEMBER)

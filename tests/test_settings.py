@@ -82,7 +82,7 @@ async def test_invalid_values_change_nothing(harness, argument):
 async def test_members_cannot_change_settings(harness):
     await harness.setup_branch()
     text = await harness.reply("/settings language=en", chat=GROUP, user=MEMBER)
-    assert "书记" in text
+    assert "支部管理员" in text
     branch = await harness.services.branches.for_chat(GROUP.id)
     assert branch.language == "zh"
 

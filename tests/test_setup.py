@@ -74,7 +74,7 @@ async def test_existing_branch_joins_an_organisation_with_its_code(harness):
 
 async def test_member_is_refused_with_the_reason(harness):
     text = await harness.reply("/setup", chat=GROUP, user=MEMBER)
-    assert "书记" in text
+    assert "支部管理员" in text
     assert "/setup" in text
     assert await harness.services.branches.for_chat(GROUP.id) is None
 
@@ -98,14 +98,14 @@ async def test_anonymous_admin_may_register_with_open_registration(tmp_path, api
 
 async def test_channel_sender_is_never_an_admin(harness):
     calls = harness.read(await harness.feed(factories.channel_command("/setup", chat=GROUP)))
-    assert "书记" in calls[0].text
+    assert "支部管理员" in calls[0].text
     assert await harness.services.branches.for_chat(GROUP.id) is None
 
 
 async def test_setup_warns_when_the_bot_is_not_an_administrator(harness):
     harness.api.bot_status[GROUP.id] = "member"
     text = await harness.reply("/setup", chat=GROUP, user=OPERATOR)
-    assert "不是本群管理员" in text
+    assert "不是本群的群管理员" in text
 
 
 async def test_setup_in_private_is_refused(harness):

@@ -39,7 +39,7 @@ async def count(harness, table):
 async def test_a_fifty_question_chinese_gift_file_imports_and_publishes(harness):
     await harness.setup_branch()
     (answer,) = await send_file(harness, gift_of(50), "三会一课.gift")
-    assert "#1 三会一课：50 道题（0 道超出群测验限制）" in answer.text
+    assert "#1 三会一课：50 道题（0 道超出群内答题限制）" in answer.text
     assert await count(harness, "questions") == 50
     text = await harness.reply("/publish #1", chat=GROUP, user=ADMIN)
     assert text == "已向本支部发布 #1 三会一课。"
@@ -106,7 +106,7 @@ async def test_aiken_and_the_toml_example_import(harness):
 async def test_members_cannot_import_or_publish_and_bad_input_is_explained(harness):
     await harness.setup_branch()
     (answer,) = await send_file(harness, gift_of(2), "x.gift", user=MEMBER)
-    assert "书记" in answer.text
+    assert "支部管理员" in answer.text
     assert await count(harness, "modules") == 0
     assert "用法" not in await harness.reply("/publish 1", chat=GROUP, user=MEMBER)
     assert "说明中发送" in await harness.reply("/import", chat=GROUP, user=ADMIN)

@@ -63,16 +63,16 @@ async def test_a_seeded_week_gives_every_line_of_the_summary(harness, clock):
     sent = harness.read(harness.unread())
     (group,) = [c for c in sent if c.method == "sendMessage" and c.chat_id == GROUP.id]
     assert group.text.split("\n") == [
-        f"📊 「{GROUP.title}」周报（2031-03-03 至 2031-03-09）",
+        f"📊 “{GROUP.title}”每周小结（2031-03-03 至 2031-03-09）",
         "签到：3 人次（签到率 14%；较上周 +3）",
-        "参与：2 人（名册 3 人），1 人本周没有任何参与（参与人数较上周 +2）",
-        "会议出勤：",
-        "#1 03-05 19:30 党小组会 · 小组学习：出席 1，迟到 0，请假 0，缺席 2（出勤率 33%）",
-        "学习：完成测验 0 次（0 人），平均得分 —；群测验答题 2 次，答对 1 次",
-        "本周积分前五：",
-        "1. 李四 — 5",
-        "2. Zhang — 2",
-        "组织生活落实情况：",
+        "参与：2 人（党员名册 3 人），1 人本周没有任何参与（参与人数较上周 +2）",
+        "会议到会情况：",
+        "#1 03-05 19:30 党小组会 · 小组学习：出席 1，迟到 0，请假 0，缺席 2（参会率 33%）",
+        "学习：完成答题 0 次（0 人），平均得分 —；群内答题作答 2 次，答对 1 次",
+        "本周学习积分前五：",
+        "1. 李四 — 5 分",
+        "2. Zhang — 2 分",
+        "三会一课落实情况：",
         "支部党员大会：本季度待开（最近 —）",
         "支部委员会：本月待开（最近 —）",
         "党小组会：本月已开（最近 2031-03-05）",
@@ -87,10 +87,10 @@ async def test_a_seeded_week_gives_every_line_of_the_summary(harness, clock):
     assert image.size == (800, 450)
     (detail,) = [c for c in sent if c.chat_id == ADMIN.id]
     assert detail.text.split("\n") == [
-        f"「{GROUP.title}」截至 2031-03-09 的一周明细（仅书记可见）",
-        "缺席名单：",
+        f"“{GROUP.title}”截至 2031-03-09 的一周明细（仅支部管理员可见）",
+        "缺席人员：",
         "#1：Zhang、王五",
-        "尚未完成已发布模块：",
+        "尚未完成已发布学习专题：",
         "#1 三会一课：Zhang、李四、王五",
     ]
     assert await summaries(harness) == [(branch.id, int(WEEK_END.timestamp()), "sent")]

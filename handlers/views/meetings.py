@@ -107,14 +107,15 @@ def reminder_text(words: Words, occurrence: OccurrenceView) -> str:
 
 
 def closed_counts_text(words: Words, roll: Roll) -> str:
-    """The group's counts once attendance is frozen."""
+    """The group's counts once attendance is frozen, as minutes give them (请假 among them)."""
     return words(
         "meeting.closed_counts",
         meeting=occurrence_line(words, roll.occurrence),
-        present=len(roll.of("present")),
-        late=len(roll.of("late")),
-        absent=len(roll.of("absent")),
         expected=len(roll.entries),
+        attended=len(roll.of("present")) + len(roll.of("late")),
+        late=len(roll.of("late")),
+        excused=len(roll.of("excused")),
+        absent=len(roll.of("absent")),
     )
 
 
