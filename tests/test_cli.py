@@ -92,7 +92,7 @@ async def test_branchbot_run_answers_a_group_and_never_logs_the_token(tmp_path):
                 (factories.command("/start", chat=GROUP, user=MEMBER), "尚未登记"),
                 (factories.command("/help", chat=GROUP, user=MEMBER), "/start"),
                 (factories.command("/setup", chat=GROUP, user=OPERATOR), "已登记为支部"),
-                (factories.command("/roster", chat=GROUP, user=ADMIN), "登记入册"),
+                (factories.command("/roster", chat=GROUP, user=ADMIN), "请点击按钮"),
             ]
             for update, expected in script:
                 await api.push_update(update)

@@ -51,8 +51,8 @@ async def with_points(harness, clock, points):
 async def test_me_and_points_asked_in_the_group_are_answered_privately(harness, language):
     await branch_reading(harness, language)
     me = await privately(harness, "/me")
-    assert me.startswith("你在支部「城东第一支部」的参与情况：")  # the member's language
-    assert me.endswith("\n积分怎么得、今天得了多少：/points")
+    assert me.startswith("你在支部“城东第一支部”的参与情况：")  # the member's language
+    assert me.endswith("\n积分规则和今天的积分：/points")
     points = await privately(harness, "/points", OTHER)
     assert points.startswith("How points are earned in “城东第一支部”:\n• daily check-in: 1\n")
     # A group that allows no reactions gets one short line, in the group's language.
@@ -112,7 +112,7 @@ async def test_a_member_who_never_started_the_bot_gets_the_start_link(harness):
     assert kept.text == words("private.kept")
     # Started: the kept /me is read now and delivered.
     calls = await harness.say(f"/start b{branch.id}", chat=MEMBER, user=MEMBER)
-    assert any(c.text.startswith("你在支部「城东第一支部」的参与情况") for c in calls)
+    assert any(c.text.startswith("你在支部“城东第一支部”的参与情况") for c in calls)
 
 
 async def test_an_anonymous_admin_has_no_points_and_corrects_attendance_in_one_line(
@@ -173,7 +173,7 @@ async def test_study_in_the_group_shows_no_scores_and_sends_them_privately(harne
     best = re.search(r"你的最好成绩：(\d+)", done.text).group(1)
     listing, scores = await harness.say("/study", chat=GROUP, user=MEMBER)
     assert (listing.chat_id, scores.chat_id) == (GROUP.id, MEMBER.id)
-    assert listing.text == "学习模块：\n#1 党章学习（第一章 党员）（共 3 道题）"
+    assert listing.text == "学习专题：\n#1 党章学习（第一章 党员）（共 3 道题）"
     assert scores.text == (
         f"你在支部“城东第一支部”的答题最好成绩：\n  #1 党章学习（第一章 党员）：最好成绩 {best}/3"
     )

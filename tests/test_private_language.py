@@ -119,7 +119,7 @@ async def chinese_group_with_an_english_secretary(harness):
 
 async def test_every_private_message_to_an_english_reader_in_a_chinese_group(harness, clock):
     told = await chinese_group_with_an_english_secretary(harness)
-    assert told.text == "Your role in the branch “城东第一支部” is now: secretary."
+    assert told.text == "Your role in the branch “城东第一支部” is now: branch admin."
     assert english_only(told.text), told.text
     _, occ = await add_meeting(harness, "general 2031-03-05 19:30 remind=1d,1h")
     harness.read(harness.unread())
@@ -187,7 +187,7 @@ async def test_every_private_message_to_a_chinese_reader_in_an_english_group(har
     await fire(harness, "summaries")
     private += harness.read(harness.unread())
     texts = [c.text for c in private if c.chat_id == MEMBER.id and c.method == "sendMessage"]
-    assert texts[0] == "你在支部「城东第一支部」的角色现在是：书记。"
+    assert texts[0] == "你在支部“城东第一支部”的角色现在是：支部管理员。"
     assert len(texts) >= 7, texts
     for text in texts:
         assert chinese_only(text.replace("business trip", "")), text
