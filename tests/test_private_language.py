@@ -40,7 +40,7 @@ async def test_leave_messages_name_the_meeting_type_in_the_readers_language(harn
     _, asked = await harness.press(f"rsvp:{occ}:n", chat=GROUP, user=MEMBER)
     assert asked.chat_id == MEMBER.id
     assert asked.text.startswith(f"你无法参加 #{occ} {LINE_ZH}。")
-    assert f"/leave {occ} <原因>" in asked.text
+    assert f"/leave {occ} <事由>" in asked.text
     calls = await harness.say(f"/leave {occ} 出差在外", chat=GROUP, user=MEMBER)
     for_secretary = next(c for c in calls if c.chat_id == ADMIN.id)
     assert for_secretary.text.startswith(f"请假申请：李四，#{occ} {LINE_ZH}")

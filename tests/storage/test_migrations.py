@@ -34,7 +34,8 @@ FIXTURES = {
         "INSERT INTO meetings VALUES (1, 1, 'committee', '', '2031-03-05T19:30', 'Asia/Shanghai',"
         " 'FREQ=MONTHLY;INTERVAL=1;BYMONTHDAY=5', 90, '1440,60', 0, NULL, '-4001:7', 100001, 0)",
         "INSERT INTO occurrences VALUES (1, 1, 1962106200, 1962111600, 0, 0, NULL, NULL)",
-        "INSERT INTO scheduled_sends VALUES ('open:1', 'open', 1, 1962105300, 'sent', 0, 55)",
+        "INSERT INTO scheduled_sends (key, kind, occurrence_id, due_at, state, changed_at,"
+        " message_id) VALUES ('open:1', 'open', 1, 1962105300, 'sent', 0, 55)",
         "INSERT INTO meeting_checkins VALUES (1, 100002, 1962106000, 0)",
         "INSERT INTO attendance VALUES (1, 100002, 'present')",
     ],
