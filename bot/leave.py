@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from bot.auth import Authorizer
 from bot.errors import UserError
+from bot.keywords import Keywords
 from bot.settings import normalize, visible
 from storage import Storage
 from storage.leaves import Leave
@@ -14,15 +16,25 @@ from storage.models import OccurrenceView
 logger = logging.getLogger(__name__)
 
 MAX_REASON = 500
+# ``/leave list``: a secretary's pending requests; ``/leave cancel <id>``: withdraw one's own.
+LEAVE_WORDS = Keywords({"list": ("待批", "列表"), "cancel": ("撤回",)})
+# How many meetings the flow offers to choose from, and pending requests ``/leave list`` shows.
+MAX_LISTED = 10
 
 
 class LeaveService:
     """RSVPs and leave requests."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, auth: Authorizer) -> None:
         self._storage = storage
+        self._auth = auth
 
-    async def _occurrence_for_member(self, occurrence_id: int, user_id: int) -> OccurrenceView:
+    async def occurrence_for(self, occurrence_id: int, user_id: int) -> OccurrenceView:
+        """An occurrence the member may answer or ask leave for.
+
+        Raises:
+            UserError: not of the member's branches, cancelled, or the member is not expected.
+        """
         occurrence = await self._storage.meetings.occurrence(occurrence_id)
         member = (
             await self._storage.memberships.is_member(occurrence.branch_id, user_id)
@@ -33,7 +45,30 @@ class LeaveService:
             raise UserError("meeting.unknown", id=occurrence_id)
         if occurrence.cancelled:
             raise UserError("leave.cancelled")
+        if not await self.expected(occurrence, user_id):
+            raise UserError("leave.not_expected", id=occurrence_id)
         return occurrence
+
+    async def expected(self, occurrence: OccurrenceView, user_id: int) -> bool:
+        """Whether a member of the branch is expected at the occurrence.
+
+        Everyone is, except at a committee meeting: its committee members and secretaries
+        only (as its roll counts them).
+        """
+        if occurrence.type != "committee":
+            return True
+        member = await self._storage.memberships.get(occurrence.branch_id, user_id)
+        if member is not None and member.role in ("committee", "secretary"):
+            return True
+        branch = await self._storage.branches.get(occurrence.branch_id)
+        return branch is not None and user_id in await self._auth.secretaries(branch)
+
+    async def choices(
+        self, branch_ids: list[int], user_id: int, now: datetime
+    ) -> list[OccurrenceView]:
+        """The coming occurrences of the branches the member may ask leave for."""
+        upcoming = await self._storage.meetings.upcoming(branch_ids, now, MAX_LISTED)
+        return [o for o in upcoming if await self.expected(o, user_id)]
 
     async def answer(
         self, occurrence_id: int, user_id: int, *, going: bool, now: datetime
@@ -43,7 +78,7 @@ class LeaveService:
         Raises:
             UserError: the occurrence is not one of the member's branches, or is cancelled.
         """
-        occurrence = await self._occurrence_for_member(occurrence_id, user_id)
+        occurrence = await self.occurrence_for(occurrence_id, user_id)
         await self._storage.leaves.answer(
             occurrence_id, user_id, "going" if going else "not_going", now
         )
@@ -74,13 +109,14 @@ class LeaveService:
         reason = visible(normalize(reason))
         if not reason or len(reason) > MAX_REASON:
             raise UserError("leave.usage")
-        occurrence = await self._occurrence_for_member(occurrence_id, user_id)
+        occurrence = await self.occurrence_for(occurrence_id, user_id)
         if branch_id is not None and occurrence.branch_id != branch_id:
             raise UserError("meeting.unknown", id=occurrence_id)
         async with self._storage.transaction():
             await self._storage.leaves.answer(occurrence_id, user_id, "not_going", now)
             leave = await self._storage.leaves.request(occurrence_id, user_id, reason, now)
             fresh = act is None or await self._storage.acts.claim(f"leave:{act}", now)
+            await self._storage.leaves.drop_prompts(user_id, occurrence_id)
         if leave.status != "pending":
             raise UserError(f"leave.already_{leave.status}")
         return leave, occurrence, fresh
@@ -113,6 +149,60 @@ class LeaveService:
             logger.info("leave %s %s by %s", leave.id, "approved" if approve else "declined", by)
         return decided
 
+    async def withdraw(self, leave: Leave, user_id: int, now: datetime) -> None:
+        """The member withdraws their request while it is pending.
+
+        Raises:
+            UserError: it is not theirs, or was decided or withdrawn already.
+        """
+        if leave.user_id != user_id:
+            raise UserError("button.stale")
+        if not await self._storage.leaves.withdraw(leave.id, now):
+            current = await self._storage.leaves.get(leave.id)
+            raise UserError(f"leave.already_{current.status if current else 'withdrawn'}")
+        logger.info("leave %s withdrawn", leave.id)
+
+    async def of(self, occurrence_id: int, user_id: int) -> Leave:
+        """A member's request for an occurrence.
+
+        Raises:
+            UserError: there is none.
+        """
+        leave = await self._storage.leaves.of(occurrence_id, user_id)
+        if leave is None:
+            raise UserError("leave.none_to_withdraw", id=occurrence_id)
+        return leave
+
+    async def pending(self, branch_ids: list[int]) -> list[tuple[Leave, OccurrenceView]]:
+        """The branches' pending requests with their occurrences, soonest first."""
+        found = []
+        for leave in (await self._storage.leaves.pending(branch_ids))[:MAX_LISTED]:
+            occurrence = await self._storage.meetings.occurrence(leave.occurrence_id)
+            if occurrence is not None:
+                found.append((leave, occurrence))
+        return found
+
+    async def copied(self, leave_id: int, chat_id: int, message_id: int) -> None:
+        """A secretary's copy of a request was delivered: its outcome is shown there later."""
+        await self._storage.leaves.add_copy(leave_id, chat_id, message_id)
+
+    async def copies(self, leave_id: int) -> list[tuple[int, int]]:
+        """The (chat, message) of every secretary's copy of a request."""
+        return await self._storage.leaves.copies(leave_id)
+
+    async def prompted(self, user_id: int, occurrence_id: int, message_id: int) -> None:
+        """A reason prompt about an occurrence reached the member as ``message_id``."""
+        await self._storage.leaves.add_prompt(user_id, message_id, occurrence_id)
+
+    async def prompt_of(self, user_id: int, message_id: int) -> int | None:
+        """The occurrence the member's reply answers; None if it answers no open prompt."""
+        return await self._storage.leaves.prompted(user_id, message_id)
+
     async def unanswered(self, occurrence: OccurrenceView) -> list[int]:
-        """Roster members who have not answered the occurrence's reminders."""
-        return await self._storage.leaves.unanswered(occurrence.id, occurrence.branch_id)
+        """Expected members who have not answered the occurrence's reminders."""
+        committee = occurrence.type == "committee"
+        branch = await self._storage.branches.get(occurrence.branch_id)
+        secretaries = await self._auth.secretaries(branch) if committee and branch else []
+        return await self._storage.leaves.unanswered(
+            occurrence.id, occurrence.branch_id, committee_only=committee, secretaries=secretaries
+        )

@@ -56,15 +56,16 @@ def build_services(
     points = PointsLedger(storage, config.points)
     checkins = CheckinService(storage, points)
     meetings = MeetingService(storage, checkins, points)
+    auth = Authorizer(
+        operators=config.bot.operators,
+        storage=storage,
+        fetch_admins=fetch_admins,
+        clock=clock,
+    )
     return Services(
         storage=storage,
         catalogs=Translator.load(),
-        auth=Authorizer(
-            operators=config.bot.operators,
-            storage=storage,
-            fetch_admins=fetch_admins,
-            clock=clock,
-        ),
+        auth=auth,
         branches=BranchService(storage, config.bot),
         members=MemberService(storage),
         organisations=OrganisationService(storage),
@@ -72,7 +73,7 @@ def build_services(
         meetings=meetings,
         sends=SendService(storage),
         checkins=checkins,
-        leaves=LeaveService(storage),
+        leaves=LeaveService(storage, auth),
         study=StudyService(storage),
         quiz=QuizService(storage, points),
         group_quiz=GroupQuizService(storage, points),

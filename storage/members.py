@@ -146,6 +146,8 @@ class UserRepo:
         )
         # What a redelivered private command must not repeat is keyed by the private chat.
         await self._db.execute("DELETE FROM acts WHERE key LIKE ?", (f"%:{user_id}:%",))
+        # Their copies of leave requests: a private chat's id is the person's id.
+        await self._db.execute("DELETE FROM leave_copies WHERE chat_id = ?", (user_id,))
         for table in ("pending_messages", "import_drafts"):
             await self._db.execute(
                 f"DELETE FROM {table} WHERE user_id = ?",  # noqa: S608 - fixed names

@@ -164,9 +164,10 @@ class Harness:
         assert [c.method for c in calls] == ["sendMessage"], calls
         return calls[0].text
 
-    async def press(self, data: str, *, chat: Any, user: Any) -> list[Call]:
+    async def press(self, data: str, *, chat: Any, user: Any, message_id: int = 1) -> list[Call]:
         """Press an inline button and return (marking read) what the bot did."""
-        return self.read(await self.feed(factories.callback(data, chat=chat, user=user)))
+        update = factories.callback(data, chat=chat, user=user, message_id=message_id)
+        return self.read(await self.feed(update))
 
     @staticmethod
     def read(calls: list[Call]) -> list[Call]:

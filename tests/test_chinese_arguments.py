@@ -9,6 +9,7 @@ import pytest
 
 from bot.config import LANGUAGE_WORDS, MEETING_TYPE_WORDS
 from bot.i18n import CATALOG_DIR, load_catalog
+from bot.leave import LEAVE_WORDS
 from bot.meetings import ATTENDANCE_WORDS, HELD_WORDS, OPTION_WORDS, SERIES_WORDS
 from bot.members import ROLE_WORDS, ROSTER_WORDS
 from bot.recurrence import REPEAT_WORDS
@@ -188,6 +189,7 @@ SHOWN = [
     (LANGUAGE_WORDS, "settings.usage"),
     (OFF_WORDS, "settings.usage"),
     (PERIOD_WORDS, "report.usage"),
+    (LEAVE_WORDS, "leave.usage"),
 ]
 
 

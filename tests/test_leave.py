@@ -67,15 +67,18 @@ async def test_leave_approved_before_the_close_excuses_with_the_reason(harness, 
     # A member cannot decide, even with the button's data.
     (refused,) = await harness.press(approve, chat=OTHER, user=OTHER)
     assert refused.params["show_alert"] is True
-    calls = await harness.press(approve, chat=ADMIN, user=ADMIN)
+    copy = calls[1].result["message_id"]
+    calls = await harness.press(approve, chat=ADMIN, user=ADMIN, message_id=copy)
     assert [c.method for c in calls] == [
         "answerCallbackQuery",
-        "editMessageReplyMarkup",
+        "editMessageText",
         "sendMessage",
     ]
+    assert "已批准（王书记）" in calls[1].text
+    assert "reply_markup" not in calls[1].params
     assert calls[2].chat_id == MEMBER.id
     assert "已获批准" in calls[2].text
-    (again,) = await harness.press(approve, chat=ADMIN, user=ADMIN)
+    (again,) = await harness.press(approve, chat=ADMIN, user=ADMIN, message_id=copy)
     assert again.text == "该申请已处理。"
     clock.now = START + timedelta(minutes=90)
     await fire(harness, f"close:{occ}")
@@ -122,7 +125,6 @@ async def test_asking_again_while_pending_replaces_the_reason(harness):
 async def test_bad_leave_requests_change_nothing(harness):
     occ = await scheduled(harness)
     for line, expected in [
-        ("/leave", "用法：/leave"),
         (f"/leave {occ}", "用法：/leave"),
         ("/leave x 原因", "用法：/leave"),
         ("/leave 999 原因", "#999"),

@@ -318,6 +318,31 @@ class MeetingCancel(CallbackData, prefix="mx"):
 
 
 @dataclass(frozen=True)
+class LeaveStart(CallbackData, prefix="lvs"):
+    """Ask for leave in private: the meetings to choose from are listed there."""
+
+    NEEDS = Needs(Where.PRIVATE)
+
+
+@dataclass(frozen=True)
+class LeaveChoice(CallbackData, prefix="lvc"):
+    """The meeting chosen to ask leave for: its reason is asked next, with a reply prompt."""
+
+    occurrence_id: int
+    FIELDS = (ID,)
+    NEEDS = Needs(Where.PRIVATE, branch=Named.OCCURRENCE)
+
+
+@dataclass(frozen=True)
+class LeaveWithdraw(CallbackData, prefix="lvw"):
+    """The member's withdrawal of their pending leave request (under its confirmation)."""
+
+    leave_id: int
+    FIELDS = (ID,)
+    NEEDS = Needs(Where.BOTH, branch=Named.LEAVE, made_for=Named.LEAVE)
+
+
+@dataclass(frozen=True)
 class MeetingFlow(CallbackData, prefix="ma"):
     """A step of the guided ``/meeting_add``: the choices so far, which the buttons carry.
 

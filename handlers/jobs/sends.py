@@ -156,7 +156,12 @@ async def post_reminder(
         partial(
             context.bot.send_message,
             text=reminder_text(words, occurrence),
-            reply_markup=keyboard(words, rsvp_buttons(occurrence.id)),
+            # A committee meeting's answers come from those expected only, in their nudges.
+            reply_markup=(
+                None
+                if occurrence.type == "committee"
+                else keyboard(words, rsvp_buttons(occurrence.id))
+            ),
         ),
         what=f"reminder {offset} min before occurrence {occurrence.id}",
     )
@@ -167,7 +172,7 @@ async def post_reminder(
 
 
 async def _nudge(context: BotContext, occurrence: OccurrenceView) -> None:
-    """Privately remind roster members who have not answered.
+    """Privately remind the expected roster members who have not answered.
 
     Those who never started the bot cannot be written to: expected, and not announced.
     """

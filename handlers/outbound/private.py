@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.context import BotContext
 from bot.deeplinks import branch_payload, start_link
@@ -50,6 +50,42 @@ def renders(key: str) -> Callable[[Renderer], Renderer]:
         return renderer
 
     return register
+
+
+# What follows a private message's delivery, now or once kept until a start: (context, the
+# recipient, the message Telegram made, its references); a prompt also asks for a reply.
+Delivered = Callable[[BotContext, int, Message, Mapping[str, Any]], Awaitable[None]]
+_DELIVERED: dict[str, Delivered] = {}
+_PROMPTS: set[str] = set()
+
+
+def on_delivery(key: str, *, prompt: bool = False) -> Callable[[Delivered], Delivered]:
+    """Register what follows the delivery of the catalog key ``key`` (recording its id).
+
+    A ``prompt`` is sent with the reply field open (Telegram's ForceReply).
+    """
+
+    def register(delivered: Delivered) -> Delivered:
+        _DELIVERED[key] = delivered
+        if prompt:
+            _PROMPTS.add(key)
+        return delivered
+
+    return register
+
+
+def _markup(
+    words: Words, key: str, buttons: Sequence[tuple[str, str]]
+) -> InlineKeyboardMarkup | ForceReply | None:
+    return ForceReply(selective=True) if key in _PROMPTS else keyboard(words, buttons)
+
+
+async def _delivered(
+    context: BotContext, user_id: int, key: str, message: Message, refs: Mapping[str, Any]
+) -> None:
+    hook = _DELIVERED.get(key)
+    if hook is not None:
+        await hook(context, user_id, message, refs)
 
 
 async def render(
@@ -144,11 +180,12 @@ async def send_private(
         partial(
             context.bot.send_message,
             text=text,
-            reply_markup=keyboard(words, buttons),
+            reply_markup=_markup(words, key, buttons),
         ),
         what=f"private {key} to {user_id}",
     )
     if sent.delivered:
+        await _delivered(context, user_id, key, sent.result, params if keep is None else keep)
         return True
     if sent.outcome is not policy.Outcome.FORBIDDEN:
         raise policy.NotDelivered(f"private {key} to {user_id}", sent)
@@ -238,12 +275,13 @@ async def deliver_waiting(context: BotContext, user_id: int) -> int:
                 partial(
                     context.bot.send_message,
                     text=text,
-                    reply_markup=keyboard(words, message.buttons),
+                    reply_markup=_markup(words, key, message.buttons),
                 ),
                 what=f"kept message {message.id} to {user_id}",
             )
             if sent.delivered:
                 delivered += 1
+                await _delivered(context, user_id, key, sent.result, message.params)
             elif sent.outcome.worth_retrying or sent.outcome is policy.Outcome.FORBIDDEN:
                 continue  # provably not delivered: it waits for the next start
         await services.delivery.delivered(message)

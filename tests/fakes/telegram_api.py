@@ -501,8 +501,9 @@ class FakeTelegram:
             "from": self.bot_user(),
             **content,
         }
-        if "reply_markup" in params:
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            message["reply_markup"] = markup  # a message carries an inline keyboard only
         return message
 
     def _poll(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -65,12 +65,27 @@ CREATE TABLE leaves (
     occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     reason TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'declined')),
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'approved', 'declined', 'withdrawn')),
     requested_at INTEGER NOT NULL,
     decided_by INTEGER,
     decided_at INTEGER,
     UNIQUE (occurrence_id, user_id)
 );
+
+CREATE TABLE leave_copies (
+    leave_id INTEGER NOT NULL REFERENCES leaves(id) ON DELETE CASCADE,
+    chat_id INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    PRIMARY KEY (leave_id, chat_id, message_id)
+) WITHOUT ROWID;
+
+CREATE TABLE leave_prompts (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    message_id INTEGER NOT NULL,
+    occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, message_id)
+) WITHOUT ROWID;
 
 CREATE TABLE meeting_checkins (
     occurrence_id INTEGER NOT NULL REFERENCES occurrences(id) ON DELETE CASCADE,
@@ -281,6 +296,8 @@ CREATE INDEX branches_organisation ON branches(organisation_id);
 CREATE INDEX daily_checkins_time ON daily_checkins(branch_id, checked_at);
 
 CREATE INDEX meetings_branch ON meetings(branch_id);
+
+CREATE INDEX leave_copies_chat ON leave_copies(chat_id);
 
 CREATE INDEX memberships_user ON memberships(user_id);
 
