@@ -154,13 +154,19 @@ def check_rule(rule: str) -> dict[str, str]:
     if "WKST" in parts and parts["WKST"] not in _DAYS:
         raise RepeatError(rule, "value", part=f"WKST={parts['WKST']}")
     if "BYDAY" in parts:
+        # An ordinal counts weekdays within a month where the rule works month by month: no
+        # month has a 6th Monday (and dateutil fails on one instead of finding none).
+        monthly = freq == "MONTHLY" or "BYMONTH" in parts
         for value in parts["BYDAY"].split(","):
             match = _BYDAY.match(value)
-            if not match or (match.group(1) is not None and not _signed(match.group(1), 53, True)):
+            ordinal = match.group(1) if match else None
+            if not match or (
+                ordinal is not None and not _signed(ordinal, 5 if monthly else 53, True)
+            ):
                 raise RepeatError(rule, "value", part=f"BYDAY={value}")
-            if match.group(1) is not None and freq not in ("MONTHLY", "YEARLY"):
+            if ordinal is not None and freq not in ("MONTHLY", "YEARLY"):
                 raise RepeatError(rule, "freq", part=f"BYDAY={value}", freq=freq)
-            if match.group(1) is not None and "BYWEEKNO" in parts:
+            if ordinal is not None and "BYWEEKNO" in parts:
                 raise RepeatError(rule)
     others = [name for name in parts if name.startswith("BY") and name != "BYSETPOS"]
     if "BYSETPOS" in parts and not others:

@@ -92,6 +92,9 @@ def accepted(repeat):
         ("FREQ=DAILY;INTERVAL=᧚", "interval"),
         ("FREQ=DAILY;INTERVAL=" + "9" * 30, "interval"),
         ("FREQ=MONTHLY;BYMONTHDAY=٣", "value"),
+        # No month has a 6th Monday; dateutil raised IndexError on one found by Hypothesis.
+        ("FREQ=MONTHLY;BYDAY=53MO", "value"),
+        ("FREQ=YEARLY;BYMONTH=3;BYDAY=-6SU", "value"),
     ],
 )
 def test_a_rule_is_refused_for_its_part_in_bounded_time(repeat, reason):
