@@ -147,12 +147,12 @@ async def test_a_series_is_asked_about_and_only_the_first_answer_acts(harness, l
     await roster_of(harness, MEMBER)
     await harness.say("/start", chat=MEMBER, user=MEMBER)
     words = harness.services.catalogs.words(language)
-    _, first = await add_meeting(harness, "支委会 2031-03-05 19:30 重复=每月")
+    _, first = await add_meeting(harness, "党员大会 2031-03-05 19:30 重复=每月")
     await going(harness, first, MEMBER)
     before = keys(harness.app)
     (question,) = await harness.say(f"/meeting_cancel {first}", chat=GROUP, user=ADMIN)
-    committee = "支部委员会" if language == "zh" else "branch committee meeting"
-    line = f"#{first} 2031-03-05 19:30 {committee}"
+    general = "支部党员大会" if language == "zh" else "branch general meeting"
+    line = f"#{first} 2031-03-05 19:30 {general}"
     assert question.text == words("meeting_cancel.ask", meeting=line)
     buttons = [b for row in question.params["reply_markup"]["inline_keyboard"] for b in row]
     assert [b["callback_data"] for b in buttons] == [
