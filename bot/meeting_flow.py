@@ -21,20 +21,40 @@ REMINDERS: tuple[tuple[int, ...], ...] = ((1440, 60), (1440,), (60,), ())
 STEPS = ("day", "at", "repeat", "remind")
 
 
-def offered(step: str, today: date) -> list[object]:
+def offered(step: str, now: datetime, day: date | None = None) -> list[object]:
     """The options of a step (none once every choice is made).
 
-    Days from today, times of day, or indexes into REPEATS or REMINDERS.
+    Days from today, the times of ``day``, or indexes into REPEATS or REMINDERS. ``now`` is
+    the branch's local time: a time already past is no choice, nor today once none is left.
     """
     if step == "day":
-        return [today + timedelta(days=n) for n in range(DAYS_OFFERED)]
-    if step == "at":
-        return [time.fromisoformat(t) for t in TIMES]
+        first = now.date() if times_left(now.date(), now) else now.date() + timedelta(days=1)
+        return [first + timedelta(days=n) for n in range(DAYS_OFFERED)]
+    if step == "at" and day is not None:
+        return list(times_left(day, now))
     if step == "repeat":
         return list(range(len(REPEATS)))
     if step == "remind":
         return list(range(len(REMINDERS)))
     return []
+
+
+def times_left(day: date, now: datetime) -> list[time]:
+    """The times offered on ``day`` still ahead of ``now`` (local)."""
+    return [at for at in map(time.fromisoformat, TIMES) if datetime.combine(day, at) > now]
+
+
+def passed(day: date | None, at: time | None, now: datetime) -> str | None:
+    """The step to offer again when a choice made has passed while the user was in the flow.
+
+    ``day`` when no time of the day chosen is left, ``at`` when the time chosen has passed;
+    None while every choice still lies ahead of ``now`` (local).
+    """
+    if day is not None and not times_left(day, now):
+        return "day"
+    if day is not None and at is not None and datetime.combine(day, at) <= now:
+        return "at"
+    return None
 
 
 def meeting_request(

@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import BaseHandler
 
 from bot import commands
@@ -20,7 +20,7 @@ from bot.commands import Access
 from bot.context import BotContext
 from bot.errors import UserError
 from bot.i18n import Words
-from bot.meeting_flow import meeting_request
+from bot.meeting_flow import meeting_request, passed
 from bot.meetings import (
     ATTENDANCE_WORDS,
     SERIES_WORDS,
@@ -44,6 +44,7 @@ from handlers.views.meetings import (
     cancel_buttons,
     cancelled_text,
     compliance_lines,
+    flow_already,
     flow_first_step,
     flow_step_view,
     occurrence_line,
@@ -320,30 +321,39 @@ async def meeting_checkin(
 async def flow_step(
     update: Update, context: BotContext, state: MeetingFlow, branch: Branch
 ) -> None:
-    """A press in the guided flow: the next step, the confirmation, or cancel."""
+    """A press in the guided flow: the next step, the confirmation, or cancel.
+
+    A choice that has passed meanwhile (the flow was left open) is offered again, with a
+    toast saying why, rather than refused at the confirmation.
+    """
     query, services = update.callback_query, context.services
     if state.type is None:
         await query.answer()
         await query.edit_message_text(context.words("flow.cancelled"))
         return
-    if state.confirmed:
-        message = query.message
+    message, now = query.message, context.clock()
+    key = _flow_key(message)
+    meeting = await services.storage.meetings.by_key(key) if state.confirmed else None
+    if meeting is None:
+        local = _local(now, branch)
+        back = passed(state.day, state.at, local)
+        if back is not None:
+            await query.answer(context.words("flow.past"))
+            text, markup = flow_step_view(context.words, state.back_to(back), local)
+            await query.edit_message_text(text, reply_markup=markup)
+            return
+        if not state.confirmed:
+            await query.answer()
+            text, markup = flow_step_view(context.words, state, local)
+            await query.edit_message_text(text, reply_markup=markup)
+            return
         request = meeting_request(state.type, state.day, state.at, state.repeat, state.remind)
         meeting, sends = await services.meetings.add(
-            branch,
-            request,
-            key=f"flow:{message.chat_id}:{message.message_id}",
-            by=query.from_user.id,
-            now=context.clock(),
+            branch, request, key=key, by=query.from_user.id, now=now
         )
         schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
-        await query.answer()
-        await query.edit_message_text(await _scheduled(context, meeting))
-        return
     await query.answer()
-    today = context.clock().astimezone(ZoneInfo(branch.timezone)).date()
-    text, markup = flow_step_view(context.words, state, today)
-    await query.edit_message_text(text, reply_markup=markup)
+    await query.edit_message_text(await _scheduled(context, meeting))
 
 
 async def flow_place(
@@ -352,24 +362,51 @@ async def flow_place(
     """A reply to the flow's last step: the place; the meeting is scheduled with it.
 
     The flow's message keys the meeting as its confirm button does, so a reply and a press
-    (or two replies) schedule it once; its buttons are taken away.
+    (or two replies) schedule it once; its buttons are taken away. A reply after that
+    changes nothing and says so (there is no command that edits a meeting).
     """
-    message, services = update.effective_message, context.services
-    place = parse_place(normalize(" ".join(message.text.split())))
+    message, services, now = update.effective_message, context.services, context.clock()
     flow = message.reply_to_message
+    key = _flow_key(flow)
+    meeting = await services.storage.meetings.by_key(key)
+    if meeting is not None:
+        upcoming = await services.meetings.upcoming_of(meeting, now)
+        await message.reply_text(flow_already(context.words, meeting, upcoming))
+        return
+    local = _local(now, branch)
+    back = passed(state.day, state.at, local)
+    if back is not None:
+        text, markup = flow_step_view(context.words, state.back_to(back), local)
+        await policy.attempt(
+            partial(flow.edit_text, text, reply_markup=markup),
+            what=f"flow step of message {flow.message_id}",
+        )
+        raise UserError("flow.past_reply")
+    try:
+        place = parse_place(normalize(" ".join(message.text.split())))
+    except UserError as error:
+        # Answered in the flow's words: the one-line /meeting_add's usage is not what was typed.
+        reason = "flow.place_empty" if error.key == "meeting_add.place_empty" else error.key
+        raise UserError(reason, **error.params) from None
     request = meeting_request(state.type, state.day, state.at, state.repeat, state.remind, place)
     meeting, sends = await services.meetings.add(
-        branch,
-        request,
-        key=f"flow:{flow.chat_id}:{flow.message_id}",
-        by=message.from_user.id,
-        now=context.clock(),
+        branch, request, key=key, by=message.from_user.id, now=now
     )
     schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
     await policy.attempt(
         partial(flow.edit_reply_markup, None), what=f"flow buttons of message {flow.message_id}"
     )
     await message.reply_text(await _scheduled(context, meeting))
+
+
+def _flow_key(flow: Message) -> str:
+    """What keys the meeting a flow schedules: its message, whether pressed or replied to."""
+    return f"flow:{flow.chat_id}:{flow.message_id}"
+
+
+def _local(now: datetime, branch: Branch) -> datetime:
+    """``now`` in the branch's timezone, as the flow's choices are (naive)."""
+    return now.astimezone(ZoneInfo(branch.timezone)).replace(tzinfo=None)
 
 
 def handlers() -> list[BaseHandler]:

@@ -105,11 +105,15 @@ class MeetingRepo:
                 to_epoch(now),
             ),
         )
+        return await self.by_key(created_key), bool(created)  # type: ignore[return-value]
+
+    async def by_key(self, created_key: str) -> Meeting | None:
+        """The meeting the request ``created_key`` created, if it did."""
         row = await self._db.fetch_one(
             f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE created_key = ?",  # noqa: S608
             (created_key,),
         )
-        return _meeting(row), bool(created)  # type: ignore[arg-type]
+        return _meeting(row) if row else None
 
     async def add_occurrences(
         self, meeting_id: int, spans: Iterable[tuple[datetime, datetime]], *, held: bool = False

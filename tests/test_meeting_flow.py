@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -10,6 +10,7 @@ from bot.config import MEETING_TYPES
 from bot.meeting_flow import REMINDERS, REPEATS
 from handlers.gate.callbacks import MeetingFlow, unpack
 from tests.conftest import ADMIN, GROUP, MEMBER, start_app, stop_app
+from tests.test_chinese_arguments import LANGUAGES, branch_reading
 from tests.test_meetings import keys
 
 
@@ -77,11 +78,49 @@ async def test_cancel_and_forged_data(harness):
     assert keys(harness.app) == []
 
 
-async def test_a_time_in_the_past_is_refused_at_confirmation(harness):
-    await harness.setup_branch()
-    (refused,) = await harness.press("ma:1:20310302:0800:0:3:ok", chat=GROUP, user=ADMIN)
-    assert "已过" in refused.text
+@LANGUAGES
+async def test_times_already_past_are_not_offered(harness, clock, language):
+    await branch_reading(harness, language)  # 09:00 in Shanghai
+    days = await step(harness, "ma:1")
+    assert data_of(days)[0] == "ma:1:20310302"
+    times = await step(harness, "ma:1:20310302")
+    assert [d[-4:] for d in data_of(times)[:-1]] == [
+        "1000",
+        "1400",
+        "1500",
+        "1600",
+        "1900",
+        "1930",
+        "2000",
+    ]
+    assert len(data_of(await step(harness, "ma:1:20310303"))) == 10  # all nine, and cancel
+    clock.now = datetime(2031, 3, 2, 12, 0, tzinfo=UTC)  # 20:00: nothing is left today
+    days = await step(harness, "ma:1")
+    assert data_of(days)[0] == "ma:1:20310303"
+    assert len(data_of(days)) == 15
+
+
+@LANGUAGES
+async def test_a_time_that_passes_during_the_flow_is_chosen_again(harness, clock, language):
+    await branch_reading(harness, language)
+    words = harness.services.catalogs.words(language)
+    check = await step(harness, "ma:1:20310302:1930:0:3")
+    assert data_of(check) == ["ma:1:20310302:1930:0:3:ok", "ma:x"]
+    clock.now = datetime(2031, 3, 2, 11, 30, tzinfo=UTC)  # 19:30 came while it was open
+    calls = await harness.press("ma:1:20310302:1930:0:3:ok", chat=GROUP, user=ADMIN)
+    toast, times = calls
+    assert toast.text == words("flow.past")
+    assert not toast.params.get("show_alert")
+    assert times.method == "editMessageText"
+    assert times.text.endswith(words("flow.at", summary="").strip())
+    assert data_of(times) == ["ma:1:20310302:2000", "ma:x"]
+    clock.now = datetime(2031, 3, 2, 12, 30, tzinfo=UTC)  # 20:30: the day has no time left
+    calls = await harness.press("ma:1:20310302:2000:0:3:ok", chat=GROUP, user=ADMIN)
+    assert data_of(calls[1])[0] == "ma:1:20310303"
     assert keys(harness.app) == []
+    done = await step(harness, "ma:1:20310303:1930:0:3:ok")
+    assert "#1 2031-03-03 19:30" in done.text
+    assert len(keys(harness.app)) == 2
 
 
 async def test_the_flow_survives_a_restart(harness, clock):

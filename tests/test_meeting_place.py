@@ -295,12 +295,45 @@ async def test_a_bad_place_in_the_flow_is_refused_and_the_step_stays(harness, la
     assert await places(harness) == [""]
 
 
-async def test_only_a_secretary_replying_to_the_bot_gives_the_place(harness):
+async def test_a_reply_from_one_who_may_not_schedule_is_left_as_chat(harness):
     await harness.setup_branch()
     await roster_of(harness, MEMBER)
     check = await flow_to_check(harness)
-    (refused,) = harness.read(await harness.feed(reply_to(check, "会议室", user=MEMBER)))
-    assert "/meeting_add" in refused.text
+    for person in (MEMBER, OTHER):  # a member, and someone the bot has never seen
+        assert harness.read(await harness.feed(reply_to(check, "会议室", user=person))) == []
     another_bot = {"id": 5000000002, "is_bot": True, "first_name": "Echo"}
     assert await harness.feed(reply_to(check, "会议室", author=another_bot)) == []
+    channel = factories.channel_command("会议室", chat=GROUP)
+    channel["message"]["reply_to_message"] = reply_to(check, "")["message"]["reply_to_message"]
+    assert harness.read(await harness.feed(channel)) == []
     assert await places(harness) == []
+    assert keys(harness.app) == []
+
+
+@LANGUAGES
+async def test_an_anonymous_admin_gives_the_place_by_reply(harness, language):
+    await branch_reading(harness, language)
+    words = harness.services.catalogs.words(language)
+    check = await flow_to_check(harness)
+    reply = factories.anonymous_admin_command(TENCENT, chat=GROUP)
+    reply["message"]["reply_to_message"] = reply_to(check, "")["message"]["reply_to_message"]
+    calls = harness.read(await harness.feed(reply))
+    assert [c.method for c in calls] == ["editMessageReplyMarkup", "sendMessage"]
+    assert calls[1].text.endswith("\n" + words("meeting.place", place=TENCENT))
+    assert await places(harness) == [TENCENT]
+    assert len(keys(harness.app)) == 12
+
+
+@LANGUAGES
+async def test_a_blank_or_second_reply_is_answered_in_the_flows_words(harness, language):
+    await branch_reading(harness, language)
+    words = harness.services.catalogs.words(language)
+    check = await flow_to_check(harness)
+    (blank,) = harness.read(await harness.feed(reply_to(check, " \u200b ")))
+    assert blank.text == words("flow.place_empty")
+    assert await places(harness) == []
+    harness.read(await harness.feed(reply_to(check, "三楼会议室")))
+    (again,) = harness.read(await harness.feed(reply_to(check, "另一个地点")))
+    meeting = words("flow.already", meeting="#1 2031-03-05 19:30 " + words("type.committee"))
+    assert again.text == meeting + "\n" + words("meeting.place", place="三楼会议室")
+    assert await places(harness) == ["三楼会议室"]

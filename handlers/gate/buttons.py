@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 from telegram import Message, Update, User
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
+from bot.auth import ActorKind
 from bot.commands import Access, Named, Needs
 from bot.context import BotContext
 from bot.deeplinks import StartLink, unpack_link
@@ -98,7 +99,9 @@ async def admit(context: BotContext, payload: Gated, user: User) -> Branch | Non
     """
     place, services, needs = here(context), context.services, payload.needs()
     group = None if place.private else place.branch
-    if not needs.where.allows(place.private) or person_of(user) is None:
+    # A reply posted as the group itself: one of its admins, whom Telegram does not name.
+    anonymous = place.actor is not None and place.actor.kind is ActorKind.ANONYMOUS_ADMIN
+    if not needs.where.allows(place.private) or (person_of(user) is None and not anonymous):
         raise Refused(Refusal.STALE)
     if not place.private and group is None:
         raise Refused(Refusal.STALE)  # a group that is not a branch
@@ -118,6 +121,8 @@ async def admit(context: BotContext, payload: Gated, user: User) -> Branch | Non
         return None
     if not branch.active:
         raise Refused(Refusal.STALE)
+    if anonymous:
+        return branch  # an admin of the branch's own group: a secretary of it
     if not await services.auth.belongs_to(branch, user.id):
         raise Refused(Refusal.NOT_MEMBER)
     if needs.access is Access.SECRETARY and not await services.auth.is_secretary_of(
@@ -196,7 +201,9 @@ def replied(
     """The handler of a text reply to the bot's message under a button of ``kind``.
 
     The reply carries what a button cannot (free text); the button's data says what it
-    answers and passes the same gate as a press, for the one who replied.
+    answers and passes the same gate as a press, for the one who replied (an anonymous admin
+    of the group included). A refused reply is left unanswered: replying to the bot's post
+    is how a group talks about it, so it is ordinary chat, not a use of the button.
     """
 
     async def gated(update: Update, context: BotContext) -> None:
@@ -206,12 +213,12 @@ def replied(
         if data is None or author is None or author.id != context.bot.id:
             return  # another bot's message: its buttons are not ours to read
         if message.from_user is None:
-            return  # a channel's post: no one to admit
+            return  # no sender at all: no one to admit
         try:
             branch = await admit(context, data, message.from_user)
         except Refused as refused:
-            logger.info("refused a reply to %s: %s", kind.__name__, refused.refusal)
-            raise _refusal(refused.refusal, data.needs()) from None
+            logger.info("ignored a reply to %s: %s", kind.__name__, refused.refusal)
+            return
         await callback(update, context, data, branch)
 
     gated.__name__ = callback.__name__

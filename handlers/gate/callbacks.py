@@ -374,6 +374,11 @@ class MeetingFlow(CallbackData, prefix="ma"):
                 return name
         return "confirm"
 
+    def back_to(self, step: str) -> MeetingFlow:
+        """The flow with the choice of ``step`` and every later one undone."""
+        undone = dict.fromkeys(STEPS[STEPS.index(step) :])
+        return dataclasses.replace(self, confirmed=False, **undone)
+
     def valid(self) -> bool:
         """Cancel carries nothing; only a finished flow is confirmed."""
         if self.type is None:

@@ -51,16 +51,26 @@ def scheduled_text(
     told so, with its date and id, rather than a count of none.
     """
     soon = [o for o in upcoming if o.starts_at < horizon]
+    line = first_line(words, meeting, upcoming)
     if soon:
-        line = occurrence_line(words, soon[0])
         text = words("meeting_add.done", meeting=line, count=len(soon))
     else:
-        if upcoming:
-            line = occurrence_line(words, upcoming[0])
-        else:  # a rule with no date in the years searched ahead: its first date
-            name = titled(words, words(f"type.{meeting.type}"), meeting.title)
-            line = f"{meeting.first_local.replace('T', ' ')} {name}"
         text = words("meeting_add.done_later", meeting=line)
+    return placed(words, text, meeting.place)
+
+
+def first_line(words: Words, meeting: Meeting, upcoming: list[OccurrenceView]) -> str:
+    """The meeting named by its next occurrence (``upcoming``, in order of time)."""
+    if upcoming:
+        return occurrence_line(words, upcoming[0])
+    # A rule with no date in the years searched ahead: its first date.
+    name = titled(words, words(f"type.{meeting.type}"), meeting.title)
+    return f"{meeting.first_local.replace('T', ' ')} {name}"
+
+
+def flow_already(words: Words, meeting: Meeting, upcoming: list[OccurrenceView]) -> str:
+    """A place replied after the flow's meeting was scheduled: it and its place stay."""
+    text = words("flow.already", meeting=first_line(words, meeting, upcoming))
     return placed(words, text, meeting.place)
 
 
@@ -213,9 +223,12 @@ def flow_first_step(words: Words) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def flow_step_view(
-    words: Words, state: MeetingFlow, today: date
+    words: Words, state: MeetingFlow, now: datetime
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The message of the flow's next step: its choices, or the confirmation."""
+    """The message of the flow's next step: its choices, or the confirmation.
+
+    ``now`` is the branch's local time: no day or time already past is offered.
+    """
     summary = flow_summary(words, state)
     if state.step == "confirm":
         confirm = replace(state, confirmed=True).pack()
@@ -223,7 +236,7 @@ def flow_step_view(
         return words("flow.check", summary=summary), flow_keyboard(words, rows)
     options = [
         (flow_label(words, state.step, value), replace(state, **{state.step: value}).pack())
-        for value in offered(state.step, today)
+        for value in offered(state.step, now, state.day)
     ]
     rows = [options[i : i + FLOW_ROW] for i in range(0, len(options), FLOW_ROW)]
     return words(f"flow.{state.step}", summary=summary), flow_keyboard(words, rows)
