@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import string
 from pathlib import Path
@@ -176,11 +177,13 @@ def test_no_punctuation_for_readers_is_written_in_code():
 def glossary_meeting_types() -> dict[str, str]:
     """The Meetings table of ``docs/GLOSSARY.md``: each type's argument word → its English."""
     lines = (ROOT / "docs" / "GLOSSARY.md").read_text(encoding="utf-8").splitlines()
-    table = lines[lines.index("## Meetings (三会一课 and others)") + 1 :]
+    after = lines[lines.index("## Meetings (三会一课 and others)") + 1 :]
+    start = next(i for i, line in enumerate(after) if line.startswith("|"))
+    table = itertools.takewhile(lambda line: line.startswith("|"), after[start:])
     rows = [
         [cell.strip() for cell in line.strip("|").split("|")]
         for line in table
-        if line.startswith("|") and not set(line) <= set("|- ")
+        if not set(line) <= set("|- ")
     ]
     head = rows[0]
     english, arguments = head.index("English"), head.index("argument words")
