@@ -55,7 +55,7 @@ async def test_import_publish_private_quiz_group_quiz_me_and_top(harness, clock)
     (start,) = buttons(opened[-1])
     first = (await harness.press(start[1], chat=MEMBER, user=MEMBER))[-1]
     done = await take_quiz(harness, first, wrong_from=41, restart_after=25, double_tap_at=3)
-    assert done.text == "答题完成：40/50。你的最好成绩：40。"
+    assert done.text == "答题完成：40/50。你的最好成绩：40/50。"
 
     # The group quiz: five polls; answers arrive as poll_answer updates.
     calls = await harness.say("/quiz 1", chat=GROUP, user=ADMIN)
@@ -81,7 +81,7 @@ async def test_import_publish_private_quiz_group_quiz_me_and_top(harness, clock)
     clock.now = datetime(2031, 3, 4, 2, 0, tzinfo=UTC)
     again = (await harness.press(f"qs:1:{branch.id}", chat=MEMBER, user=MEMBER))[-1]
     done = await take_quiz(harness, again, wrong_from=51)
-    assert done.text == "答题完成：50/50。你的最好成绩：50。"
+    assert done.text == "答题完成：50/50。你的最好成绩：50/50。"
     me = await privately(harness, "/me")
     assert "#1 三会一课：最好成绩 50/50" in me
     assert "学习积分：本周 0 分，累计 10 分" in me

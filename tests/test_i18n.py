@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import string
 from pathlib import Path
@@ -171,3 +172,38 @@ def test_no_punctuation_for_readers_is_written_in_code():
                 if (name, code) not in NOT_FOR_READERS
             ]
     assert found == []
+
+
+def glossary_meeting_types() -> dict[str, str]:
+    """The Meetings table of ``docs/GLOSSARY.md``: each type's argument word → its English."""
+    lines = (ROOT / "docs" / "GLOSSARY.md").read_text(encoding="utf-8").splitlines()
+    after = lines[lines.index("## Meetings (三会一课 and others)") + 1 :]
+    start = next(i for i, line in enumerate(after) if line.startswith("|"))
+    table = itertools.takewhile(lambda line: line.startswith("|"), after[start:])
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in table
+        if not set(line) <= set("|- ")
+    ]
+    head = rows[0]
+    english, arguments = head.index("English"), head.index("argument words")
+    return {
+        word: row[english]
+        for row in rows[1:]
+        for word in (w.strip() for w in row[arguments].split(","))
+        if word in MEETING_TYPES
+    }
+
+
+def test_english_meeting_types_are_the_glossarys():
+    """Each meeting type is named in English as the glossary's English column has it."""
+    en = Translator.load().words("en")
+    glossary = glossary_meeting_types()
+    assert set(glossary) == set(MEETING_TYPES)
+    assert {code: en(f"type.{code}") for code in MEETING_TYPES} == glossary
+
+
+def test_english_has_no_parenthesised_plurals():
+    """A count is worded to read right for 1 and for many: no "day(s)"."""
+    en = Translator.load()._catalogs["en"]  # noqa: SLF001
+    assert {key: text for key, text in en.items() if "(s)" in text or "(es)" in text} == {}

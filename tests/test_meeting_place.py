@@ -122,7 +122,7 @@ async def test_cancelling_a_one_off_names_it_and_tells_who_was_coming(harness, l
     harness.read(harness.unread())
     calls = await harness.say(f"/meeting_cancel {occ}", chat=GROUP, user=ADMIN)
     words = harness.services.catalogs.words(language)
-    lecture = "党课 · 党课一" if language == "zh" else "lecture · 党课一"
+    lecture = "党课 · 党课一" if language == "zh" else "party lecture · 党课一"
     line = f"#{occ} 2031-03-05 19:30 {lecture}"
     (answer,) = [c for c in calls if c.chat_id == GROUP.id]
     assert answer.text == (
@@ -134,7 +134,9 @@ async def test_cancelling_a_one_off_names_it_and_tells_who_was_coming(harness, l
         notices[MEMBER.id]
         == f"会议已取消：#{occ} 2031-03-05 19:30 党课 · 党课一。你曾回复参加，特此告知。"
     )
-    assert notices[OTHER.id].startswith(f"Cancelled: #{occ} 2031-03-05 19:30 lecture · 党课一.")
+    assert notices[OTHER.id].startswith(
+        f"#{occ} 2031-03-05 19:30 party lecture · 党课一 has been cancelled."
+    )
     assert keys(harness.app) == []
     again = await harness.reply(f"/meeting_cancel {occ}", chat=GROUP, user=ADMIN)
     assert again == words("meeting_cancel.nothing", meeting=line)
@@ -151,7 +153,7 @@ async def test_a_series_is_asked_about_and_only_the_first_answer_acts(harness, l
     await going(harness, first, MEMBER)
     before = keys(harness.app)
     (question,) = await harness.say(f"/meeting_cancel {first}", chat=GROUP, user=ADMIN)
-    general = "支部党员大会" if language == "zh" else "branch general meeting"
+    general = "支部党员大会" if language == "zh" else "general meeting"
     line = f"#{first} 2031-03-05 19:30 {general}"
     assert question.text == words("meeting_cancel.ask", meeting=line)
     buttons = [b for row in question.params["reply_markup"]["inline_keyboard"] for b in row]

@@ -170,8 +170,8 @@ async def test_meetings_lists_occurrences_with_their_ids(harness):
     assert "党课一" in lines[1]
     await harness.say("hi", chat=GROUP, user=OTHER)
     text = await harness.reply("/meetings", chat=OTHER, user=OTHER)
-    assert text.startswith("Next meetings:")
-    assert "lecture" in text
+    assert text.startswith("Upcoming meetings:")
+    assert "party lecture" in text
 
 
 async def test_cancel_one_occurrence_and_then_the_series(harness):

@@ -75,14 +75,14 @@ async def test_in_english_a_meeting_beyond_the_horizon_is_answered_listed_and_ca
     await english(harness)
     text, occ = await add_meeting(harness, "appraisal 2031-09-01 14:00")
     assert text.startswith(
-        f"Scheduled: #{occ} 2031-09-01 14:00 member appraisal, beyond the next 90 days."
+        f"Scheduled: #{occ} 2031-09-01 14:00 democratic appraisal, beyond the next 90 days."
     )
     assert "0 in the next" not in text
     listed = await harness.reply("/meetings", chat=GROUP, user=ADMIN)
-    assert listed.startswith(f"Next meetings:\n#{occ} 2031-09-01 14:00")
+    assert listed.startswith(f"Upcoming meetings:\n#{occ} 2031-09-01 14:00")
     text = await harness.reply(f"/meeting_cancel {occ} series", chat=GROUP, user=ADMIN)
-    line = f"#{occ} 2031-09-01 14:00 member appraisal"
-    assert text == f"Cancelled 1 occurrence(s): {line} and the rest of its series."
+    line = f"#{occ} 2031-09-01 14:00 democratic appraisal"
+    assert text == f"Cancelled: {line} and the rest of its series (occurrences cancelled: 1)."
     assert keys(harness.app) == []
     assert "No meetings" in await harness.reply("/meetings", chat=GROUP, user=ADMIN)
 
@@ -90,7 +90,7 @@ async def test_in_english_a_meeting_beyond_the_horizon_is_answered_listed_and_ca
 async def test_a_meeting_within_the_horizon_is_still_counted(harness):
     await english(harness)
     text, _ = await add_meeting(harness, "committee 2031-03-05 19:30 repeat=monthly")
-    assert "(3 in the next 90 days)" in text
+    assert "(occurrences in the next 90 days: 3)" in text
 
 
 ZH_REFUSALS = [

@@ -54,7 +54,7 @@ async def test_me_and_points_asked_in_the_group_are_answered_privately(harness, 
     assert me.startswith("你在支部“城东第一支部”的参与情况：")  # the member's language
     assert me.endswith("\n积分规则和今天的积分：/points")
     points = await privately(harness, "/points", OTHER)
-    assert points.startswith("How points are earned in “城东第一支部”:\n• daily check-in: 1\n")
+    assert points.startswith("How points are earned in “城东第一支部”:\n• daily check-in: +1\n")
     # A group that allows no reactions gets one short line, in the group's language.
     refuse_reactions(harness)
     calls = await harness.say("/points", chat=GROUP, user=MEMBER)
@@ -92,7 +92,8 @@ async def test_points_shows_the_configured_rules_and_todays_points(harness, cloc
         "今天还可得 1 分。"
     )
     assert (await privately(harness, "/points", OTHER)).endswith(
-        "At most 8 a day per member.\n\nToday you earned 0\n8 more can be earned today."
+        "Most points a member can earn in a day: 8\n\n"
+        "Your points today: 0\nPoints you can still earn today: 8"
     )
     # Today is the branch's day: at 00:01 in Shanghai the cap starts again.
     clock.now = datetime(2031, 3, 5, 16, 1, tzinfo=UTC)
@@ -150,8 +151,7 @@ async def test_an_attendance_correction_goes_to_the_secretary_and_the_member(
     assert "Zhang" in detail.text
     assert "缺席" in detail.text  # in the secretary's language
     assert told.text == (  # in the member's language
-        f"Your attendance at #{occ} 2031-03-05 19:30 branch general meeting"
-        " was corrected to: absent."
+        f"Your attendance at #{occ} 2031-03-05 19:30 general meeting was corrected to: absent."
     )
 
 

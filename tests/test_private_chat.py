@@ -84,7 +84,7 @@ async def test_several_branches_are_chosen_with_buttons_and_the_choice_is_rememb
     assert answered.text.startswith(f"Your participation in “{GROUP2.title}”:")
     # Remembered: the next private command answers at once, for the chosen branch.
     text = await harness.reply("/study", chat=OTHER, user=OTHER)
-    assert text == "No modules are published to this branch yet."
+    assert text == "No study modules are published to this branch yet."
 
 
 async def test_a_secretary_of_several_branches_chooses_and_gets_the_report_asked_for(harness):

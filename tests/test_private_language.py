@@ -30,7 +30,7 @@ async def test_a_nudge_names_the_meeting_type_in_the_readers_language(harness, c
     clock.now = START - timedelta(hours=1)
     await fire(harness, f"remind:{occ}:60")
     calls = harness.read(harness.unread())
-    assert "branch general meeting" in calls[0].text  # the group's reminder: English
+    assert "general meeting" in calls[0].text  # the group's reminder: English
     nudges = {c.chat_id: c.text for c in calls[1:]}
     assert nudges[MEMBER.id].startswith(f"#{occ} {LINE_ZH} 即将召开")
     assert "general meeting" not in nudges[MEMBER.id]

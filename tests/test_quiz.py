@@ -57,7 +57,7 @@ async def test_a_whole_quiz_with_single_and_multiple_answers(harness):
     assert "✅" in feedback.text
     _, feedback, done = await harness.press(data_for(third, "错误"), chat=MEMBER, user=MEMBER)
     assert "❌ 回答错误。正确答案：正确" in feedback.text
-    assert done.text == "答题完成：2/3。你的最好成绩：2。"
+    assert done.text == "答题完成：2/3。你的最好成绩：2/3。"
     (listing,) = await harness.say("/study", chat=MEMBER, user=MEMBER)
     assert "你的最好成绩 2/3" in listing.text
 
@@ -121,7 +121,7 @@ async def test_a_second_attempt_keeps_the_best_score(harness):
         )
     ]
     assert len(scores) == 2
-    assert done.text.endswith(f"你的最好成绩：{max(scores)}。")
+    assert done.text.endswith(f"你的最好成绩：{max(scores)}/3。")
 
 
 def test_shuffles_are_stable_and_callback_data_fits():

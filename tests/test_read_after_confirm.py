@@ -86,7 +86,7 @@ async def test_export_top_and_me_right_after_the_checkins(harness, clock):
         "累计：\n1. 李四 — 1 分\n2. Zhang — 1 分"
     )
     me = (await privately(harness, "/me", OTHER)).split("\n")
-    assert me[1].startswith("Check-ins: 1 day(s)")
+    assert me[1].startswith("Days checked in: 1; days in a row now: 1")
     assert "Points: 1 this week, 1 in all" in me
 
 

@@ -44,7 +44,7 @@ async def test_a_report_read_in_english_lists_names_with_english_punctuation(har
     lines = private.text.split("\n")
     assert "#1: Zhang, 王五" in lines
     assert "#1 三会一课: Zhang, 李四, 王五" in lines
-    assert "#1 2031-03-05 19:30 group meeting · 小组学习" in private.text
+    assert "#1 2031-03-05 19:30 party group meeting · 小组学习" in private.text
 
 
 async def test_report_periods_and_bad_input_in_private(harness, clock):
