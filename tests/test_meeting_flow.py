@@ -41,7 +41,7 @@ async def test_the_whole_flow_schedules_a_monthly_committee_meeting(harness):
     assert "每月" in str(repeats.params["reply_markup"])
     reminders = await step(harness, "ma:1:20310305:1930:2")
     check = await step(harness, "ma:1:20310305:1930:2:0")
-    assert "支部委员会 · 2031-03-05 · 19:30 · 每月 · 提醒 提前 1 天和 1 小时" in check.text
+    assert "支部委员会 · 2031-03-05 · 19:30 · 每月 · 提前 1 天和 1 小时提醒" in check.text
     assert data_of(check) == ["ma:1:20310305:1930:2:0:ok", "ma:x"]
     assert reminders.params["reply_markup"]
     done = await step(harness, "ma:1:20310305:1930:2:0:ok")
