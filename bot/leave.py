@@ -138,7 +138,13 @@ class LeaveService:
 
         Returns:
             False if the request had been decided already.
+
+        Raises:
+            UserError: ``by`` asked for the leave: a branch admin's own request is decided by
+                another one.
         """
+        if by == leave.user_id:
+            raise UserError("leave.own_request")
         async with self._storage.transaction():
             decided = await self._storage.leaves.decide(
                 leave.id, "approved" if approve else "declined", by, now

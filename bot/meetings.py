@@ -6,7 +6,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
@@ -272,11 +272,17 @@ def owed_sends(
 
 @dataclass(frozen=True)
 class Cancelled:
-    """What a cancellation did: the occurrences, the sends no longer owed, whom to tell."""
+    """What a cancellation did: the occurrences, the sends no longer owed, whom to tell.
+
+    ``ended``: a series stopped now; ``sends``: what its next occurrence owes, created when
+    the one cancelled was the only one materialised (a series beyond the horizon).
+    """
 
     occurrences: list[int]
     keys: list[str]
     going: list[tuple[int, int]]  # (occurrence, user) of those who had answered "going"
+    ended: bool = False
+    sends: list[ScheduledSend] = field(default_factory=list)
 
 
 class CheckinResult(Enum):
@@ -323,9 +329,20 @@ class MeetingService:
         self._points = points
 
     async def add(
-        self, branch: Branch, request: MeetingRequest, *, key: str, by: int, now: datetime
+        self,
+        branch: Branch,
+        request: MeetingRequest,
+        *,
+        key: str,
+        by: int,
+        now: datetime,
+        secretaries: Collection[int] = (),
     ) -> tuple[Meeting, list[ScheduledSend]]:
         """Schedule a meeting; a replay of the same request schedules nothing new.
+
+        A meeting recorded as ``held`` is closed at once: its roll expects the roster as it is
+        now (``secretaries``: the branch's secretaries, for a committee meeting), everyone
+        absent, so ``/attendance`` records who came.
 
         Returns:
             The meeting and the sends it newly owes (for the caller to put on the job queue).
@@ -369,8 +386,14 @@ class MeetingService:
                 return meeting, []
             if request.held:
                 ends_at = starts_at + timedelta(minutes=request.duration)
-                await self._storage.meetings.add_occurrences(
+                (held_id,) = await self._storage.meetings.add_occurrences(
                     meeting.id, [(starts_at, ends_at)], held=True
+                )
+                await self._storage.meetings.close(
+                    held_id,
+                    now,
+                    committee_only=request.type == "committee",
+                    secretaries=secretaries,
                 )
                 return meeting, []
             sends = await self._materialise(meeting, now)
@@ -394,7 +417,8 @@ class MeetingService:
                 until=until,
             )
         ]
-        if not starts and (ahead := next_start(meeting, until)) is not None:
+        beyond = max(until, meeting.materialised_until)
+        if not starts and (ahead := next_start(meeting, beyond)) is not None:
             # None within the horizon (a yearly 组织生活会 months ahead): its next one is created
             # now, so it is listed with an id, can be cancelled, and is reminded of in time.
             starts, until = [ahead], ahead + timedelta(seconds=1)
@@ -523,23 +547,35 @@ class MeetingService:
         """Cancel an occurrence, or the rest of its series.
 
         ``prompt`` names the question a button answered (``chat:message``): only its first
-        answer acts, so a second press, or one after "keep", cancels nothing.
+        answer acts, so a second press, or one after "keep", cancels nothing. Cancelling the
+        one materialised occurrence of a series creates its next one, so the rest of the
+        series stays listed and can be cancelled.
         """
         await self.occurrence_of(branch, occurrence_id)
         async with self._storage.transaction():
             if prompt is not None and not await self.settle(prompt, now):
                 return Cancelled([], [], [])
-            cancelled = await self._storage.meetings.cancel(occurrence_id, series=series)
+            cancelled, ended = await self._storage.meetings.cancel(occurrence_id, series=series)
+            meeting = await self._storage.meetings.meeting_of(occurrence_id)
+            ended = ended and meeting is not None and meeting.rule is not None
             if not cancelled:
-                return Cancelled([], [], [])
+                return Cancelled([], [], [], ended=ended)
             keys = await self._storage.sends.of_occurrences(cancelled)
             for key in keys:
                 await self._storage.sends.move(
                     key, from_state="pending", to_state="cancelled", now=now
                 )
             going = await self._storage.leaves.going(cancelled)
+            sends = []
+            if (
+                meeting is not None
+                and meeting.rule is not None
+                and not meeting.ended
+                and not await self._storage.meetings.upcoming_of_meeting(meeting.id, now)
+            ):
+                sends = await self._materialise(meeting, now)
         logger.info("branch %s: occurrences %s cancelled", branch.id, cancelled)
-        return Cancelled(cancelled, keys, going)
+        return Cancelled(cancelled, keys, going, ended=ended, sends=sends)
 
     async def settle(self, prompt: str, now: datetime) -> bool:
         """Record the answer to a cancel question; False if it had one already."""
@@ -560,12 +596,13 @@ class MeetingService:
         """Correct one member's row of a closed occurrence.
 
         Raises:
-            UserError: unknown status, unknown occurrence, or check-in not closed yet.
+            UserError: unknown status, unknown occurrence, or check-in not closed yet (a
+                meeting recorded as held counts as closed).
         """
         if status not in ATTENDANCE_STATUSES:
             raise UserError("attendance.usage")
         occurrence = await self.occurrence_of(branch, occurrence_id)
-        if not occurrence.closed:
+        if not (occurrence.closed or occurrence.held_offline):
             raise UserError("attendance.not_closed")
         await self._storage.meetings.set_attendance(occurrence_id, user_id, status)
         logger.info("occurrence %s: attendance of %s set to %s", occurrence_id, user_id, status)

@@ -62,7 +62,9 @@ _ONLY_WITH = {
 }
 _PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST", *_RANGES)
 # The ``repeat=`` keywords; anything else is read as a rule.
-REPEAT_WORDS = Keywords({"weekly": ("每周",), "monthly": ("每月",), "quarterly": ("每季度",)})
+REPEAT_WORDS = Keywords(
+    {"weekly": ("每周",), "monthly": ("每月",), "quarterly": ("每季度",), "yearly": ("每年",)}
+)
 
 
 class RepeatError(ValueError):
@@ -115,6 +117,8 @@ def check_rule(rule: str) -> dict[str, str]:
     Raises:
         RepeatError: any part is unknown, repeated, empty or out of range.
     """
+    if "=" not in rule:
+        raise RepeatError(rule)  # a word, not a rule: the answer lists the repeat words
     parts: dict[str, str] = {}
     for item in rule.split(";"):
         name, sep, value = item.partition("=")
@@ -223,7 +227,8 @@ def repeat_rule(repeat: str | None, first: datetime, timezone: str = "UTC") -> s
     """Turn a ``repeat=`` value into an RFC 5545 rule (None for a one-off meeting).
 
     Args:
-        repeat: ``weekly``, ``monthly``, ``quarterly`` (or 每周, 每月, 每季度), a rule such as
+        repeat: ``weekly``, ``monthly``, ``quarterly``, ``yearly`` (or 每周, 每月, 每季度, 每年),
+            a rule such as
             ``FREQ=MONTHLY;BYDAY=1FR``, or None.
         first: the first occurrence's local start (its day anchors monthly rules).
         timezone: the zone of ``first``: a UTC ``UNTIL`` (``…T235959Z``) is kept in it.
@@ -241,6 +246,10 @@ def repeat_rule(repeat: str | None, first: datetime, timezone: str = "UTC") -> s
         return month_end_safe(first.day, 1)
     if keyword == "quarterly":
         return month_end_safe(first.day, 3)
+    if keyword == "yearly":
+        # From 29 February: the month's last day, so it is kept in the years between leap years.
+        leap_day = (first.month, first.day) == (2, 29)
+        return "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1" if leap_day else "FREQ=YEARLY"
     rule = repeat.strip().upper().removeprefix("RRULE:")
     rule = _local_until(rule, check_rule(rule), timezone)
     end = first + _NEVER

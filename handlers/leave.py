@@ -191,7 +191,12 @@ async def _submit(
     *,
     branch_id: int | None,
 ) -> None:
-    """Record the request, confirm it (with a withdraw button) and tell the secretaries."""
+    """Record the request, confirm it (with a withdraw button) and tell the secretaries.
+
+    A branch admin's own request goes to the other admins only; with none, it stays recorded
+    (pending, withdrawable, shown to an admin named later in ``/leave list``) and the
+    requester is told that nobody else can decide it.
+    """
     services = context.services
     user_id = message.from_user.id
     request, occurrence, fresh = await services.leaves.request(
@@ -203,8 +208,12 @@ async def _submit(
         act=f"{message.chat_id}:{message.message_id}",
     )
     branch = await services.branches.get(occurrence.branch_id)
+    deciders = [s for s in await services.auth.secretaries(branch) if s != user_id]
     await message.reply_text(
-        context.words("leave.requested", meeting=occurrence_line(context.words, occurrence)),
+        context.words(
+            "leave.requested" if deciders else "leave.requested_alone",
+            meeting=occurrence_line(context.words, occurrence),
+        ),
         reply_markup=keyboard(
             context.words, [("leave.withdraw_button", LeaveWithdraw(request.id).pack())]
         ),
@@ -214,7 +223,7 @@ async def _submit(
     # Kept as the leave's id: the name and reason are read when it is delivered, so a new
     # reason is shown and a member who used /forget is not (one kept per secretary).
     await policy.each(
-        await services.auth.secretaries(branch),
+        deciders,
         lambda secretary: send_private(
             context,
             user_id=secretary,
@@ -377,7 +386,11 @@ async def _list(update: Update, context: BotContext) -> None:
     branches = await services.auth.secretary_branches(user_id)
     if not branches:
         raise UserError("access.secretary", command=commands.LEAVE.name)
-    pending = await services.leaves.pending([b.id for b in branches])
+    pending = [
+        (request, occurrence)
+        for request, occurrence in await services.leaves.pending([b.id for b in branches])
+        if request.user_id != user_id  # one's own is decided by another admin
+    ]
     if not pending:
         await reply(update, context, "leave.list_none")
         return

@@ -71,6 +71,7 @@ async def meeting_add(update: Update, context: BotContext) -> None:
         key=f"{message.chat_id}:{message.message_id}",
         by=update.effective_user.id,
         now=context.clock(),
+        secretaries=await services.auth.secretaries(branch) if request.held else (),
     )
     schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
     if request.held:
@@ -244,9 +245,10 @@ async def _cancel(
     done = await context.services.meetings.cancel(
         branch, occurrence.id, series=series, now=context.clock(), prompt=prompt
     )
-    if prompt is not None and not done.occurrences:
+    if prompt is not None and not done.occurrences and not done.ended:
         return None
     unschedule(context.job_queue, done.keys)
+    schedule_sends(context.job_queue, done.sends, context.config.bot.misfire_grace)
     # No start-link fallback: the group is told at once, and a notice kept until /start
     # would come after the meeting it calls off.
     await policy.each(
@@ -264,7 +266,12 @@ async def _cancel(
     )
     told = len({user_id for _, user_id in done.going})
     return cancelled_text(
-        context.words, occurrence, len(done.occurrences), series=series, told=told
+        context.words,
+        occurrence,
+        len(done.occurrences),
+        series=series,
+        ended=done.ended,
+        told=told,
     )
 
 

@@ -11,7 +11,7 @@ from storage.models import DISPLAY_NAME, Meeting, OccurrenceView, RollEntry, fro
 
 _MEETING_COLUMNS = (
     "id, branch_id, type, title, first_local, timezone, rule, duration_min, remind_min,"
-    " materialised_until, place"
+    " materialised_until, place, ended_at IS NOT NULL AS ended"
 )
 _OCCURRENCE_SELECT = (
     "SELECT o.id, o.meeting_id, m.branch_id, b.chat_id, b.language AS branch_language,"
@@ -35,6 +35,7 @@ def _meeting(row: Row) -> Meeting:
         remind_min=tuple(int(part) for part in row["remind_min"].split(",") if part),
         materialised_until=from_epoch(row["materialised_until"]),  # type: ignore[arg-type]
         place=row["place"],
+        ended=bool(row["ended"]),
     )
 
 
@@ -247,19 +248,24 @@ class MeetingRepo:
         )
         return [_occurrence(row) for row in rows]
 
-    async def cancel(self, occurrence_id: int, *, series: bool) -> list[int]:
+    async def cancel(self, occurrence_id: int, *, series: bool) -> tuple[list[int], bool]:
         """Cancel an occurrence, or it and every later one of its series (which then ends).
 
         Returns:
-            The ids of the occurrences cancelled now.
+            The ids of the occurrences cancelled now, and whether the series ended now (or
+            earlier than before).
         """
         target = await self.occurrence(occurrence_id)
         if target is None:
-            return []
+            return [], False
+        ended = False
         if series:
-            await self._db.execute(
-                "UPDATE meetings SET ended_at = ? WHERE id = ?",
-                (to_epoch(target.starts_at), target.meeting_id),
+            ended = bool(
+                await self._db.execute(
+                    "UPDATE meetings SET ended_at = ? WHERE id = ?"
+                    " AND (ended_at IS NULL OR ended_at > ?)",
+                    (to_epoch(target.starts_at), target.meeting_id, to_epoch(target.starts_at)),
+                )
             )
             rows = await self._db.fetch_all(
                 "SELECT id FROM occurrences WHERE meeting_id = ? AND starts_at >= ?"
@@ -275,7 +281,7 @@ class MeetingRepo:
             await self._db.execute(
                 "UPDATE occurrences SET cancelled = 1 WHERE id = ?", (cancelled,)
             )
-        return ids
+        return ids, ended
 
     async def set_notes(self, occurrence_id: int, notes: str) -> None:
         """Record an occurrence's minutes."""

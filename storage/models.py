@@ -118,6 +118,7 @@ class Meeting:
     remind_min: tuple[int, ...]
     materialised_until: datetime
     place: str  # an address, a 腾讯会议 number or a link; empty: none given
+    ended: bool = False  # a series cancelled from some occurrence on: no more are created
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.conftest import ADMIN, GROUP, MEMBER, OTHER
+from tests.test_chinese_arguments import LANGUAGES, branch_reading
 from tests.test_meetings import add_meeting, fire, roster_of
 
 START = datetime(2031, 3, 5, 11, 30, tzinfo=UTC)  # 19:30 in Shanghai
@@ -161,3 +162,46 @@ async def test_a_leave_sent_in_another_branchs_group_is_refused_before_anything_
     await harness.say("hi", chat=other, user=MEMBER)
     assert f"#{occ}" in await harness.reply(f"/leave {occ} 有事", chat=other, user=MEMBER)
     assert await harness.services.storage.db.fetch_all("SELECT * FROM leaves") == []
+
+
+@LANGUAGES
+async def test_a_branch_admins_own_leave_is_decided_by_another_admin(harness, language):
+    await branch_reading(harness, language)
+    for person in (ADMIN, MEMBER, OTHER):
+        await harness.say("/start", chat=person, user=person)
+    await roster_of(harness, ADMIN, MEMBER, OTHER)
+    role = "支部管理员" if language == "zh" else "secretary"
+    await harness.say(f"/role @zhang {role}", chat=GROUP, user=ADMIN)
+    _, occ = await add_meeting(harness, "general 2031-03-05 19:30")
+    calls = await harness.say(f"/leave {occ} 出差在外", chat=ADMIN, user=ADMIN)
+    # Only the other admin is asked; the requester gets no buttons to decide with.
+    assert [c.chat_id for c in calls] == [ADMIN.id, OTHER.id]
+    assert calls[0].text.startswith("已提交")
+    assert buttons(calls[1])[0].endswith(":a")
+    assert calls[1].text.startswith("Leave request: 王书记")  # OTHER reads English
+    (refused,) = await harness.press(buttons(calls[1])[0], chat=ADMIN, user=ADMIN)
+    assert refused.params["show_alert"] is True
+    assert refused.text == "不能审批自己的请假申请，须由其他支部管理员审批。"
+    assert (await harness.services.leaves.get(1))[0].status == "pending"
+    listed = await harness.say("/leave list", chat=ADMIN, user=ADMIN)
+    assert [c.text for c in listed] == ["没有待批的请假申请。"]
+    calls = await harness.press(buttons(calls[1])[0], chat=OTHER, user=OTHER)
+    assert calls[-1].chat_id == ADMIN.id
+    assert "已获批准" in calls[-1].text
+
+
+@LANGUAGES
+async def test_the_only_admins_own_leave_is_recorded_and_they_are_told_so(harness, language):
+    await branch_reading(harness, language)
+    await harness.say("/start", chat=ADMIN, user=ADMIN)
+    await roster_of(harness, ADMIN, MEMBER)
+    _, occ = await add_meeting(harness, "general 2031-03-05 19:30")
+    calls = await harness.say(f"/leave {occ} 出差在外", chat=ADMIN, user=ADMIN)
+    (answer,) = calls
+    assert answer.chat_id == ADMIN.id
+    assert answer.text == (
+        f"已提交 #{occ} 2031-03-05 19:30 支部党员大会 的请假并已记录。"
+        "本支部没有其他支部管理员，无人可以审批；可用 /role 再指定一位支部管理员。"
+    )
+    assert buttons(answer) == ["lvw:1"]  # withdraw only
+    assert (await harness.services.leaves.get(1))[0].status == "pending"

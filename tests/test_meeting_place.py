@@ -50,6 +50,27 @@ async def test_a_place_is_shown_when_scheduled_listed_reminded_and_at_check_in(
 
 
 @LANGUAGES
+async def test_a_private_nudge_shows_the_place_in_the_readers_language(harness, clock, language):
+    await branch_reading(harness, language)
+    for person in (ADMIN, OTHER):
+        await harness.say("/start", chat=person, user=person)
+    await roster_of(harness, ADMIN, OTHER)
+    _, occ = await add_meeting(harness, f"党员大会 2031-03-05 19:30 提醒=1h 地点={TENCENT}")
+    harness.read(harness.unread())
+    clock.now = START - timedelta(hours=1)
+    await fire(harness, f"remind:{occ}:60")
+    nudges = {c.chat_id: c.text for c in harness.read(harness.unread()) if c.chat_id > 0}
+    assert nudges[ADMIN.id] == (
+        f"#{occ} 2031-03-05 19:30 支部党员大会 即将召开，你尚未回复。是否参加？\n"
+        f"会议地点：{TENCENT}"
+    )
+    assert nudges[OTHER.id] == (
+        f"#{occ} 2031-03-05 19:30 branch general meeting is coming up and you have not"
+        f" answered. Will you be there?\nPlace: {TENCENT}"
+    )
+
+
+@LANGUAGES
 async def test_a_meeting_without_a_place_shows_none(harness, language):
     await branch_reading(harness, language)
     text, _ = await add_meeting(harness, "党课 2031-03-05 19:30")

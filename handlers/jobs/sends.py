@@ -27,6 +27,7 @@ from handlers.views.meetings import (
     checkin_markup,
     checkin_post_text,
     closed_counts_text,
+    nudge_text,
     reminder_text,
     roll_text,
     rsvp_buttons,
@@ -258,6 +259,15 @@ async def post_close(
         what=f"roll of occurrence {occurrence.id}",
     )
     return sent
+
+
+@renders("meeting.nudge")
+async def nudge_message(
+    context: BotContext, branch: Branch, words: Words, params: Mapping[str, Any]
+) -> str | None:
+    """A nudge to answer, with the meeting's place, in the reader's words."""
+    occurrence = await context.services.storage.meetings.occurrence(int(params["occurrence"]))
+    return None if occurrence is None else nudge_text(words, occurrence)
 
 
 @renders("meeting.roll")

@@ -83,13 +83,19 @@ def cancel_buttons(occurrence_id: int) -> list[tuple[str, str]]:
 
 
 def cancelled_text(
-    words: Words, occurrence: OccurrenceView, count: int, *, series: bool, told: int
+    words: Words, occurrence: OccurrenceView, count: int, *, series: bool, ended: bool, told: int
 ) -> str:
-    """The answer to a cancellation: the meeting and how many are told, or that it was already."""
+    """The answer to a cancellation: the meeting and how many are told, or that it was already.
+
+    ``occurrence`` is as it was before: one cancelled already whose series ends now is
+    answered with the rest of the series, not with "nothing changed".
+    """
     line = occurrence_line(words, occurrence)
-    if not count:
+    if series and occurrence.cancelled and (count or ended):
+        text = words("meeting_cancel.rest_series", meeting=line)
+    elif not count:
         return words("meeting_cancel.nothing", meeting=line)
-    if series:
+    elif series:
         text = words("meeting_cancel.done_series", meeting=line, count=count)
     else:
         text = words("meeting_cancel.done", meeting=line)
@@ -114,6 +120,13 @@ def reminder_text(words: Words, occurrence: OccurrenceView) -> str:
     """The reminder posted in the group."""
     line = placed(words, occurrence_line(words, occurrence), occurrence.place)
     return words("meeting.reminder", meeting=line)
+
+
+def nudge_text(words: Words, occurrence: OccurrenceView) -> str:
+    """A private nudge to answer: the meeting and, as the group's reminder shows it, its place."""
+    return placed(
+        words, words("meeting.nudge", meeting=occurrence_line(words, occurrence)), occurrence.place
+    )
 
 
 def closed_counts_text(words: Words, roll: Roll) -> str:
