@@ -65,7 +65,7 @@ async def test_a_private_nudge_shows_the_place_in_the_readers_language(harness, 
         f"会议地点：{TENCENT}"
     )
     assert nudges[OTHER.id] == (
-        f"#{occ} 2031-03-05 19:30 branch general meeting is coming up and you have not"
+        f"#{occ} 2031-03-05 19:30 general meeting is coming up and you have not"
         f" answered. Will you be there?\nPlace: {TENCENT}"
     )
 

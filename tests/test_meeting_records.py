@@ -68,7 +68,7 @@ async def test_cancelling_the_one_occurrence_beyond_the_horizon_lists_the_next(h
         "zh": f"#{first} 2031-06-04 19:30 支部委员会 "
         + "此前已取消；现已取消其后的整个系列，不再安排。",
         "en": (
-            f"#{first} 2031-06-04 19:30 branch committee meeting had been cancelled already;"
+            f"#{first} 2031-06-04 19:30 committee meeting had been cancelled already;"
             " the rest of its series is now cancelled too."
         ),
     }
