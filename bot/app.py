@@ -18,6 +18,7 @@ from handlers import handler_groups
 from handlers.jobs import JOBS
 from handlers.outbound.errors import on_error
 from handlers.outbound.limits import build_bot
+from handlers.outbound.menus import admins_fetched
 from handlers.outbound.policy import admin_fetcher
 from storage import open_storage
 
@@ -117,6 +118,13 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
     storage = await open_storage(config.storage.path)
     services = build_services(config, storage, clock, admin_fetcher(application.bot))
     application.bot_data["services"] = services
+
+    async def admins_fetched_now(
+        chat_id: int, before: frozenset[int] | None, after: frozenset[int]
+    ) -> None:
+        await admins_fetched(BotContext(application), chat_id, before, after)
+
+    services.auth.on_fetched(admins_fetched_now)
     for job in JOBS:
         await job.install(application)
 

@@ -27,6 +27,8 @@ ADMIN_TTL = timedelta(minutes=5)
 
 # Fetches a chat's administrators; raises AdminsUnavailable when Telegram cannot list them.
 AdminFetcher = Callable[[int], Awaitable[frozenset[int]]]
+# Told of a list just fetched: (chat id, the list it replaced or None, the new list).
+AdminsFetched = Callable[[int, frozenset[int] | None, frozenset[int]], Awaitable[None]]
 
 
 class AdminsUnavailable(BranchbotError):
@@ -71,6 +73,11 @@ class Authorizer:
         self._fetch_admins = fetch_admins
         self._clock = clock
         self._admins: dict[int, tuple[datetime, frozenset[int]]] = {}
+        self._on_fetched: AdminsFetched | None = None
+
+    def on_fetched(self, listener: AdminsFetched) -> None:
+        """Tell ``listener`` of each list fetched: who became or stopped being an admin."""
+        self._on_fetched = listener
 
     def is_operator(self, user_id: int) -> bool:
         """Whether the user is listed in ``bot.operators``."""
@@ -164,6 +171,8 @@ class Authorizer:
             return cached[1]
         admins = await self._fetch_admins(chat_id)
         self._admins[chat_id] = (now, admins)
+        if self._on_fetched is not None:
+            await self._on_fetched(chat_id, cached[1] if cached else None, admins)
         return admins
 
     def admin_changed(self, chat_id: int, user_id: int, is_admin: bool) -> None:

@@ -26,6 +26,7 @@ class Here:
             branch button), else their only branch, else None.
         language: the language replies are written in.
         actor: who sent it (None for updates without a sender).
+        own_language: the sender's own language, as Telegram tells it (None: it tells none).
     """
 
     chat_id: int
@@ -33,6 +34,7 @@ class Here:
     branch: Branch | None
     language: str
     actor: Actor | None
+    own_language: str | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -67,6 +69,12 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         """The texts of the update's chat (the bot's language where there is no update)."""
         language = self.here.language if self.here else self.config.bot.language
         return self.services.catalogs.words(language)
+
+    @property
+    def toast_words(self) -> Words:
+        """The texts of a button's toast or alert: only the presser sees it, so their own."""
+        own = self.here.own_language if self.here else None
+        return self.services.catalogs.words(own) if own else self.words
 
     def words_for(self, group: Branch | OccurrenceView) -> Words:
         """The texts of a branch's group: of the branch, or of the occurrence's branch."""

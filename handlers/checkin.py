@@ -97,7 +97,7 @@ async def daily_button(
     recorded = await services.checkins.check_in(branch, user_id, now)
     streak = await services.checkins.streak(branch, user_id, now)
     key = "checkin.daily_recorded" if recorded else "checkin.daily_already"
-    await query.answer(context.words(key, streak=streak))
+    await query.answer(context.toast_words(key, streak=streak))
 
 
 def handlers() -> list[BaseHandler]:

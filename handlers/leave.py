@@ -41,9 +41,9 @@ async def rsvp(update: Update, context: BotContext, data: Rsvp, branch: Branch) 
         data.occurrence_id, user_id, going=data.going, now=context.clock()
     )
     if data.going:
-        await query.answer(context.words("rsvp.going"))
+        await query.answer(context.toast_words("rsvp.going"))
         return
-    await query.answer(context.words("rsvp.not_going"))
+    await query.answer(context.toast_words("rsvp.not_going"))
     await _ask_reason(context, user_id, branch, occurrence)
 
 
@@ -321,10 +321,10 @@ async def decide(update: Update, context: BotContext, data: LeaveDecision, branc
         request, occurrence, approve=data.approve, by=query.from_user.id, now=context.clock()
     )
     if not decided:
-        await query.answer(context.words("leave.decided_before"), show_alert=True)
+        await query.answer(context.toast_words("leave.decided_before"), show_alert=True)
         return
     outcome = "leave.approved" if data.approve else "leave.declined"
-    await query.answer(context.words(outcome + "_toast"))
+    await query.answer(context.toast_words(outcome + "_toast"))
     decider = await services.storage.users.get(query.from_user.id)
     await _show_outcome(
         context,
@@ -363,7 +363,7 @@ async def withdraw_pressed(
     if found is None:
         raise UserError("button.stale")
     await _withdraw(context, found[0], query.from_user.id)
-    await query.answer(context.words("leave.withdrawn"))
+    await query.answer(context.toast_words("leave.withdrawn"))
     await policy.attempt(
         partial(query.edit_message_text, context.words("leave.withdrawn")),
         what=f"withdrawn confirmation of leave {data.leave_id}",

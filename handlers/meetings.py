@@ -320,7 +320,7 @@ async def meeting_checkin(
         branch, data.occurrence_id, query.from_user.id, now
     )
     minutes = minutes_late(occurrence, now)
-    await query.answer(context.words(f"checkin.{result.value}", minutes=minutes))
+    await query.answer(context.toast_words(f"checkin.{result.value}", minutes=minutes))
     if result in (CheckinResult.PRESENT, CheckinResult.LATE):
         request_count_refresh(context.job_queue, occurrence.id)
 

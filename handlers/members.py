@@ -17,7 +17,7 @@ from handlers.gate.access import command
 from handlers.gate.buttons import button
 from handlers.gate.callbacks import RosterJoin
 from handlers.gate.place import ADMIN_STATUSES, arguments, here, named_person, person_of
-from handlers.outbound.menus import update_secretary_menu
+from handlers.outbound.menus import give_private_menu, take_private_menu, update_secretary_menu
 from handlers.outbound.private import renders, send_private
 from handlers.outbound.replies import reply
 from storage.models import Branch
@@ -112,7 +112,7 @@ async def join_roster(
     query = update.callback_query
     person = person_of(query.from_user)
     joined = await context.services.members.join_roster(person, branch, context.clock())
-    await query.answer(context.words("roster.joined" if joined else "roster.already"))
+    await query.answer(context.toast_words("roster.joined" if joined else "roster.already"))
 
 
 def _in_chat(member: ChatMember) -> bool:
@@ -138,6 +138,11 @@ async def member_changed(update: Update, context: BotContext) -> None:
     elif _in_chat(old) and not _in_chat(new):
         await services.members.left(user.id, branch, context.clock())
         await update_secretary_menu(context, branch=branch, user_id=user.id, granted=False)
+        return
+    if is_admin and not was_admin:
+        await give_private_menu(context, branch=branch, user_id=user.id)
+    elif was_admin and not is_admin:
+        await take_private_menu(context, user.id)
 
 
 def handlers() -> list[BaseHandler]:

@@ -33,7 +33,7 @@ async def start_quiz(update: Update, context: BotContext, data: QuizStart, branc
 async def _finish_answer(update: Update, context: BotContext, answered: Answered | None) -> None:
     query = update.callback_query
     if answered is None:
-        await query.answer(context.words("quiz.already"))
+        await query.answer(context.toast_words("quiz.already"))
         return
     await query.answer()
     await query.edit_message_text(feedback_text(context.words, answered))
@@ -66,7 +66,7 @@ async def toggle(update: Update, context: BotContext, data: QuizToggle, branch: 
     if data.option is None:
         chosen = [i for i in range(mask.bit_length()) if mask >> i & 1]
         if not chosen:
-            await query.answer(context.words("quiz.choose_first"))
+            await query.answer(context.toast_words("quiz.choose_first"))
             return
         answered = await services.quiz.answer(
             data.attempt_id, user_id, data.position, chosen, context.clock()
@@ -77,7 +77,7 @@ async def toggle(update: Update, context: BotContext, data: QuizToggle, branch: 
     if attempt is None or attempt.finished:
         raise UserError("button.stale")
     if attempt.position != data.position:
-        await query.answer(context.words("quiz.already"))
+        await query.answer(context.toast_words("quiz.already"))
         return
     asked = await services.quiz.next_question(attempt)
     if data.option >= len(asked.question.options):

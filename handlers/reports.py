@@ -84,23 +84,31 @@ async def report(update: Update, context: BotContext) -> None:
     period = report_period(branch, arguments(context), context.clock())
     if await _offer_to_presser(update, context, commands.REPORT):
         return
-    message = update.effective_message
+    message, private = update.effective_message, here(context).private
     delivered = await _send_report(
         context,
         branch,
         period,
         user_id=update.effective_user.id,
         dedupe_key=f"report:{message.chat_id}:{message.message_id}",
+        asked=None if private else message,
     )
-    if not here(context).private:
-        # Kept (the secretary never started the bot): the group got the start-link button.
-        await reply(update, context, "report.sent_privately" if delivered else "private.kept")
+    if delivered and not private:
+        await reply(update, context, "report.sent_privately")
 
 
 async def _send_report(
-    context: BotContext, branch: Branch, period: Period, *, user_id: int, dedupe_key: str
+    context: BotContext,
+    branch: Branch,
+    period: Period,
+    *,
+    user_id: int,
+    dedupe_key: str,
+    asked: Message | None = None,
 ) -> bool:
     """Send the report privately (the bot splits it); True if delivered now.
+
+    ``asked``: the group message that asked for it (see ``send_private``).
 
     If it must wait for the user to start the bot, the period is kept, not the text: it is
     computed again when delivered, from the rows as they are then.
@@ -115,6 +123,7 @@ async def _send_report(
         key="report.part",
         dedupe_key=dedupe_key,
         keep=period_reference(period),
+        asked=asked,
         text=text,
     )
 
@@ -186,9 +195,14 @@ async def _offer_to_presser(update: Update, context: BotContext, spec: CommandSp
 
 
 async def send_to_me(update: Update, context: BotContext, data: SendToMe, branch: Branch) -> None:
-    """The "send it to me" button: a secretary who presses it gets the report or files."""
+    """The "send it to me" button: a secretary who presses it gets the report or files, once."""
     query, now = update.callback_query, context.clock()
     user_id, message = query.from_user.id, query.message
+    act = f"send_to_me:{message.chat_id}:{message.message_id}:{user_id}"
+    if not await context.services.storage.acts.claim(act, now):
+        # Pressed again (or the press replayed): what went out, or is kept, goes only once.
+        await query.answer(context.toast_words("send_to_me.already"))
+        return
     if data.command == commands.REPORT.name:
         period = report_period(branch, data.args, now)
         delivered = await _send_report(
@@ -199,15 +213,17 @@ async def send_to_me(update: Update, context: BotContext, data: SendToMe, branch
             dedupe_key=f"report:{message.chat_id}:{message.message_id}:{user_id}",
         )
         await query.answer(
-            context.words("report.sent_privately" if delivered else "private.kept")
+            context.toast_words("report.sent_privately" if delivered else "private.kept")
         )
         return
     period = export_period(branch, data.args, now)
     if await _send_export(context, branch, period, user_id=user_id, asked=message):
         await query.answer(
-            context.words("export.sent_privately", first=period.first, last=period.last)
+            context.toast_words("export.sent_privately", first=period.first, last=period.last)
         )
     else:
+        # Nothing is kept for one who never started the bot: once started, they press again.
+        await context.services.storage.acts.release(act)
         await query.answer()
 
 

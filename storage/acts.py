@@ -22,6 +22,10 @@ class ActRepo:
         )
         return changed == 1
 
+    async def release(self, key: str) -> None:
+        """Undo a claim whose act provably did not happen, so it may be done again."""
+        await self._db.execute("DELETE FROM acts WHERE key = ?", (key,))
+
     async def forget_before(self, before: datetime) -> int:
         """Drop acts done before ``before``: Telegram redelivers nothing that old."""
         return await self._db.execute("DELETE FROM acts WHERE done_at < ?", (to_epoch(before),))

@@ -99,6 +99,13 @@ class CommandMenuRepo:
         rows = await self._db.fetch_all("SELECT scope, fingerprint FROM command_menus")
         return {row[0]: row[1] for row in rows}
 
+    async def fingerprint(self, scope: str) -> str | None:
+        """Return one scope's last fingerprint, if its menu is set."""
+        row = await self._db.fetch_one(
+            "SELECT fingerprint FROM command_menus WHERE scope = ?", (scope,)
+        )
+        return row[0] if row else None
+
     async def save(self, scope: str, fingerprint: str, now: datetime) -> None:
         """Record the menu just set for a scope."""
         await self._db.execute(

@@ -284,11 +284,14 @@ class MembershipRepo:
         )
         return row is not None
 
-    async def granted_secretaries(self) -> list[tuple[int, int, str]]:
-        """Return ``(chat_id, user_id, language)`` of each granted secretary of active branches."""
+    async def granted_secretaries(self) -> list[tuple[int, int, str, str | None]]:
+        """Return each granted secretary of active branches.
+
+        As ``(chat_id, user_id, the branch's language, the user's language code)``.
+        """
         rows = await self._db.fetch_all(
-            "SELECT b.chat_id, m.user_id, b.language FROM memberships m"
-            " JOIN branches b ON b.id = m.branch_id"
+            "SELECT b.chat_id, m.user_id, b.language, u.language_code FROM memberships m"
+            " JOIN branches b ON b.id = m.branch_id LEFT JOIN users u ON u.id = m.user_id"
             " WHERE m.role = 'secretary' AND b.active = 1 ORDER BY b.id, m.user_id"
         )
-        return [(row[0], row[1], row[2]) for row in rows]
+        return [(row[0], row[1], row[2], row[3]) for row in rows]

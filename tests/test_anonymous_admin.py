@@ -71,13 +71,20 @@ async def test_an_anonymous_export_goes_to_the_presser_or_says_how_to_start_me(h
     assert {c.chat_id for c in documents} == {ADMIN.id}
     assert len(documents) == 4
     (toast,) = [c for c in calls if c.method == "answerCallbackQuery"]
-    assert toast.text.startswith("The CSV files (")
+    assert toast.text.startswith("CSV 文件（")  # a toast is in the presser's language (zh)
+    # Pressed again: nothing is sent twice.
+    (again,) = await harness.press("stm:export:", chat=GROUP, user=ADMIN)
+    assert again.text == "你已领取过，不再重复发送。"
+    assert len(harness.api.of("sendDocument")) == 4
     # Never started: the group is shown how, the presser gets no files.
     harness.api.fail_next("sendDocument", error_code=403, description="Forbidden: can't initiate")
-    calls = await harness.press("stm:export:", chat=GROUP, user=ADMIN)
+    calls = await harness.press("stm:export:", chat=GROUP, user=ADMIN, message_id=2)
     (how,) = [c for c in calls if c.method == "sendMessage"]
     assert how.chat_id == GROUP.id
     assert how.text.startswith("I can only send files to you after you start me privately.")
+    # Started since, the presser presses again: nothing went out, so now it does.
+    calls = await harness.press("stm:export:", chat=GROUP, user=ADMIN, message_id=2)
+    assert len([c for c in calls if c.method == "sendDocument"]) == 4
     await nothing_for_the_stand_in(harness)
 
 

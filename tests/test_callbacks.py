@@ -250,7 +250,8 @@ async def test_a_press_it_is_not_for_gets_one_alert_and_changes_nothing(
     calls = await harness.press(data.format(**vars(world)), chat=chat, user=presser)
     assert [c.method for c in calls] == ["answerCallbackQuery"]
     assert calls[0].params["show_alert"] is True
-    language = "zh" if chat.id < 0 else language_of(presser.language_code)
+    # An alert is seen by the presser alone: in their language, else the chat's (zh).
+    language = language_of(presser.language_code) or "zh"
     assert calls[0].text == harness.services.catalogs.words(language)(key, **params)
     assert await snapshot(harness) == before
     after = await harness.services.storage.users.get(presser.id)

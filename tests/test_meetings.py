@@ -118,7 +118,7 @@ async def test_a_meeting_runs_by_itself_reminders_checkin_close_and_roll(harness
     assert "Zhang" not in private[0].text  # not a committee member
     # Pressing after the close records nothing.
     assert (await harness.press(f"mc:{occ}", chat=GROUP, user=OTHER))[0].text == (
-        "本次会议签到已结束。"
+        "Check-in for this meeting is closed."  # the presser's language
     )
     # Each send goes out once: firing its job again sends nothing.
     before = len(harness.api.of("sendMessage"))

@@ -242,7 +242,9 @@ async def test_a_report_kept_for_a_secretary_who_never_started_me_says_so(harnes
     calls = await harness.say("/report", chat=GROUP, user=ADMIN)
     texts = [c.text for c in calls if c.chat_id == GROUP.id]
     assert "报告已私信发送给你。" not in texts
-    assert texts[-1] == "已为你保留。请按群里的按钮私聊启动我，即可收到。"
+    # One message: the start-link button.
+    words = harness.services.catalogs.words("zh")
+    assert texts == [words("private.waiting", name="王书记")]
 
 
 async def test_send_it_to_me_and_export_that_did_not_go_out_are_answered_so(harness):

@@ -13,6 +13,7 @@ from bot.commands import Access, CommandSpec
 from bot.context import BotContext
 from bot.errors import UserError
 from handlers.gate.place import here
+from handlers.outbound.menus import give_private_menu
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,9 @@ def gate(spec: CommandSpec, callback: Callback) -> Callback:
                 # known rather than that only secretaries may ask.
                 raise UserError("me.no_branch")
             raise UserError(f"access.{spec.access.name.lower()}", command=spec.name)
+        if spec.access is Access.SECRETARY and needs_branch and place.actor is not None:
+            # A secretary known here (a group admin too) has the private secretary menu.
+            await give_private_menu(context, branch=place.branch, user_id=place.actor.user_id)
         await callback(update, context)
 
     gated.__name__ = callback.__name__

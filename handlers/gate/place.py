@@ -86,7 +86,8 @@ async def locate(update: Update, context: BotContext) -> Here:
     if chat.type != Chat.PRIVATE:
         branch = await services.branches.for_chat(chat.id)
         language = branch.language if branch else context.config.bot.language
-        return Here(chat.id, False, branch, language, actor_of(update))
+        own = language_of(user.language_code if user else None)
+        return Here(chat.id, False, branch, language, actor_of(update), own)
     stored = await services.storage.users.get(user.id) if user else None
     branch_id = stored.private_branch_id if stored else None
     branch = await services.branches.get(branch_id) if branch_id else None
@@ -94,9 +95,10 @@ async def locate(update: Update, context: BotContext) -> Here:
         # Nothing chosen: a member of exactly one branch needs no choosing.
         own = await services.branches.of_member(stored.id)
         branch = own[0] if len(own) == 1 else None
+    own = language_of(user.language_code if user else None)
     language = (
-        language_of(user.language_code if user else None)
+        own
         or language_of(stored.language_code if stored else None)
         or (branch.language if branch else context.config.bot.language)
     )
-    return Here(chat.id, True, branch, language, actor_of(update))
+    return Here(chat.id, True, branch, language, actor_of(update), own)

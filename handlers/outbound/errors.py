@@ -15,6 +15,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.errors import UserError
+from bot.i18n import language_of
 from handlers.gate.place import locate
 from handlers.outbound import policy
 
@@ -35,11 +36,12 @@ def describe(update: object) -> str:
 async def _tell_user(update: Update, context: BotContext, error: UserError) -> None:
     # PTB hands error handlers a fresh context: the place is resolved again for the language.
     context.here = await locate(update, context)
-    text = context.words(error.key, **error.params)
     if update.callback_query:
         # A button is not typed: no usage line (and an alert holds 200 characters).
+        text = context.toast_words(error.key, **error.params)
         await update.callback_query.answer(text, show_alert=True)
     elif update.effective_message:
+        text = context.words(error.key, **error.params)
         if error.usage is not None and error.usage != error.key:
             text += "\n\n" + context.words(error.usage)
         await policy.attempt(
@@ -55,15 +57,16 @@ async def _notify_operators(context: BotContext, error: Exception) -> None:
     if kind in last and now - last[kind] < NOTIFY_EVERY:
         return
     last[kind] = now
-    # Operators read the bot's own language: they are no branch's members.
-    words = context.services.catalogs.words(context.config.bot.language)
-    text = words("error.operator", kind=kind)
 
     async def tell(operator: int) -> None:
+        # An operator reads their own language (as Telegram last told it), else the bot's.
+        user = await context.services.storage.users.get(operator)
+        language = language_of(user.language_code if user else None)
+        words = context.services.catalogs.words(language or context.config.bot.language)
         await policy.send(
             context,
             operator,
-            partial(context.bot.send_message, text=text),
+            partial(context.bot.send_message, text=words("error.operator", kind=kind)),
             what=f"error notice to operator {operator}",
         )
 

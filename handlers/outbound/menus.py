@@ -29,6 +29,7 @@ from bot.config import LANGUAGES, Config
 from bot.context import BotContext
 from bot.services import Services
 from handlers.outbound.policy import attempt, follows_migration
+from handlers.outbound.private import reader_language
 from storage.models import Branch
 
 
@@ -92,7 +93,7 @@ def branch_menus(chat_id: int, language: str) -> list[Menu]:
 
 
 def private_secretary_menu(user_id: int, language: str) -> Menu:
-    """A granted secretary's private menu: the private commands of a secretary too."""
+    """A secretary's private menu (granted, or a group's administrator), in their language."""
     return Menu(
         f"private-secretary:{user_id}",
         BotCommandScopeChat(user_id),
@@ -105,7 +106,7 @@ def private_secretary_menu(user_id: int, language: str) -> Menu:
 
 def all_menus(
     config: Config,
-    secretaries: list[tuple[int, int, str]],
+    secretaries: list[tuple[int, int, str, str | None]],
     branches: list[tuple[int, str]],
 ) -> list[Menu]:
     """Every menu the bot should have, given the granted secretaries and the active branches."""
@@ -152,8 +153,10 @@ def all_menus(
         )
         for op in sorted(config.bot.operators)
     ]
-    menus += [secretary_menu(chat, user, language) for chat, user, language in secretaries]
-    private = {user: language for _, user, language in reversed(secretaries)}  # first branch's
+    menus += [secretary_menu(chat, user, language) for chat, user, language, _ in secretaries]
+    private = {  # the user's own language, else their first branch's
+        user: reader_language(code, language) for _, user, language, code in reversed(secretaries)
+    }
     menus += [
         private_secretary_menu(user, language)
         for user, language in sorted(private.items())
@@ -233,7 +236,7 @@ async def follow_chat(context: BotContext, old: int, new: int) -> None:
         return
     await update_branch_menus(context, branch)
     known = await services.storage.menus.fingerprints()
-    for chat_id, user_id, language in await services.storage.memberships.granted_secretaries():
+    for chat_id, user_id, language, _ in await services.storage.memberships.granted_secretaries():
         if chat_id == new:
             await _apply(
                 context.bot,
@@ -250,20 +253,65 @@ async def update_secretary_menu(
     """Give a member the secretaries' menus (in their group, in private), or take them away.
 
     Called once the role is stored. The private menu goes only when no branch has the member
-    as a granted secretary any more.
+    as a secretary any more (granted, or as its group's administrator).
     """
     services = context.services
     known = await services.storage.menus.fingerprints()
     group = secretary_menu(branch.chat_id, user_id, branch.language)
-    private = private_secretary_menu(user_id, branch.language)
     if granted:
         await _apply(context.bot, services, group, known, context.clock)
-        if user_id not in context.config.bot.operators:  # an operator's own menu has more
-            await _apply(context.bot, services, private, known, context.clock)
+        await give_private_menu(context, branch=branch, user_id=user_id)
         return
     await _forget(context, group, known)
-    if not await services.storage.memberships.is_granted_secretary(user_id):
-        await _forget(context, private, known)
+    await take_private_menu(context, user_id)
+
+
+async def give_private_menu(context: BotContext, *, branch: Branch, user_id: int) -> None:
+    """Give a secretary of ``branch`` the private secretary menu, in their own language.
+
+    Only a member of the branch: in private the bot knows a secretary by their branches.
+    """
+    services = context.services
+    if user_id in context.config.bot.operators:  # an operator's own menu has more
+        return
+    user = await services.storage.users.get(user_id)
+    if (
+        user is None
+        or user.forgotten
+        or not await services.storage.memberships.is_member(branch.id, user_id)
+    ):
+        return
+    menu = private_secretary_menu(user_id, reader_language(user.language_code, branch.language))
+    fingerprint = await services.storage.menus.fingerprint(menu.key)
+    known = {menu.key: fingerprint} if fingerprint else {}
+    await _apply(context.bot, services, menu, known, context.clock)
+
+
+async def take_private_menu(context: BotContext, user_id: int) -> None:
+    """Delete a user's private secretary menu once no branch has them as a secretary."""
+    menu = private_secretary_menu(user_id, "")
+    fingerprint = await context.services.storage.menus.fingerprint(menu.key)
+    if fingerprint is None or await context.services.auth.secretary_branches(user_id):
+        return
+    await _forget(context, menu, {menu.key: fingerprint})
+
+
+async def admins_fetched(
+    context: BotContext, chat_id: int, before: frozenset[int] | None, after: frozenset[int]
+) -> None:
+    """A branch's administrator list was fetched: the private menus follow it.
+
+    Its admins have the menu; those no longer admins lose it unless secretaries elsewhere.
+
+    Only changes cost requests: a menu already set has its fingerprint stored.
+    """
+    branch = await context.services.branches.for_chat(chat_id)
+    if branch is None or not branch.active:
+        return
+    for user_id in sorted(after):
+        await give_private_menu(context, branch=branch, user_id=user_id)
+    for user_id in sorted((before or frozenset()) - after):
+        await take_private_menu(context, user_id)
 
 
 async def forget_menus(context: BotContext, user_id: int) -> None:

@@ -18,7 +18,14 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+)
 
 from bot.context import BotContext
 from bot.deeplinks import branch_payload, start_link
@@ -114,9 +121,14 @@ async def reader_words(context: BotContext, user_id: int, branch: Branch) -> Wor
 
 
 def _words_of(context: BotContext, user: User | None, branch: Branch) -> Words:
+    return context.services.catalogs.words(
+        reader_language(user.language_code if user else None, branch.language)
+    )
+
+
+def reader_language(language_code: str | None, branch_language: str) -> str:
     """A member reads their own language (as Telegram last told it), else the branch's."""
-    language = language_of(user.language_code if user else None) or branch.language
-    return context.services.catalogs.words(language)
+    return language_of(language_code) or branch_language
 
 
 async def send_private(
@@ -129,6 +141,7 @@ async def send_private(
     buttons: Sequence[tuple[str, str]] = (),
     fallback: bool = True,
     keep: Mapping[str, Any] | None = None,
+    asked: Message | None = None,
     **params: Any,
 ) -> bool:
     """Send a catalog message to a user privately; keep it for later if Telegram refuses.
@@ -147,6 +160,8 @@ async def send_private(
             that the key's renderer reads when it is delivered (``params`` then hold the
             text as sent now). Without it, ``params`` are kept, so they must be references
             for a key with a renderer, and plain values naming nobody for any other key.
+        asked: the group message that asked for it, if any: a kept message is answered with
+            one reply to it (the start-link button, or a line pointing to the one shown).
         **params: the key's parameters now; for a key with a renderer and no ``keep``, the
             references it reads.
 
@@ -200,10 +215,10 @@ async def send_private(
         now=context.clock(),
         buttons=list(buttons),
     )
+    group_words = context.words_for(branch)
     if must_prompt:
         name = user.display_name if user else str(user_id)
         link = start_link(context.bot.username, branch_payload(branch.id))
-        group_words = context.words_for(branch)
         button = InlineKeyboardButton(group_words("private.open"), url=link)
         await policy.send(
             context,
@@ -212,8 +227,18 @@ async def send_private(
                 context.bot.send_message,
                 text=group_words("private.waiting", name=name),
                 reply_markup=InlineKeyboardMarkup([[button]]),
+                reply_parameters=(
+                    ReplyParameters(asked.message_id, allow_sending_without_reply=True)
+                    if asked
+                    else None
+                ),
             ),
             what=f"start-link button of branch {branch.id}",
+        )
+    elif asked is not None:
+        await policy.attempt(
+            partial(asked.reply_text, group_words("private.kept")),
+            what=f"kept notice in chat {asked.chat_id}",
         )
     return False
 
@@ -224,8 +249,8 @@ async def answer_privately(
     """A personal answer asked for in a group goes privately; the group gets a reaction.
 
     A group that allows no reactions gets one short line instead. One who never started the
-    bot gets it kept (the group is shown the start-link button) and is told so in one line.
-    ``key`` and ``params`` are as for ``send_private``.
+    bot gets it kept and one reply: the start-link button (or, once shown, a line pointing to
+    it). ``key`` and ``params`` are as for ``send_private``.
     """
     message = update.effective_message
     delivered = await send_private(
@@ -234,10 +259,10 @@ async def answer_privately(
         branch=branch,
         key=key,
         dedupe_key=f"{key}:{message.chat_id}:{message.message_id}",
+        asked=message,
         **params,
     )
     if not delivered:
-        await message.reply_text(context.words("private.kept"))
         return
     reacted = await policy.attempt(
         partial(message.set_reaction, SENT_PRIVATELY),
