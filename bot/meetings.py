@@ -48,6 +48,9 @@ ATTENDANCE_WORDS = Keywords(
     }
 )
 ATTENDANCE_STATUSES = ATTENDANCE_WORDS.codes
+# ``/attendance 12 全体 出席``: everyone on the roll but those on leave (a meeting recorded
+# afterwards starts with everyone absent; most came).
+EVERYONE_WORDS = Keywords({"all": ("全体",)})
 # ``/meeting_add``'s options (``重复=每月``) and its flag for a meeting held already.
 OPTION_WORDS = Keywords({"repeat": ("重复",), "remind": ("提醒",), "duration": ("时长",)})
 HELD_WORDS = Keywords({"held": ("补录", "已召开")})
@@ -607,6 +610,26 @@ class MeetingService:
         await self._storage.meetings.set_attendance(occurrence_id, user_id, status)
         logger.info("occurrence %s: attendance of %s set to %s", occurrence_id, user_id, status)
         return occurrence
+
+    async def correct_everyone(
+        self, branch: Branch, occurrence_id: int, status: str
+    ) -> tuple[OccurrenceView, int]:
+        """Set every row of a closed occurrence's roll but the excused ones to ``status``.
+
+        Returns:
+            The occurrence and how many rows it set.
+
+        Raises:
+            UserError: as ``correct_attendance``.
+        """
+        if status not in ATTENDANCE_STATUSES:
+            raise UserError("attendance.usage")
+        occurrence = await self.occurrence_of(branch, occurrence_id)
+        if not (occurrence.closed or occurrence.held_offline):
+            raise UserError("attendance.not_closed")
+        count = await self._storage.meetings.set_attendance_of_all(occurrence_id, status)
+        logger.info("occurrence %s: attendance of %s set to %s", occurrence_id, count, status)
+        return occurrence, count
 
     async def set_notes(self, branch: Branch, occurrence_id: int, notes: str) -> OccurrenceView:
         """Record minutes for an occurrence of this branch.

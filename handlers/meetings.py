@@ -23,6 +23,7 @@ from bot.i18n import Words
 from bot.meeting_flow import meeting_request, passed
 from bot.meetings import (
     ATTENDANCE_WORDS,
+    EVERYONE_WORDS,
     SERIES_WORDS,
     CheckinResult,
     minutes_late,
@@ -120,7 +121,7 @@ async def compliance_text(context: BotContext, branch: Branch) -> str:
 
 
 async def attendance(update: Update, context: BotContext) -> None:
-    """Corrects one member's attendance row of a closed occurrence."""
+    """Corrects one member's attendance row of a closed occurrence, or everyone's (全体)."""
     message, branch, services = update.effective_message, here(context).branch, context.services
     args = arguments(context).split()
     person = named_person(message)
@@ -128,6 +129,17 @@ async def attendance(update: Update, context: BotContext) -> None:
     if len(args) < 2 or (person is None and len(args) != 3) or status is None:
         raise UserError("attendance.usage")
     target = parse_id(args[0], "attendance.usage")
+    if person is None and len(args) == 3 and EVERYONE_WORDS.code(args[1]) == "all":
+        occurrence, count = await services.meetings.correct_everyone(branch, target, status)
+        await reply(
+            update,
+            context,
+            "attendance.everyone",
+            meeting=occurrence_line(context.words, occurrence),
+            status=context.words(f"attendance.{status}"),
+            count=count,
+        )
+        return
     member = await services.members.resolve(
         branch,
         person=person,

@@ -217,6 +217,13 @@ class MeetingRepo:
             (occurrence_id, user_id, status),
         )
 
+    async def set_attendance_of_all(self, occurrence_id: int, status: str) -> int:
+        """Set every row of an occurrence's roll but the excused ones; return how many."""
+        return await self._db.execute(
+            "UPDATE attendance SET status = ? WHERE occurrence_id = ? AND status <> 'excused'",
+            (status, occurrence_id),
+        )
+
     async def nearest_today(
         self, branch_id: int, day_start: datetime, day_end: datetime, now: datetime
     ) -> OccurrenceView | None:

@@ -10,7 +10,13 @@ import pytest
 from bot.config import LANGUAGE_WORDS, MEETING_TYPE_WORDS
 from bot.i18n import CATALOG_DIR, load_catalog
 from bot.leave import LEAVE_WORDS
-from bot.meetings import ATTENDANCE_WORDS, HELD_WORDS, OPTION_WORDS, SERIES_WORDS
+from bot.meetings import (
+    ATTENDANCE_WORDS,
+    EVERYONE_WORDS,
+    HELD_WORDS,
+    OPTION_WORDS,
+    SERIES_WORDS,
+)
 from bot.members import ROLE_WORDS, ROSTER_WORDS
 from bot.recurrence import REPEAT_WORDS
 from bot.reports import PERIOD_WORDS
@@ -185,6 +191,7 @@ SHOWN = [
     (ROLE_WORDS, "role.usage"),
     (ROSTER_WORDS, "roster.usage"),
     (ATTENDANCE_WORDS, "attendance.usage"),
+    (EVERYONE_WORDS, "attendance.usage"),
     (SETTING_WORDS, "settings.usage"),
     (LANGUAGE_WORDS, "settings.usage"),
     (OFF_WORDS, "settings.usage"),

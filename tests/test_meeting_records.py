@@ -34,6 +34,38 @@ async def test_attendance_is_recorded_for_a_meeting_recorded_as_held(harness, la
     ]
 
 
+@LANGUAGES
+async def test_everyone_but_those_on_leave_is_recorded_in_one_line(harness, language):
+    await branch_reading(harness, language)
+    await roster_of(harness, ADMIN, MEMBER, OTHER)
+    held = "补录" if language == "zh" else "held"
+    _, occ = await add_meeting(harness, f"党课 2031-02-20 19:00 {held}")
+    excused = "请假" if language == "zh" else "excused"
+    await harness.say(f"/attendance {occ} @lisi {excused}", chat=GROUP, user=ADMIN)
+    everyone, present = ("全体", "出席") if language == "zh" else ("ALL", "present")
+    (answer,) = await harness.say(
+        f"/attendance {occ} {everyone} {present}", chat=GROUP, user=ADMIN
+    )
+    assert answer.chat_id == GROUP.id
+    expected = {
+        "zh": f"已将 #{occ} 2031-02-20 19:00 党课 除请假外的全体党员（2 人）登记为：出席。",
+        "en": f"#{occ} 2031-02-20 19:00 party lecture: everyone not on leave is now recorded"
+        " as present (members: 2).",
+    }
+    assert answer.text.startswith(expected[language])
+    roll = await harness.services.storage.meetings.roll(occ)
+    assert sorted((e.user_id, e.status) for e in roll) == sorted(
+        [(ADMIN.id, "present"), (MEMBER.id, "excused"), (OTHER.id, "present")]
+    )
+    # A meeting whose check-in is still to come takes no one's attendance, everyone's neither.
+    _, later = await add_meeting(harness, "党课 2031-03-20 19:00")
+    before = await harness.services.storage.meetings.roll(later)
+    refused = await harness.reply(f"/attendance {later} 全体 出席", chat=GROUP, user=ADMIN)
+    not_closed = {"zh": "会议签到结束后", "en": "Attendance can be corrected once"}
+    assert refused.startswith(not_closed[language])
+    assert await harness.services.storage.meetings.roll(later) == before
+
+
 async def test_a_held_committee_meeting_expects_its_committee_and_admins(harness):
     await harness.setup_branch()
     await roster_of(harness, ADMIN, MEMBER, OTHER)
