@@ -53,6 +53,8 @@ class Needs:
         made_for: the record whose user alone may use it (a quiz attempt, a held file).
         command: the command it belongs to, named when the access is refused.
         refusal: the catalog key said then, if not ``access.<level>``.
+        not_yours: the catalog key said to another user pressing a button ``made_for``
+            someone, if not ``button.stale``.
     """
 
     where: Where
@@ -61,6 +63,7 @@ class Needs:
     made_for: Named | None = None
     command: str = ""
     refusal: str = ""
+    not_yours: str = ""
 
     def __post_init__(self) -> None:
         """Operators act by command only: no button or link asks for them."""

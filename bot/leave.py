@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.auth import Authorizer
 from bot.errors import UserError
 from bot.keywords import Keywords
-from bot.settings import normalize, visible
+from bot.settings import as_written
 from storage import Storage
 from storage.leaves import Leave
 from storage.models import OccurrenceView
@@ -20,6 +20,14 @@ MAX_REASON = 500
 LEAVE_WORDS = Keywords({"list": ("待批", "列表"), "cancel": ("撤回",)})
 # How many meetings the flow offers to choose from, and pending requests ``/leave list`` shows.
 MAX_LISTED = 10
+
+
+def _answered(user_id: int, message_id: int) -> str:
+    """The act of answering a reason prompt: kept (like other acts) while a reply may come.
+
+    It names the private chat, so ``/forget`` drops it with the member's other acts.
+    """
+    return f"leave-prompt:{user_id}:{message_id}:"
 
 
 class LeaveService:
@@ -50,15 +58,15 @@ class LeaveService:
         return occurrence
 
     async def expected(self, occurrence: OccurrenceView, user_id: int) -> bool:
-        """Whether a member of the branch is expected at the occurrence.
+        """Whether a member of the branch is expected at the occurrence, as its roll counts.
 
-        Everyone is, except at a committee meeting: its committee members and secretaries
-        only (as its roll counts them).
+        The roster is; at a committee meeting, its committee members and secretaries on the
+        roster only. One who never joined the roster has nothing to answer or ask leave for.
         """
-        if occurrence.type != "committee":
-            return True
         member = await self._storage.memberships.get(occurrence.branch_id, user_id)
-        if member is not None and member.role in ("committee", "secretary"):
+        if member is None or not member.on_roster:
+            return False
+        if occurrence.type != "committee" or member.role in ("committee", "secretary"):
             return True
         branch = await self._storage.branches.get(occurrence.branch_id)
         return branch is not None and user_id in await self._auth.secretaries(branch)
@@ -72,17 +80,28 @@ class LeaveService:
 
     async def answer(
         self, occurrence_id: int, user_id: int, *, going: bool, now: datetime
-    ) -> OccurrenceView:
-        """Record a member's answer to a reminder.
+    ) -> tuple[OccurrenceView, Leave | None]:
+        """Record a member's answer to a reminder; "going" withdraws a pending request.
+
+        Returns:
+            The occurrence, and the request withdrawn by saying "going" (None if none was).
 
         Raises:
-            UserError: the occurrence is not one of the member's branches, or is cancelled.
+            UserError: the occurrence is not one of the member's branches, is cancelled, or
+                the member is not expected there.
         """
         occurrence = await self.occurrence_for(occurrence_id, user_id)
-        await self._storage.leaves.answer(
-            occurrence_id, user_id, "going" if going else "not_going", now
-        )
-        return occurrence
+        withdrawn = None
+        async with self._storage.transaction():
+            await self._storage.leaves.answer(
+                occurrence_id, user_id, "going" if going else "not_going", now
+            )
+            pending = await self._storage.leaves.of(occurrence_id, user_id) if going else None
+            if pending is not None and await self._storage.leaves.withdraw(pending.id, now):
+                withdrawn = pending
+        if withdrawn is not None:
+            logger.info("leave %s withdrawn by answering going", withdrawn.id)
+        return occurrence, withdrawn
 
     async def request(
         self,
@@ -104,11 +123,14 @@ class LeaveService:
             The request, its occurrence, and False if the same message asked before.
 
         Raises:
-            UserError: no reason, an unknown occurrence, or a request already decided.
+            UserError: no reason or one too long, an unknown occurrence, or a request
+                already decided.
         """
-        reason = visible(normalize(reason))
-        if not reason or len(reason) > MAX_REASON:
-            raise UserError("leave.usage")
+        reason = as_written(reason)
+        if not reason:
+            raise UserError("leave.reason_empty")
+        if len(reason) > MAX_REASON:
+            raise UserError("leave.reason_too_long", max=MAX_REASON)
         occurrence = await self.occurrence_for(occurrence_id, user_id)
         if branch_id is not None and occurrence.branch_id != branch_id:
             raise UserError("meeting.unknown", id=occurrence_id)
@@ -116,7 +138,8 @@ class LeaveService:
             await self._storage.leaves.answer(occurrence_id, user_id, "not_going", now)
             leave = await self._storage.leaves.request(occurrence_id, user_id, reason, now)
             fresh = act is None or await self._storage.acts.claim(f"leave:{act}", now)
-            await self._storage.leaves.drop_prompts(user_id, occurrence_id)
+            for prompt in await self._storage.leaves.drop_prompts(user_id, occurrence_id):
+                await self._storage.acts.claim(_answered(user_id, prompt), now)
         if leave.status != "pending":
             raise UserError(f"leave.already_{leave.status}")
         return leave, occurrence, fresh
@@ -203,6 +226,23 @@ class LeaveService:
     async def prompt_of(self, user_id: int, message_id: int) -> int | None:
         """The occurrence the member's reply answers; None if it answers no open prompt."""
         return await self._storage.leaves.prompted(user_id, message_id)
+
+    async def answered_before(self, user_id: int, message_id: int) -> bool:
+        """Whether ``message_id`` was a reason prompt to the member, answered already."""
+        return await self._storage.acts.claimed(_answered(user_id, message_id))
+
+    async def redelivered(self, act: str) -> bool:
+        """Whether the request's message (``act`` as for ``request``) was handled before."""
+        return await self._storage.acts.claimed(f"leave:{act}")
+
+    async def pending_of(self, user_id: int) -> list[tuple[Leave, OccurrenceView]]:
+        """A member's pending requests with their occurrences."""
+        found = []
+        for leave in await self._storage.leaves.pending_of(user_id):
+            occurrence = await self._storage.meetings.occurrence(leave.occurrence_id)
+            if occurrence is not None:
+                found.append((leave, occurrence))
+        return found
 
     async def unanswered(self, occurrence: OccurrenceView) -> list[int]:
         """Expected members who have not answered the occurrence's reminders."""

@@ -118,6 +118,18 @@ def visible(text: str) -> str:
     return text[start:end]
 
 
+def as_written(text: str) -> str:
+    """Free text as its author wrote it: no NFKC, so 全角 punctuation stays “，” not ",".
+
+    Only what shows nothing goes: unmeant invisible characters (``_UNMEANT``) and control
+    characters other than line breaks and tabs anywhere, invisible characters at the ends.
+    """
+    kept = "".join(
+        c for c in text.translate(_UNMEANT) if c in "\n\t" or unicodedata.category(c) != "Cc"
+    )
+    return visible(kept)
+
+
 def parse_time(text: str) -> str:
     """Parse ``H:MM`` or ``HH:MM`` into ``HH:MM``.
 

@@ -10,6 +10,7 @@ from bot.context import BotContext
 from handlers.gate.access import command
 from handlers.gate.buttons import button
 from handlers.gate.callbacks import Forget
+from handlers.outbound.leave_copies import show_on_copies
 from handlers.outbound.menus import forget_menus
 from handlers.views.keyboards import keyboard
 from storage.models import Branch
@@ -31,10 +32,17 @@ async def confirmed(
     update: Update, context: BotContext, data: Forget, branch: Branch | None
 ) -> None:
     """The confirmation buttons: delete, or keep everything."""
-    query = update.callback_query
+    query, services = update.callback_query, context.services
     if data.confirmed:
-        await forget_menus(context, query.from_user.id)
-        await context.services.members.forget(query.from_user.id)
+        user_id = query.from_user.id
+        await forget_menus(context, user_id)
+        # Pending requests are withdrawn with the person: their copies say so, naming no one.
+        pending = await services.leaves.pending_of(user_id)
+        await services.members.forget(user_id)
+        for request, occurrence in pending:
+            branch = await services.branches.get(occurrence.branch_id)
+            if branch is not None:
+                await show_on_copies(context, request.id, branch)
     await query.answer()
     await query.edit_message_text(
         context.words("forget.done" if data.confirmed else "forget.kept")

@@ -18,14 +18,15 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
-from bot.i18n import Words
 from bot.leave import LEAVE_WORDS
+from bot.settings import normalize
 from handlers.gate.access import command
 from handlers.gate.buttons import button
 from handlers.gate.callbacks import LeaveChoice, LeaveDecision, LeaveStart, LeaveWithdraw, Rsvp
 from handlers.gate.place import arguments, here, parse_id, person_of
 from handlers.outbound import policy
-from handlers.outbound.private import on_delivery, reader_words, renders, send_private
+from handlers.outbound.leave_copies import request_text, show_on_copies
+from handlers.outbound.private import on_delivery, send_private, start_button
 from handlers.outbound.replies import reply
 from handlers.views.keyboards import keyboard
 from handlers.views.meetings import occurrence_line
@@ -34,24 +35,34 @@ from storage.models import Branch, OccurrenceView
 
 
 async def rsvp(update: Update, context: BotContext, data: Rsvp, branch: Branch) -> None:
-    """A reminder's button: going, or cannot come (the reason is then asked privately)."""
+    """A reminder's button: going (which withdraws a pending request), or cannot come.
+
+    The reason is then asked privately; one who never started the bot is told to start it.
+    """
     query, services = update.callback_query, context.services
     user_id = query.from_user.id
-    occurrence = await services.leaves.answer(
+    occurrence, withdrawn = await services.leaves.answer(
         data.occurrence_id, user_id, going=data.going, now=context.clock()
     )
     if data.going:
-        await query.answer(context.toast_words("rsvp.going"))
+        if withdrawn is not None:
+            await show_on_copies(context, withdrawn.id, branch)
+        going = "rsvp.going_withdrawn" if withdrawn else "rsvp.going"
+        await query.answer(context.toast_words(going))
         return
-    await query.answer(context.toast_words("rsvp.not_going"))
-    await _ask_reason(context, user_id, branch, occurrence)
+    asked = await _ask_reason(context, user_id, branch, occurrence)
+    await query.answer(context.toast_words("rsvp.not_going" if asked else "rsvp.not_going_kept"))
 
 
 async def _ask_reason(
     context: BotContext, user_id: int, branch: Branch, occurrence: OccurrenceView
-) -> None:
-    """The reason prompt, privately (kept with the start link if the member never started)."""
-    await send_private(
+) -> bool:
+    """The reason prompt, privately (kept with the start link if the member never started).
+
+    Returns:
+        True if it was delivered now.
+    """
+    return await send_private(
         context,
         user_id=user_id,
         branch=branch,
@@ -91,16 +102,18 @@ async def leave(update: Update, context: BotContext) -> None:
             raise UserError("leave.usage")
         await _cancel(update, context, parse_id(args[1], "leave.usage"))
         return
-    if len(args) != 2:
-        raise UserError("leave.usage")
-    target = parse_id(args[0], "leave.usage")
-    place = here(context)
+    # The reason as written (full-width punctuation kept): the raw text after the id.
     message = update.effective_message
+    written = (message.text or "").split(maxsplit=2)
+    if len(written) != 3:
+        raise UserError("leave.usage")
+    target = parse_id(normalize(written[1]), "leave.usage")
+    place = here(context)
     await _submit(
         context,
         message,
         target,
-        args[1],
+        written[2],
         branch_id=None if place.private or place.branch is None else place.branch.id,
     )
 
@@ -114,14 +127,20 @@ async def _start(update: Update, context: BotContext) -> None:
         return
     if place.branch is None or not place.branch.active:
         raise UserError("branch.not_registered")
-    await reply(update, context, "leave.continue_privately")
-    await send_private(
+    if await send_private(
         context,
         user_id=user_id,
         branch=place.branch,
         key="leave.start",
         dedupe_key=f"leave-start:{update.effective_message.message_id}:{user_id}",
         buttons=[("leave.start_button", LeaveStart().pack())],
+        announce=False,
+    ):
+        await reply(update, context, "leave.continue_privately")
+        return
+    await update.effective_message.reply_text(
+        context.words("leave.start_kept"),
+        reply_markup=start_button(context, context.words, place.branch),
     )
 
 
@@ -130,26 +149,33 @@ async def _offer(context: BotContext, user_id: int, answer: Any) -> None:
 
     With only one, its reason prompt at once.
     """
-    services = context.services
+    services, words = context.services, context.words
     branch_ids = await services.storage.memberships.branch_ids(user_id)
     choices = await services.leaves.choices(branch_ids, user_id, context.clock())
     if not choices:
-        await answer(context.words("leave.nothing_to_choose"))
+        await answer(words("leave.nothing_to_choose"))
         return
     if len(choices) == 1:
         (occurrence,) = choices
         branch = await services.branches.get(occurrence.branch_id)
         await _ask_reason(context, user_id, branch, occurrence)
         return
+    # A member of several branches is shown whose meeting each is.
+    titles = (
+        {b: (await services.branches.get(b)).title for b in branch_ids}
+        if len(branch_ids) > 1
+        else {}
+    )
+
+    def label(o: OccurrenceView) -> str:
+        line = occurrence_line(words, o)
+        title = titles.get(o.branch_id)
+        return words("list.labelled", head=title, items=line) if title else line
+
     rows = [
-        [
-            InlineKeyboardButton(
-                occurrence_line(context.words, o), callback_data=LeaveChoice(o.id).pack()
-            )
-        ]
-        for o in choices
+        [InlineKeyboardButton(label(o), callback_data=LeaveChoice(o.id).pack())] for o in choices
     ]
-    await answer(context.words("leave.choose"), reply_markup=InlineKeyboardMarkup(rows))
+    await answer(words("leave.choose"), reply_markup=InlineKeyboardMarkup(rows))
 
 
 async def start_pressed(
@@ -170,17 +196,29 @@ async def chosen(update: Update, context: BotContext, data: LeaveChoice, branch:
 
 
 async def reason_reply(update: Update, context: BotContext) -> None:
-    """A private reply to a reason prompt: the member's request, for the prompt's meeting."""
-    message = update.effective_message
+    """A private reply to a reason prompt: the member's request, for the prompt's meeting.
+
+    A reply to a prompt answered before is told so; a reply to any other message (one that
+    asked nothing) and a redelivered reply are left unanswered.
+    """
+    message, leaves = update.effective_message, context.services.leaves
     replied = message.reply_to_message
     if replied.from_user is None or replied.from_user.id != context.bot.id:
         return  # a reply to the member's own message: nothing asked
-    occurrence_id = await context.services.leaves.prompt_of(
-        update.effective_user.id, replied.message_id
-    )
+    user_id = update.effective_user.id
+    occurrence_id = await leaves.prompt_of(user_id, replied.message_id)
     if occurrence_id is None:
-        raise UserError("leave.prompt_stale")
+        if await leaves.redelivered(_act(message)):
+            return
+        if await leaves.answered_before(user_id, replied.message_id):
+            raise UserError("leave.prompt_stale")
+        return
     await _submit(context, message, occurrence_id, message.text, branch_id=None)
+
+
+def _act(message: Message) -> str:
+    """The message that asks for leave, as its request records it."""
+    return f"{message.chat_id}:{message.message_id}"
 
 
 async def _submit(
@@ -205,8 +243,10 @@ async def _submit(
         reason,
         context.clock(),
         branch_id=branch_id,
-        act=f"{message.chat_id}:{message.message_id}",
+        act=_act(message),
     )
+    if not fresh:
+        return  # a redelivered update: answered, and the secretaries told, the first time
     branch = await services.branches.get(occurrence.branch_id)
     deciders = [s for s in await services.auth.secretaries(branch) if s != user_id]
     await message.reply_text(
@@ -218,8 +258,8 @@ async def _submit(
             context.words, [("leave.withdraw_button", LeaveWithdraw(request.id).pack())]
         ),
     )
-    if not fresh:
-        return  # a redelivered update: the secretaries were told the first time
+    # Copies of an earlier reason, or of the request before it was withdrawn, act no more.
+    await show_on_copies(context, request.id, branch, note="leave.superseded_note")
     # Kept as the leave's id: the name and reason are read when it is delivered, so a new
     # reason is shown and a member who used /forget is not (one kept per secretary).
     await policy.each(
@@ -244,70 +284,6 @@ def _decision_buttons(leave_id: int) -> list[tuple[str, str]]:
     ]
 
 
-@renders("leave.for_secretary")
-async def leave_request_text(
-    context: BotContext, branch: Branch, words: Words, params: Mapping[str, Any]
-) -> str | None:
-    """A leave request for a secretary, from the live rows; None if its member was forgotten."""
-    services = context.services
-    found = await services.leaves.get(int(params["leave"]))
-    if found is None:
-        return None
-    request, occurrence = found
-    member = await services.storage.users.get(request.user_id)
-    if member is None or member.forgotten:
-        return None
-    return words(
-        "leave.for_secretary",
-        name=member.display_name,
-        meeting=occurrence_line(words, occurrence),
-        reason=request.reason,
-    )
-
-
-@on_delivery("leave.for_secretary")
-async def _copy_delivered(
-    context: BotContext, user_id: int, message: Message, refs: Mapping[str, Any]
-) -> None:
-    """Recorded, so that the request's outcome shows on this copy too."""
-    await context.services.leaves.copied(int(refs["leave"]), message.chat_id, message.message_id)
-
-
-async def _show_outcome(
-    context: BotContext,
-    request: Leave,
-    branch: Branch,
-    note: str,
-    pressed: tuple[int, int] | None = None,
-    **params: Any,
-) -> None:
-    """Every secretary's copy of the request shows its outcome (``note``), without buttons.
-
-    A copy that cannot be edited does not stop the others.
-    """
-    copies = await context.services.leaves.copies(request.id)
-    if pressed is not None and pressed not in copies:
-        copies.append(pressed)  # a copy sent before copies were recorded
-
-    async def edit(copy: tuple[int, int]) -> None:
-        chat_id, message_id = copy
-        words = await reader_words(context, chat_id, branch)
-        text = await leave_request_text(context, branch, words, {"leave": request.id})
-        outcome = words(note, **params)
-        await policy.send(
-            context,
-            chat_id,
-            lambda chat: context.bot.edit_message_text(
-                text=f"{text}\n{outcome}" if text else outcome,
-                chat_id=chat,
-                message_id=message_id,
-            ),
-            what=f"copy {message_id} of leave {request.id} in {chat_id}",
-        )
-
-    await policy.each(copies, edit, what=f"copies of leave {request.id}")
-
-
 async def decide(update: Update, context: BotContext, data: LeaveDecision, branch: Branch) -> None:
     """A secretary's approve / decline button: every copy shows it, the member is told."""
     query, services = update.callback_query, context.services
@@ -325,14 +301,8 @@ async def decide(update: Update, context: BotContext, data: LeaveDecision, branc
         return
     outcome = "leave.approved" if data.approve else "leave.declined"
     await query.answer(context.toast_words(outcome + "_toast"))
-    decider = await services.storage.users.get(query.from_user.id)
-    await _show_outcome(
-        context,
-        request,
-        branch,
-        outcome + "_by",
-        pressed=(query.message.chat_id, query.message.message_id),
-        name=decider.display_name if decider else str(query.from_user.id),
+    await show_on_copies(
+        context, request.id, branch, pressed=(query.message.chat_id, query.message.message_id)
     )
     await send_private(
         context,
@@ -351,7 +321,7 @@ async def _withdraw(context: BotContext, request: Leave, user_id: int) -> None:
     found = await services.leaves.get(request.id)
     branch = await services.branches.get(found[1].branch_id) if found else None
     if branch is not None:
-        await _show_outcome(context, request, branch, "leave.withdrawn_note")
+        await show_on_copies(context, request.id, branch)
 
 
 async def withdraw_pressed(
@@ -385,7 +355,7 @@ async def _list(update: Update, context: BotContext) -> None:
     user_id = update.effective_user.id
     branches = await services.auth.secretary_branches(user_id)
     if not branches:
-        raise UserError("access.secretary", command=commands.LEAVE.name)
+        raise UserError("access.secretary", command=f"{commands.LEAVE.name} list")
     pending = [
         (request, occurrence)
         for request, occurrence in await services.leaves.pending([b.id for b in branches])
@@ -397,7 +367,7 @@ async def _list(update: Update, context: BotContext) -> None:
     by_id = {b.id: b for b in branches}
     for request, occurrence in pending:
         branch = by_id[occurrence.branch_id]
-        text = await leave_request_text(context, branch, context.words, {"leave": request.id})
+        text = await request_text(context, branch, context.words, {"leave": request.id})
         if text is None:
             continue
         sent = await update.effective_message.reply_text(

@@ -357,7 +357,7 @@ async def flow_step(
         local = _local(now, branch)
         back = passed(state.day, state.at, local)
         if back is not None:
-            await query.answer(context.words("flow.past"))
+            await query.answer(context.toast_words("flow.past"))
             text, markup = flow_step_view(context.words, state.back_to(back), local)
             await query.edit_message_text(text, reply_markup=markup)
             return

@@ -26,6 +26,10 @@ class ActRepo:
         """Undo a claim whose act provably did not happen, so it may be done again."""
         await self._db.execute("DELETE FROM acts WHERE key = ?", (key,))
 
+    async def claimed(self, key: str) -> bool:
+        """Whether the act was recorded (and not yet forgotten as too old)."""
+        return await self._db.fetch_one("SELECT 1 FROM acts WHERE key = ?", (key,)) is not None
+
     async def forget_before(self, before: datetime) -> int:
         """Drop acts done before ``before``: Telegram redelivers nothing that old."""
         return await self._db.execute("DELETE FROM acts WHERE done_at < ?", (to_epoch(before),))

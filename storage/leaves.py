@@ -20,6 +20,7 @@ class Leave:
     user_id: int
     reason: str
     status: str
+    decided_by: int | None = None
 
 
 class LeaveRepo:
@@ -92,7 +93,7 @@ class LeaveRepo:
     async def of(self, occurrence_id: int, user_id: int) -> Leave | None:
         """A member's leave request for an occurrence."""
         row = await self._db.fetch_one(
-            "SELECT id, occurrence_id, user_id, reason, status FROM leaves"
+            "SELECT id, occurrence_id, user_id, reason, status, decided_by FROM leaves"
             " WHERE occurrence_id = ? AND user_id = ?",
             (occurrence_id, user_id),
         )
@@ -101,7 +102,8 @@ class LeaveRepo:
     async def get(self, leave_id: int) -> Leave | None:
         """A leave request by id."""
         row = await self._db.fetch_one(
-            "SELECT id, occurrence_id, user_id, reason, status FROM leaves WHERE id = ?",
+            "SELECT id, occurrence_id, user_id, reason, status, decided_by FROM leaves"
+            " WHERE id = ?",
             (leave_id,),
         )
         return Leave(*row) if row else None
@@ -126,10 +128,20 @@ class LeaveRepo:
             )
         )
 
+    async def pending_of(self, user_id: int) -> list[Leave]:
+        """A member's pending requests."""
+        rows = await self._db.fetch_all(
+            "SELECT id, occurrence_id, user_id, reason, status, decided_by FROM leaves"
+            " WHERE user_id = ? AND status = 'pending' ORDER BY id",
+            (user_id,),
+        )
+        return [Leave(*row) for row in rows]
+
     async def pending(self, branch_ids: list[int]) -> list[Leave]:
         """The pending requests of the branches' occurrences, soonest occurrence first."""
         rows = await self._db.fetch_all(
-            "SELECT l.id, l.occurrence_id, l.user_id, l.reason, l.status FROM leaves l"
+            "SELECT l.id, l.occurrence_id, l.user_id, l.reason, l.status, l.decided_by"
+            " FROM leaves l"
             " JOIN occurrences o ON o.id = l.occurrence_id JOIN meetings m ON m.id = o.meeting_id"
             " WHERE l.status = 'pending' AND m.branch_id IN (SELECT value FROM json_each(?))"
             " ORDER BY o.starts_at, l.id",
@@ -169,12 +181,21 @@ class LeaveRepo:
         )
         return row[0] if row else None
 
-    async def drop_prompts(self, user_id: int, occurrence_id: int) -> None:
-        """A member's reason prompts about an occurrence, answered: none is answered twice."""
+    async def drop_prompts(self, user_id: int, occurrence_id: int) -> list[int]:
+        """A member's reason prompts about an occurrence, answered: none is answered twice.
+
+        Returns:
+            The message ids of the prompts dropped.
+        """
+        rows = await self._db.fetch_all(
+            "SELECT message_id FROM leave_prompts WHERE user_id = ? AND occurrence_id = ?",
+            (user_id, occurrence_id),
+        )
         await self._db.execute(
             "DELETE FROM leave_prompts WHERE user_id = ? AND occurrence_id = ?",
             (user_id, occurrence_id),
         )
+        return [row[0] for row in rows]
 
     async def excuse_if_absent(self, occurrence_id: int, user_id: int) -> None:
         """After an approval following the close: an absent row becomes excused."""

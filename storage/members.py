@@ -137,11 +137,11 @@ class UserRepo:
                 f" WHERE {column} LIKE ?",
                 (f"{user_id}:%",),
             )
-        # A leave still pending asks for someone who is no longer there: it is closed as
-        # declined, not deleted, so its id is never given to another request that an old
-        # approve button could then decide (messages kept about it are dropped when delivered).
+        # A leave still pending is withdrawn with its member, not deleted, so its id is never
+        # given to another request that an old approve button could then decide (messages
+        # kept about it are dropped when delivered).
         await self._db.execute(
-            "UPDATE leaves SET status = 'declined' WHERE user_id = ? AND status = 'pending'",
+            "UPDATE leaves SET status = 'withdrawn' WHERE user_id = ? AND status = 'pending'",
             (stand_in,),
         )
         # What a redelivered private command must not repeat is keyed by the private chat.

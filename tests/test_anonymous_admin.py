@@ -106,6 +106,7 @@ async def test_the_stand_in_id_among_the_admins_is_never_written_to(harness):
     branch = await branch_with_people(harness)
     harness.api.admins[GROUP.id].append(ANONYMOUS)
     harness.services.auth.forget_chat(GROUP.id)
+    await harness.press("roster:join", chat=GROUP, user=MEMBER)  # expected at meetings
     _, occurrence = await add_meeting(harness, "group 2031-03-05 19:30")
     calls = await harness.say(f"/leave {occurrence} 出差", chat=GROUP, user=MEMBER)
     assert {c.chat_id for c in calls} == {GROUP.id, ADMIN.id}

@@ -159,7 +159,7 @@ def test_toml_nested_fifty_thousand_deep_is_a_syntax_error():
 async def test_a_leave_reason_of_invisible_characters_is_empty(harness, reason):
     occ = await scheduled(harness)
     text = await harness.reply(f"/leave {occ} {reason}", chat=GROUP, user=MEMBER)
-    assert text.startswith("用法：/leave")
+    assert text.startswith("事由不能为空")
     rows = await harness.services.storage.db.fetch_all("SELECT * FROM leaves")
     assert rows == []
 
@@ -193,11 +193,10 @@ async def test_a_redelivered_leave_tells_the_secretaries_once(harness):
     update = factories.command(f"/leave {occ} 出差在外", chat=GROUP, user=MEMBER)
     first = harness.read(await harness.feed(update))
     assert [c.chat_id for c in first] == [GROUP.id, ADMIN.id]
-    again = harness.read(await harness.feed(update))
-    assert ADMIN.id not in [c.chat_id for c in again]
+    assert await harness.feed(update) == []  # answered once, the secretaries told once
     # A new message from the member (a new reason) is a new act: told again.
     calls = await harness.say(f"/leave {occ} 临时出差", chat=GROUP, user=MEMBER)
-    assert [c.chat_id for c in calls] == [GROUP.id, ADMIN.id]
+    assert [c.chat_id for c in calls if c.method == "sendMessage"] == [GROUP.id, ADMIN.id]
 
 
 @pytest.mark.parametrize("arguments", ["", "{occ}"])

@@ -153,10 +153,10 @@ async def test_held_messages_are_rendered_at_delivery_without_the_forgotten_memb
 async def test_deciding_a_forgotten_members_leave_sends_nothing_to_the_stand_in(harness, clock):
     await held_for_admin_then_forgotten(harness, clock)
     db = harness.services.storage.db
-    # The request went with the member: closed, so its old buttons decide nothing and write
-    # to no one, and its id is never another request's.
+    # The request went with the member: withdrawn, so its old buttons decide nothing and
+    # write to no one, and its id is never another request's.
     assert [tuple(r) for r in await db.fetch_all("SELECT id, status FROM leaves")] == [
-        (1, "declined")
+        (1, "withdrawn")
     ]
     (stand_in,) = await db.fetch_one("SELECT id FROM users WHERE forgotten = 1")
     before = len(harness.api.calls)

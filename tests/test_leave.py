@@ -32,7 +32,7 @@ async def test_reminder_buttons_record_answers_and_ask_for_the_reason(harness, c
     assert buttons(reminder) == [f"rsvp:{occ}:y", f"rsvp:{occ}:n"]
     (toast,) = await harness.press(f"rsvp:{occ}:y", chat=GROUP, user=OTHER)
     assert toast.text == "Noted: you are coming."  # a toast is in the presser's language
-    toast, asked = await harness.press(f"rsvp:{occ}:n", chat=GROUP, user=MEMBER)
+    asked, toast = await harness.press(f"rsvp:{occ}:n", chat=GROUP, user=MEMBER)
     assert "私信" in toast.text
     assert asked.chat_id == MEMBER.id
     assert f"/leave {occ}" in asked.text

@@ -39,7 +39,7 @@ async def test_the_reminders_button_asks_the_reason_with_a_reply_prompt(harness,
     clock.now = START - timedelta(days=1)
     await fire(harness, f"remind:{occ}:1440")
     harness.read(harness.unread())
-    _, asked = await harness.press(f"rsvp:{occ}:n", chat=GROUP, user=MEMBER)
+    asked, _ = await harness.press(f"rsvp:{occ}:n", chat=GROUP, user=MEMBER)
     assert asked.params["reply_markup"]["force_reply"] is True
     assert "事由" in asked.text
     calls = await answer(harness, asked, "出差在外", MEMBER)
@@ -58,9 +58,9 @@ async def test_leave_without_arguments_in_a_group_continues_privately(harness, c
     occ = await scheduled(harness)
     _, second = await add_meeting(harness, "group 2031-03-06 19:30")
     calls = await harness.say("/leave", chat=GROUP, user=MEMBER)
-    assert [c.chat_id for c in calls] == [GROUP.id, MEMBER.id]
-    assert "私聊" in calls[0].text
-    assert buttons(calls[1]) == ["lvs"]
+    assert [c.chat_id for c in calls] == [MEMBER.id, GROUP.id]
+    assert buttons(calls[0]) == ["lvs"]
+    assert "私聊" in calls[1].text
     *_, choice = await harness.press("lvs", chat=MEMBER, user=MEMBER)
     assert choice.text == "请选择要请假的会议："
     assert buttons(choice) == [f"lvc:{occ}", f"lvc:{second}"]
@@ -82,7 +82,10 @@ async def test_leave_without_arguments_for_one_who_never_started_gets_the_start_
         match=lambda p: p.get("chat_id") == OTHER.id,
     )
     calls = await harness.say("/leave", chat=GROUP, user=OTHER)
-    assert [c.chat_id for c in calls] == [GROUP.id, OTHER.id, GROUP.id]  # + start-link button
+    # Nothing could be sent: one line in the group, with the start-link button.
+    assert [c.chat_id for c in calls] == [OTHER.id, GROUP.id]
+    assert calls[1].text.startswith("请先启动我再请假")
+    assert calls[1].params["reply_markup"]["inline_keyboard"][0][0]["url"].endswith("start=b1")
     calls = await harness.say("/start", chat=OTHER, user=OTHER)
     kept = next(c for c in calls if c.chat_id == OTHER.id and "reply_markup" in c.params)
     assert buttons(kept) == ["lvs"]

@@ -33,6 +33,7 @@ async def test_a_member_of_one_branch_gets_me_study_and_meetings_at_once(harness
     await send_file(harness, EXAMPLE, "党章.toml")
     await harness.reply("/publish 1", chat=GROUP, user=ADMIN)
     _, occurrence = await add_meeting(harness, "group 2031-03-05 19:30 小组学习")
+    await harness.press("roster:join", chat=GROUP, user=MEMBER)  # expected at meetings
     text = await harness.reply("/me", chat=MEMBER, user=MEMBER)
     assert text.startswith(f"你在支部“{GROUP.title}”的参与情况：")
     text = await harness.reply("/me", chat=OTHER, user=OTHER)

@@ -38,7 +38,7 @@ async def test_a_nudge_names_the_meeting_type_in_the_readers_language(harness, c
 
 async def test_leave_messages_name_the_meeting_type_in_the_readers_language(harness):
     occ = await english_group_meeting(harness)
-    _, asked = await harness.press(f"rsvp:{occ}:n", chat=GROUP, user=MEMBER)
+    asked, _ = await harness.press(f"rsvp:{occ}:n", chat=GROUP, user=MEMBER)
     assert asked.chat_id == MEMBER.id
     assert asked.text.startswith(f"你无法参加 #{occ} {LINE_ZH}。")
     assert f"/leave {occ} <事由>" in asked.text

@@ -42,6 +42,7 @@ class Refusal(Enum):
     STALE = "stale"  # forged, gone, or used where it does not belong
     NOT_MEMBER = "not_member"  # the user is not of the branch it names
     DENIED = "denied"  # a member without the access it needs
+    NOT_YOURS = "not_yours"  # made for another user
 
 
 class Refused(Exception):
@@ -110,7 +111,7 @@ async def admit(context: BotContext, payload: Gated, user: User) -> Branch | Non
         for named in {needs.branch, needs.made_for} - {None}
     }
     if needs.made_for is not None and records[needs.made_for][1] != user.id:
-        raise Refused(Refusal.STALE)  # made for someone else
+        raise Refused(Refusal.NOT_YOURS)
     branch = group
     if needs.branch is not None:
         branch_id = records[needs.branch][0]
@@ -138,6 +139,8 @@ def _refusal(refusal: Refusal, needs: Needs) -> UserError:
         return UserError("button.stale")
     if refusal is Refusal.NOT_MEMBER:
         return UserError("button.not_member")
+    if refusal is Refusal.NOT_YOURS:
+        return UserError(needs.not_yours or "button.stale")
     key = needs.refusal or f"access.{needs.access.name.lower()}"
     return UserError(key, command=needs.command)
 

@@ -339,7 +339,9 @@ class LeaveWithdraw(CallbackData, prefix="lvw"):
 
     leave_id: int
     FIELDS = (ID,)
-    NEEDS = Needs(Where.BOTH, branch=Named.LEAVE, made_for=Named.LEAVE)
+    NEEDS = Needs(
+        Where.BOTH, branch=Named.LEAVE, made_for=Named.LEAVE, not_yours="leave.not_yours"
+    )
 
 
 @dataclass(frozen=True)

@@ -47,13 +47,22 @@ SENT_PRIVATELY = "✍"
 # (its subject was forgotten or gone).
 Renderer = Callable[[BotContext, Branch, Words, Mapping[str, Any]], Awaitable[str | None]]
 _RENDERERS: dict[str, Renderer] = {}
+# Whether a kept message's buttons still act, from its references (a request decided while
+# it waited is delivered showing its outcome, without buttons).
+Live = Callable[[BotContext, Mapping[str, Any]], Awaitable[bool]]
+_LIVE: dict[str, Live] = {}
 
 
-def renders(key: str) -> Callable[[Renderer], Renderer]:
-    """Register the renderer of the catalog key ``key``: its params are references."""
+def renders(key: str, *, live: Live | None = None) -> Callable[[Renderer], Renderer]:
+    """Register the renderer of the catalog key ``key``: its params are references.
+
+    ``live`` says whether the buttons kept with it still act when it is delivered late.
+    """
 
     def register(renderer: Renderer) -> Renderer:
         _RENDERERS[key] = renderer
+        if live is not None:
+            _LIVE[key] = live
         return renderer
 
     return register
@@ -140,6 +149,7 @@ async def send_private(
     dedupe_key: str,
     buttons: Sequence[tuple[str, str]] = (),
     fallback: bool = True,
+    announce: bool = True,
     keep: Mapping[str, Any] | None = None,
     asked: Message | None = None,
     **params: Any,
@@ -156,6 +166,8 @@ async def send_private(
             made of ids only, never of what the message says.
         buttons: (label key, callback data) pairs shown under the (last) message.
         fallback: if False, a refused message is dropped instead of kept (a nudge).
+        announce: if False, a kept message does not post the group's start-link button:
+            the caller answers in the group with its own line and button (``start_button``).
         keep: what to keep instead of ``params`` if the message must wait: the references
             that the key's renderer reads when it is delivered (``params`` then hold the
             text as sent now). Without it, ``params`` are kept, so they must be references
@@ -216,17 +228,15 @@ async def send_private(
         buttons=list(buttons),
     )
     group_words = context.words_for(branch)
-    if must_prompt:
+    if must_prompt and announce:
         name = user.display_name if user else str(user_id)
-        link = start_link(context.bot.username, branch_payload(branch.id))
-        button = InlineKeyboardButton(group_words("private.open"), url=link)
         await policy.send(
             context,
             branch.chat_id,
             partial(
                 context.bot.send_message,
                 text=group_words("private.waiting", name=name),
-                reply_markup=InlineKeyboardMarkup([[button]]),
+                reply_markup=start_button(context, group_words, branch),
                 reply_parameters=(
                     ReplyParameters(asked.message_id, allow_sending_without_reply=True)
                     if asked
@@ -241,6 +251,12 @@ async def send_private(
             what=f"kept notice in chat {asked.chat_id}",
         )
     return False
+
+
+def start_button(context: BotContext, words: Words, branch: Branch) -> InlineKeyboardMarkup:
+    """The button that opens the private chat with the bot, from the branch's group."""
+    link = start_link(context.bot.username, branch_payload(branch.id))
+    return InlineKeyboardMarkup([[InlineKeyboardButton(words("private.open"), url=link)]])
 
 
 async def answer_privately(
@@ -294,13 +310,16 @@ async def deliver_waiting(context: BotContext, user_id: int) -> int:
             # A kept message this version cannot read must not block all that follow it.
             logger.exception("kept message %s (%s) dropped", message.id, key)
         if text and words is not None:
+            live = _LIVE.get(key)
+            acts = live is None or await live(context, message.params)
+            buttons = message.buttons if acts else ()
             sent = await policy.send(
                 context,
                 user_id,
                 partial(
                     context.bot.send_message,
                     text=text,
-                    reply_markup=_markup(words, key, message.buttons),
+                    reply_markup=_markup(words, key, buttons),
                 ),
                 what=f"kept message {message.id} to {user_id}",
             )
