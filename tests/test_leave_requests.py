@@ -180,9 +180,10 @@ async def test_an_empty_or_too_long_reason_is_answered_for_what_it_is(harness):
 async def test_another_members_withdraw_press_is_told_it_is_not_theirs(harness):
     occ = await scheduled(harness)
     await harness.say(f"/leave {occ} 出差", chat=GROUP, user=MEMBER)
-    (refused,) = await harness.press("lvw:1", chat=GROUP, user=OTHER)
+    # The alert is in the presser's language, in the group as in private.
+    (refused,) = await harness.press("lvw:1", chat=GROUP, user=ADMIN)
     assert refused.text == "这不是你的请假申请，只有申请人本人可以撤回。"
-    (english,) = await harness.press("lvw:1", chat=OTHER, user=OTHER)
+    (english,) = await harness.press("lvw:1", chat=GROUP, user=OTHER)
     assert english.text.startswith("This is not your leave request")
     (status,) = await harness.services.storage.db.fetch_one("SELECT status FROM leaves")
     assert status == "pending"
