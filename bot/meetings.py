@@ -26,7 +26,7 @@ from bot.recurrence import (
     repeat_rule,
     to_utc,
 )
-from bot.settings import normalize, parse_time, visible
+from bot.settings import as_written, normalize, parse_time, visible
 from bot.text import TITLE_MAX
 from storage import Storage
 from storage.models import Branch, Meeting, OccurrenceView, RollEntry, ScheduledSend
@@ -93,6 +93,9 @@ def parse_meeting_add(text: str) -> MeetingRequest:
 
     The options are ``repeat=``, ``remind=`` and ``duration=``; ``place=`` comes last and
     takes the rest of the line.
+    ``text`` is the arguments as typed. Each word is NFKC-normalized for parsing (full-width
+    digits and colons), word by word so that it stays aligned with its written form; the title
+    and the place are free text, kept as written (“（第三季度）” keeps its 全角 punctuation).
     Types, option names, repeat keywords and ``held`` may be typed in Chinese too (支委会,
     重复=每月, 补录, 地点=): ``MEETING_TYPE_WORDS``, ``OPTION_WORDS``, ``REPEAT_WORDS``,
     ``HELD_WORDS``, ``PLACE_WORDS``.
@@ -106,8 +109,7 @@ def parse_meeting_add(text: str) -> MeetingRequest:
             ``meeting_add.title_too_long`` for a title over ``TITLE_MAX`` characters, and
             ``parse_place``'s refusals.
     """
-    line, place = _split_place(normalize(text))
-    words = line.split()
+    written, words, place = _split_place(text)
     if len(words) < 3:
         raise UserError(USAGE)
     kind = MEETING_TYPE_WORDS.code(words[0])
@@ -128,7 +130,7 @@ def parse_meeting_add(text: str) -> MeetingRequest:
     typed: dict[str, str] = {}  # each option as it was typed, to name it back
     title: list[str] = []
     held = False
-    for word in words[3:]:
+    for as_typed, word in zip(written[3:], words[3:], strict=True):
         key, sep, value = word.partition("=")
         option = OPTION_WORDS.code(key) if sep else None
         if option is not None:
@@ -144,7 +146,7 @@ def parse_meeting_add(text: str) -> MeetingRequest:
         elif HELD_WORDS.code(word):
             held = True
         else:
-            title.append(word)
+            title.append(as_typed)
     try:
         remind = parse_offsets(options["remind"]) if "remind" in options else DEFAULT_REMIND
     except ValueError:
@@ -155,7 +157,7 @@ def parse_meeting_add(text: str) -> MeetingRequest:
         )
     except ValueError:
         raise UserError("meeting_add.bad_option", usage=USAGE, option=typed["duration"]) from None
-    title_text = visible(" ".join(title))
+    title_text = as_written(" ".join(title))
     if len(title_text) > TITLE_MAX:
         raise UserError(
             "meeting_add.title_too_long", usage=USAGE, length=len(title_text), limit=TITLE_MAX
@@ -172,28 +174,46 @@ def parse_meeting_add(text: str) -> MeetingRequest:
     )
 
 
-def _split_place(line: str) -> tuple[str, str | None]:
-    """The line before its ``place=`` option, and the place after it (None: no place given)."""
-    for token in re.finditer(r"\S+", line):
-        key, sep, _ = token.group().partition("=")
+def _split_place(text: str) -> tuple[list[str], list[str], str | None]:
+    """The words before ``place=``, as written and normalized, and the place (None: not given).
+
+    The place is taken from the written words. A word that normalizes to nothing (a lone
+    zero-width space) is no word.
+    """
+    pairs = [(word, normalize(word)) for word in text.split()]
+    pairs = [(word, normal) for word, normal in pairs if normal]
+    for index, (word, normal) in enumerate(pairs):
+        key, sep, _ = normal.partition("=")
         if sep and PLACE_WORDS.code(key):
-            return line[: token.start()], line[token.start() + len(key) + 1 :]
-    return line, None
+            rest = [_after_equals(word), *(written for written, _ in pairs[index + 1 :])]
+            before = pairs[:index]
+            return [w for w, _ in before], [n for _, n in before], " ".join(rest)
+    return [w for w, _ in pairs], [n for _, n in pairs], None
+
+
+def _after_equals(word: str) -> str:
+    """What follows a written word's first ``=`` (or a form NFKC makes one of, as ＝)."""
+    for index, char in enumerate(word):
+        if "=" in unicodedata.normalize("NFKC", char):
+            return word[index + 1 :]
+    return ""
 
 
 def parse_place(text: str) -> str:
-    """A meeting's place as typed (already normalized; line breaks came as spaces).
+    """A meeting's place as written (line breaks came as spaces).
 
-    A link stays as typed: texts go out without a parse mode, and Telegram makes it clickable.
+    No NFKC: “会议室，三楼” keeps its 全角 comma. A link stays as typed: texts go out without
+    a parse mode, and Telegram makes it clickable.
 
     Raises:
         UserError: ``meeting_add.place_empty``, ``meeting_add.place_control`` (an escape, a
             bell or another control character inside it) or ``meeting_add.place_too_long``.
     """
-    place = visible(text.strip())
+    place = as_written(text)
     if not place:
         raise UserError("meeting_add.place_empty", usage=USAGE)
-    if any(unicodedata.category(char) == "Cc" for char in place):
+    # as_written would drop a control character silently: one inside the place is refused.
+    if any(unicodedata.category(char) == "Cc" for char in visible(text)):
         raise UserError("meeting_add.place_control", usage=USAGE)
     if len(place) > PLACE_MAX:
         raise UserError(
@@ -632,13 +652,13 @@ class MeetingService:
         return occurrence, count
 
     async def set_notes(self, branch: Branch, occurrence_id: int, notes: str) -> OccurrenceView:
-        """Record minutes for an occurrence of this branch.
+        """Record minutes for an occurrence of this branch, as written (全角 punctuation kept).
 
         Raises:
             UserError: no visible text (minutes make a meeting count as held), or an unknown
                 occurrence.
         """
-        notes = visible(notes)
+        notes = as_written(notes)
         if not notes:
             raise UserError("meeting_notes.usage")
         occurrence = await self.occurrence_of(branch, occurrence_id)

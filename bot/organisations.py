@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from bot.errors import UserError
-from bot.settings import normalize, visible
+from bot.settings import as_written
 from storage import Storage
 from storage.models import Organisation
 
@@ -38,7 +38,7 @@ class OrganisationService:
         Raises:
             UserError: the name is empty or too long.
         """
-        name = visible(normalize(name))
+        name = as_written(name)  # a name is free text: its 全角 punctuation stays
         if not name or len(name) > MAX_NAME_LENGTH:
             raise UserError("org_add.usage")
         organisation = await self._storage.organisations.create(

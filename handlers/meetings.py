@@ -35,7 +35,14 @@ from bot.settings import normalize
 from handlers.gate.access import access_of, command
 from handlers.gate.buttons import button, replied
 from handlers.gate.callbacks import MeetingCancel, MeetingCheckin, MeetingFlow
-from handlers.gate.place import arguments, here, named_person, parse_id, person_of
+from handlers.gate.place import (
+    arguments,
+    here,
+    named_person,
+    parse_id,
+    person_of,
+    written_arguments,
+)
 from handlers.jobs.sends import post_checkin, request_count_refresh, schedule_sends, unschedule
 from handlers.outbound import policy
 from handlers.outbound.private import answer_privately, reader_words, renders, send_private
@@ -65,7 +72,7 @@ async def meeting_add(update: Update, context: BotContext) -> None:
         text, keyboard = flow_first_step(context.words)
         await message.reply_text(text, reply_markup=keyboard)
         return
-    request = parse_meeting_add(arguments(context))
+    request = parse_meeting_add(written_arguments(context))
     meeting, sends = await services.meetings.add(
         branch,
         request,
@@ -289,11 +296,14 @@ async def _cancel(
 
 async def meeting_notes(update: Update, context: BotContext) -> None:
     """Records the minutes of an occurrence."""
-    args = arguments(context).split(maxsplit=1)
-    if len(args) != 2:
+    # The minutes as written (全角 punctuation and line breaks kept): the raw text after the id.
+    written = (update.effective_message.text or "").split(maxsplit=2)
+    if len(written) != 3:
         raise UserError("meeting_notes.usage")
-    target = parse_id(args[0], "meeting_notes.usage")
-    occurrence = await context.services.meetings.set_notes(here(context).branch, target, args[1])
+    target = parse_id(normalize(written[1]), "meeting_notes.usage")
+    occurrence = await context.services.meetings.set_notes(
+        here(context).branch, target, written[2]
+    )
     line = occurrence_line(context.words, occurrence)
     await reply(update, context, "meeting_notes.done", meeting=line)
 
@@ -402,7 +412,7 @@ async def flow_place(
         )
         raise UserError("flow.past_reply")
     try:
-        place = parse_place(normalize(" ".join(message.text.split())))
+        place = parse_place(" ".join(message.text.split()))
     except UserError as error:
         # Answered in the flow's words: the one-line /meeting_add's usage is not what was typed.
         reason = "flow.place_empty" if error.key == "meeting_add.place_empty" else error.key

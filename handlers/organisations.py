@@ -9,14 +9,14 @@ from bot import commands
 from bot.context import BotContext
 from bot.errors import UserError
 from handlers.gate.access import command
-from handlers.gate.place import arguments
+from handlers.gate.place import written_arguments
 from handlers.outbound.replies import reply
 
 
 async def org_add(update: Update, context: BotContext) -> None:
     """Creates an organisation and prints its code; the operator becomes its admin."""
     message = update.effective_message
-    name = arguments(context)
+    name = written_arguments(context)
     if not name:
         raise UserError("org_add.usage")
     organisation = await context.services.organisations.create(

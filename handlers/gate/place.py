@@ -61,8 +61,13 @@ def here(context: BotContext) -> Here:
 
 
 def arguments(context: BotContext) -> str:
-    """The command's arguments as one NFKC-normalized string."""
+    """The command's arguments as one NFKC-normalized string: words, numbers, dates, ids."""
     return normalize(" ".join(context.args or ()))
+
+
+def written_arguments(context: BotContext) -> str:
+    """The command's arguments as typed, for free text (NFKC would make “，” a ",")."""
+    return " ".join(context.args or ())
 
 
 def named_person(message: Message) -> Person | None:
