@@ -613,20 +613,29 @@ class MeetingService:
             cadence, last_held, now=now, timezone=branch.timezone, since=branch.created_at
         )
 
-    async def correct_attendance(
-        self, branch: Branch, occurrence_id: int, user_id: int, status: str
+    async def _correctable(
+        self, branch: Branch, occurrence_id: int, status: str
     ) -> OccurrenceView:
-        """Correct one member's row of a closed occurrence.
+        """The occurrence whose roll may take ``status``: closed, or recorded as held.
 
-        Raises:
-            UserError: unknown status, unknown occurrence, or check-in not closed yet (a
-                meeting recorded as held counts as closed).
+        A meeting recorded afterwards has no check-in to wait for.
         """
         if status not in ATTENDANCE_STATUSES:
             raise UserError("attendance.usage")
         occurrence = await self.occurrence_of(branch, occurrence_id)
         if not (occurrence.closed or occurrence.held_offline):
             raise UserError("attendance.not_closed")
+        return occurrence
+
+    async def correct_attendance(
+        self, branch: Branch, occurrence_id: int, user_id: int, status: str
+    ) -> OccurrenceView:
+        """Correct one member's row of a closed occurrence.
+
+        Raises:
+            UserError: unknown status, unknown occurrence, or check-in not closed yet.
+        """
+        occurrence = await self._correctable(branch, occurrence_id, status)
         await self._storage.meetings.set_attendance(occurrence_id, user_id, status)
         logger.info("occurrence %s: attendance of %s set to %s", occurrence_id, user_id, status)
         return occurrence
@@ -642,11 +651,7 @@ class MeetingService:
         Raises:
             UserError: as ``correct_attendance``.
         """
-        if status not in ATTENDANCE_STATUSES:
-            raise UserError("attendance.usage")
-        occurrence = await self.occurrence_of(branch, occurrence_id)
-        if not (occurrence.closed or occurrence.held_offline):
-            raise UserError("attendance.not_closed")
+        occurrence = await self._correctable(branch, occurrence_id, status)
         count = await self._storage.meetings.set_attendance_of_all(occurrence_id, status)
         logger.info("occurrence %s: attendance of %s set to %s", occurrence_id, count, status)
         return occurrence, count
