@@ -31,7 +31,7 @@ from dateutil.relativedelta import relativedelta
 
 from bot.meetings import FOREVER, owed_sends, resume_at
 from bot.recurrence import HORIZON, month_end_safe, occurrences
-from storage.db import Database
+from storage.sqlite import SqliteDatabase as Database
 from storage.models import Meeting
 
 DAY = 86400

@@ -198,9 +198,7 @@ async def send_to_me(update: Update, context: BotContext, data: SendToMe, branch
             user_id=user_id,
             dedupe_key=f"report:{message.chat_id}:{message.message_id}:{user_id}",
         )
-        await query.answer(
-            context.words("report.sent_privately" if delivered else "private.kept")
-        )
+        await query.answer(context.words("report.sent_privately" if delivered else "private.kept"))
         return
     period = export_period(branch, data.args, now)
     if await _send_export(context, branch, period, user_id=user_id, asked=message):

@@ -31,11 +31,12 @@ class PointsRepo:
         One statement: the day's total, the cap and the insert are read and written together.
         """
         row = await self._db.fetch_one(
-            "INSERT INTO points (branch_id, user_id, reason, source_key, points, local_date,"
+            "INSERT INTO points (branch_id, user_id, reason, source_key, points, local_date,"  # noqa: S608
             " awarded_at)"
             " SELECT :b, :u, :reason, :key, credited, :day, :at FROM (SELECT"
-            "  min(:points, :cap - coalesce(sum(points), 0)) AS credited FROM points"
-            "  WHERE branch_id = :b AND user_id = :u AND local_date = :day)"
+            f"  {self._db.dialect.least}(:points, :cap - coalesce(sum(points), 0)) AS credited"
+            "  FROM points"
+            "  WHERE branch_id = :b AND user_id = :u AND local_date = :day) AS day_total"
             " WHERE credited > 0 ON CONFLICT (source_key) DO NOTHING RETURNING points",
             {
                 "b": branch_id,

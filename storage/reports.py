@@ -112,7 +112,7 @@ class ReportRepo:
             "  WHERE branch_id = :b AND finished_at >= :s AND finished_at < :e),"
             " (SELECT count(DISTINCT user_id) FROM quiz_attempts"
             "  WHERE branch_id = :b AND finished_at >= :s AND finished_at < :e),"
-            " (SELECT avg(score * 1.0 / total) FROM quiz_attempts"
+            " (SELECT avg(CAST(score AS DOUBLE PRECISION) / total) FROM quiz_attempts"
             "  WHERE branch_id = :b AND finished_at >= :s AND finished_at < :e),"
             " (SELECT count(*) FROM quiz_polls p JOIN poll_answers pa ON pa.poll_id = p.poll_id"
             "  WHERE p.branch_id = :b AND pa.answered_at >= :s AND pa.answered_at < :e),"

@@ -30,12 +30,16 @@ class SummaryRepo:
         """Which of these branches already have a row for the given week end."""
         if not week_ends:
             return set()
+        ids = self._db.dialect.json_ids
         rows = await self._db.fetch_all(
-            "SELECT s.branch_id FROM summaries s JOIN json_each(?) j"
-            " ON j.key = CAST(s.branch_id AS TEXT) AND j.value = s.week_end",
-            (json.dumps({str(b): to_epoch(w) for b, w in week_ends.items()}),),
+            f"SELECT branch_id, week_end FROM summaries WHERE branch_id IN ({ids})"  # noqa: S608
+            f" AND week_end IN ({ids})",
+            (
+                json.dumps(list(week_ends)),
+                json.dumps(sorted({to_epoch(w) for w in week_ends.values()})),
+            ),
         )
-        return {row[0] for row in rows}
+        return {row[0] for row in rows if row[1] == to_epoch(week_ends[row[0]])}
 
     async def add(
         self, branch_id: int, week_end: datetime, now: datetime, *, state: str = "pending"

@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from storage.db import Database
+from storage.sqlite import SqliteDatabase as Database
 
 ROOT = Path(__file__).resolve().parents[1]
 
