@@ -40,7 +40,9 @@ class Dialect:
         greatest: the two-argument maximum (SQLite's scalar ``max``).
         least: the two-argument minimum.
         json_ids: a subquery of the integers in a JSON array parameter (``IN (…)``).
-        nocase: ``column`` compared with a parameter, ignoring case.
+        nocase_template: ``column`` compared with a parameter, ignoring case.
+        skip_locked: ends a subquery that picks a row to claim: concurrent claimers on
+            PostgreSQL pass over a row another is claiming (SQLite has one writer).
     """
 
     name: str
@@ -48,6 +50,7 @@ class Dialect:
     least: str
     json_ids: str
     nocase_template: str
+    skip_locked: str
 
     def nocase(self, column: str) -> str:
         """``column = ?`` ignoring case, in a form the column's index serves."""
@@ -60,6 +63,7 @@ SQLITE = Dialect(
     least="min",
     json_ids="SELECT value FROM json_each(?)",
     nocase_template="{column} = ? COLLATE NOCASE",
+    skip_locked="",
 )
 POSTGRESQL = Dialect(
     name="postgresql",
@@ -67,6 +71,7 @@ POSTGRESQL = Dialect(
     least="least",
     json_ids="SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(? AS jsonb))",
     nocase_template="lower({column}) = lower(?)",
+    skip_locked=" FOR UPDATE SKIP LOCKED",
 )
 
 

@@ -32,19 +32,18 @@ class LeaveRepo:
         """Record (or change) a member's answer to a reminder."""
         await self._db.execute(
             "INSERT INTO rsvps (occurrence_id, user_id, answer, answered_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT DO UPDATE SET answer = excluded.answer,"
+            " ON CONFLICT (occurrence_id, user_id) DO UPDATE SET answer = excluded.answer,"
             " answered_at = excluded.answered_at",
             (occurrence_id, user_id, answer, to_epoch(at)),
         )
 
     async def going(self, occurrence_ids: Collection[int]) -> list[tuple[int, int]]:
         """(occurrence, user) of everyone who answered a reminder of these occurrences "going"."""
-        marks = ",".join("?" * len(occurrence_ids))
         rows = await self._db.fetch_all(
-            "SELECT occurrence_id, user_id FROM rsvps"  # noqa: S608 - placeholders only
-            f" WHERE answer = 'going' AND occurrence_id IN ({marks})"
+            "SELECT occurrence_id, user_id FROM rsvps"  # noqa: S608 - a dialect clause
+            f" WHERE answer = 'going' AND occurrence_id IN ({self._db.dialect.json_ids})"
             " ORDER BY occurrence_id, user_id",
-            tuple(occurrence_ids),
+            (json.dumps(list(occurrence_ids)),),
         )
         return [(row[0], row[1]) for row in rows]
 

@@ -163,11 +163,10 @@ class MeetingRepo:
         self, branch_ids: list[int], after: datetime, limit: int
     ) -> list[OccurrenceView]:
         """The next occurrences of the branches that are not cancelled or finished."""
-        marks = ",".join("?" * len(branch_ids))
         rows = await self._db.fetch_all(
-            f"{_OCCURRENCE_SELECT} WHERE m.branch_id IN ({marks})"  # noqa: S608
+            f"{_OCCURRENCE_SELECT} WHERE m.branch_id IN ({self._db.dialect.json_ids})"  # noqa: S608
             " AND o.cancelled = 0 AND o.ends_at > ? ORDER BY o.starts_at, o.id LIMIT ?",
-            (*branch_ids, to_epoch(after), limit),
+            (json.dumps(branch_ids), to_epoch(after), limit),
         )
         return [_occurrence(row) for row in rows]
 
@@ -208,7 +207,7 @@ class MeetingRepo:
         """Correct (or add) one member's row of a closed occurrence."""
         await self._db.execute(
             "INSERT INTO attendance (occurrence_id, user_id, status) VALUES (?, ?, ?)"
-            " ON CONFLICT DO UPDATE SET status = excluded.status",
+            " ON CONFLICT (occurrence_id, user_id) DO UPDATE SET status = excluded.status",
             (occurrence_id, user_id, status),
         )
 

@@ -91,8 +91,8 @@ class UserRepo:
         """
         if await self.get(user_id) is None:
             return False
-        row = await self._db.fetch_one("SELECT min(0, min(id)) - 1 FROM users")
-        stand_in = int(row[0])  # type: ignore[index]
+        row = await self._db.fetch_one("SELECT min(id) FROM users")
+        stand_in = min(0, row[0]) - 1  # type: ignore[index]
         await self._db.execute(
             "INSERT INTO users (id, first_name, seen_at, forgotten) VALUES (?, '', 0, 1)",
             (stand_in,),

@@ -65,7 +65,8 @@ class PointsRepo:
             " JOIN memberships m ON m.branch_id = p.branch_id AND m.user_id = p.user_id"
             " AND m.left_at IS NULL"
             " WHERE p.branch_id = ? AND p.awarded_at >= ? AND p.awarded_at < ?"
-            " GROUP BY p.user_id ORDER BY total DESC, min(p.awarded_at), p.user_id LIMIT ?",
+            " GROUP BY p.user_id, u.first_name, u.last_name"
+            " ORDER BY total DESC, min(p.awarded_at), p.user_id LIMIT ?",
             (
                 branch_id,
                 to_epoch(since) if since else 0,

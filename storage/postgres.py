@@ -115,7 +115,7 @@ class PostgresDatabase:
     @classmethod
     async def open(cls, url: str) -> PostgresDatabase:
         """Connect a pool to the database named by ``url`` (``postgresql://…``)."""
-        pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE)
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE, reset=_reset)
         return cls(pool, url)
 
     async def close(self) -> None:
@@ -251,6 +251,16 @@ async def _migrate(conn: asyncpg.Connection, directory: Path, target: int | None
         logger.info("applied migration %s", path.name)
         version = number
     return version
+
+
+async def _reset(conn: asyncpg.Connection) -> None:
+    """Return a connection to the pool as it was taken.
+
+    Instead of asyncpg's default reset (a round trip after every statement to clear session
+    state the bot never sets): only a transaction a cancellation left open is rolled back.
+    """
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
 
 
 async def _finish(conn: asyncpg.Connection, statement: str) -> None:

@@ -95,7 +95,7 @@ class ReportRepo:
             " FROM occurrences o JOIN meetings m ON m.id = o.meeting_id"
             " LEFT JOIN attendance a ON a.occurrence_id = o.id"
             " WHERE m.branch_id = :b AND o.starts_at >= :s AND o.starts_at < :e"
-            " AND o.cancelled = 0 GROUP BY o.id ORDER BY o.starts_at, o.id",
+            " AND o.cancelled = 0 GROUP BY o.id, m.type, m.title ORDER BY o.starts_at, o.id",
             self._range(branch_id, start, end),
         )
         return [

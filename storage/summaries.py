@@ -55,11 +55,13 @@ class SummaryRepo:
 
     async def claim_next(self, now: datetime) -> SummaryRow | None:
         """Claim the earliest summary due now; None if none is."""
+        # The outer ``state = 'pending'`` is the guard: PostgreSQL re-checks it (not the
+        # subquery) on a row another claimer updated meanwhile.
         row = await self._db.fetch_one(
-            "UPDATE summaries SET state = 'claimed', attempts = attempts + 1, changed_at = ?"
-            " WHERE (branch_id, week_end) = (SELECT branch_id, week_end"
+            "UPDATE summaries SET state = 'claimed', attempts = attempts + 1, changed_at = ?"  # noqa: S608
+            " WHERE state = 'pending' AND (branch_id, week_end) = (SELECT branch_id, week_end"
             "  FROM summaries WHERE state = 'pending' AND next_at <= ?"
-            "  ORDER BY next_at, week_end, branch_id LIMIT 1)"
+            f"  ORDER BY next_at, week_end, branch_id LIMIT 1{self._db.dialect.skip_locked})"
             " RETURNING branch_id, week_end, state, attempts",
             (to_epoch(now), to_epoch(now)),
         )

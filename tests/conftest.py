@@ -168,6 +168,18 @@ async def database_url() -> AsyncIterator[str]:
         await admin.close()
 
 
+async def table_names(db: Any) -> list[str]:
+    """The database's tables (not the migrations' own), sorted, on either engine."""
+    if db.dialect.name == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+    else:
+        sql = (
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            " AND table_name != 'schema_version' ORDER BY table_name"
+        )
+    return [row[0] for row in await db.fetch_all(sql)]
+
+
 # -- clock and config -----------------------------------------------------------------------
 
 
