@@ -31,8 +31,8 @@ from dateutil.relativedelta import relativedelta
 
 from bot.meetings import FOREVER, owed_sends, resume_at
 from bot.recurrence import HORIZON, month_end_safe, occurrences
-from storage.db import Database
 from storage.models import Meeting
+from storage.sqlite import SqliteDatabase as Database
 
 DAY = 86400
 ZONE = "Asia/Shanghai"

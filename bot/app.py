@@ -115,7 +115,7 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
     """Open storage (migrating it), build the services, install the jobs (the menus among them)."""
     config: Config = application.bot_data["config"]
     clock: Clock = application.bot_data["clock"]
-    storage = await open_storage(config.storage.path)
+    storage = await open_storage(config.storage.database)
     services = build_services(config, storage, clock, admin_fetcher(application.bot))
     application.bot_data["services"] = services
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.durations import parse_duration
@@ -77,10 +78,20 @@ class TelegramConfig:
 
 @dataclass(frozen=True)
 class StorageConfig:
-    """Where the database and its backups live."""
+    """Where the database and its backups live.
+
+    ``url`` (``postgresql://…``) chooses PostgreSQL; without it, SQLite at ``path``. The URL
+    may hold a password: it is never shown in a repr.
+    """
 
     path: Path = Path("data/branchbot.sqlite3")
     backup_dir: Path = Path("data/backups")
+    url: str = field(default="", repr=False)
+
+    @property
+    def database(self) -> Path | str:
+        """What the storage opens: the PostgreSQL URL if one is set, else the SQLite file."""
+        return self.url or self.path
 
 
 @dataclass(frozen=True)
@@ -135,7 +146,7 @@ _SCHEMA: dict[str, set[str]] = {
         "port",
         "secret_token",
     },
-    "storage": {"path", "backup_dir"},
+    "storage": {"path", "backup_dir", "url"},
     "bot": {"timezone", "language", "operators", "open_registration", "misfire_grace"},
     "summary": {"catch_up"},
     "points": {"checkin", "meeting", "meeting_late", "correct_answer", "daily_cap"},
@@ -146,6 +157,7 @@ _ENV = {
     "BRANCHBOT_API_BASE_URL": ("telegram", "api_base_url"),
     "BRANCHBOT_API_BASE_FILE_URL": ("telegram", "api_base_file_url"),
     "BRANCHBOT_DB": ("storage", "path"),
+    "BRANCHBOT_DATABASE_URL": ("storage", "url"),
 }
 
 
@@ -281,6 +293,14 @@ def _cadence(source: str, table: Mapping[str, Any]) -> dict[str, str]:
     return cadence
 
 
+def _database_url(storage: _Reader) -> str:
+    url = storage.get("url", str, "")
+    if url and urlsplit(url).scheme not in ("postgresql", "postgres"):
+        # Not echoed: a mistyped URL may still carry a password.
+        raise storage.fail("url", "expected a postgresql:// URL")
+    return url
+
+
 def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
     """Load and validate the configuration.
 
@@ -302,6 +322,7 @@ def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
         storage=StorageConfig(
             path=Path(storage.get("path", str, str(StorageConfig.path))),
             backup_dir=Path(storage.get("backup_dir", str, str(StorageConfig.backup_dir))),
+            url=_database_url(storage),
         ),
         bot=_bot(source, data.get("bot", {})),
         summary=SummaryConfig(catch_up=summary.duration("catch_up", SummaryConfig.catch_up)),

@@ -26,7 +26,6 @@ from storage.summaries import SummaryRow
 logger = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class WeekSummary:
     """Everything the group's summary shows: the week's participation and what it adds."""

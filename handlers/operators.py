@@ -16,6 +16,9 @@ UPLOAD_LIMIT = 50 * 1000 * 1000
 
 async def backup(update: Update, context: BotContext) -> None:
     """A consistent, gzip-compressed copy of the live database."""
+    if not context.services.storage.copies_itself:
+        await reply(update, context, "backup.pg_dump")
+        return
     stamp = context.clock().strftime("%Y%m%d-%H%M%S")
     path = await context.services.storage.backup(context.config.storage.backup_dir, stamp)
     size = path.stat().st_size

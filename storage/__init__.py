@@ -1,7 +1,7 @@
 """Persistence: every SQL statement of branchbot lives in this package.
 
 Callers see ``Storage`` (repositories returning dataclasses, plus ``transaction()``), never a
-connection, so another backend can be added beside the SQLite one.
+connection: the same repositories run on SQLite (a file, the default) or PostgreSQL (a URL).
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from storage.leaves import LeaveRepo
 from storage.meetings import MeetingRepo
 from storage.members import MembershipRepo, UserRepo
 from storage.points import PointsRepo
+from storage.postgres import PostgresDatabase, is_url
 from storage.quiz import QuizRepo
 from storage.reports import ReportRepo
 from storage.sends import SendRepo
+from storage.sqlite import SqliteDatabase
 from storage.study import StudyRepo
 from storage.summaries import SummaryRepo
 
@@ -61,8 +63,13 @@ class Storage:
         """Group several repository calls into one atomic, serialized unit."""
         return self.db.transaction()
 
+    @property
+    def copies_itself(self) -> bool:
+        """Whether ``backup`` works: a PostgreSQL database is copied with ``pg_dump``."""
+        return isinstance(self.db, SqliteDatabase)
+
     async def backup(self, folder: Path, stamp: str) -> Path:
-        """Write a consistent, gzip-compressed copy of the database into ``folder``.
+        """Write a consistent, gzip-compressed copy of the SQLite database into ``folder``.
 
         The folder is 0700 and the copy 0600, whatever the umask. If the copy fails or the
         caller is cancelled, nothing is left behind: the work in progress (on other threads,
@@ -80,6 +87,8 @@ class Storage:
             raise
 
     async def _write_backup(self, folder: Path, raw: Path, packed: Path) -> Path:
+        if not isinstance(self.db, SqliteDatabase):
+            raise TypeError("only a SQLite database copies itself; use pg_dump")
         await asyncio.to_thread(private_folder, folder)
         await self.db.backup(raw)
         await asyncio.to_thread(_gzip, raw, packed)
@@ -106,21 +115,23 @@ def _gzip(source: Path, target: Path) -> None:
     source.unlink()
 
 
-async def open_storage(path: Path | str) -> Storage:
-    """Open the database at ``path``, bring its schema up to date and build the repositories."""
-    db = await Database.open(path)
+async def open_storage(target: Path | str) -> Storage:
+    """Open the database, bring its schema up to date and build the repositories.
+
+    Args:
+        target: a ``postgresql://…`` URL, else the path of the SQLite file.
+    """
+    db: Database
+    if is_url(target):
+        db = await PostgresDatabase.open(str(target))
+    else:
+        db = await SqliteDatabase.open(target)
     try:
         version = await db.migrate()
+        logger.info("database at schema version %s: %s", version, await db.describe())
     except BaseException:
         await db.close()
         raise
-    logger.info(
-        "database %s at schema version %s (journal_mode=%s, synchronous=%s)",
-        path,
-        version,
-        await db.pragma("journal_mode"),
-        await db.pragma("synchronous"),
-    )
     return Storage(
         db=db,
         branches=BranchRepo(db),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -167,8 +166,9 @@ class BranchRepo:
     async def overview(self, organisation_ids: list[int] | None = None) -> list[BranchActivity]:
         """Every branch (or those of some organisations) with its last activity."""
         rows = await self._db.fetch_all(
-            "SELECT id, title, organisation_id, active, last_activity_at FROM branches"
-            " WHERE ? IS NULL OR organisation_id IN (SELECT value FROM json_each(?))"
+            "SELECT id, title, organisation_id, active, last_activity_at FROM branches"  # noqa: S608
+            " WHERE CAST(? AS INTEGER) IS NULL"
+            f" OR organisation_id IN ({self._db.dialect.json_ids})"
             " ORDER BY organisation_id, id",
             (
                 None if organisation_ids is None else 1,
@@ -183,7 +183,8 @@ class BranchRepo:
     async def touch(self, branch_id: int, now: datetime) -> None:
         """Record activity in the branch."""
         await self._db.execute(
-            "UPDATE branches SET last_activity_at = max(last_activity_at, ?) WHERE id = ?",
+            f"UPDATE branches SET last_activity_at = {self._db.dialect.greatest}"  # noqa: S608
+            "(last_activity_at, ?) WHERE id = ?",
             (to_epoch(now), branch_id),
         )
 
@@ -232,7 +233,7 @@ class OrganisationRepo:
                     (name, draw_code(), admin_user_id, created_key, to_epoch(now)),
                 )
                 break
-            except sqlite3.IntegrityError:
+            except self._db.integrity_error:
                 continue  # the code collided with another organisation's
         else:
             raise RuntimeError("could not draw an unused organisation code")

@@ -1,228 +1,124 @@
-"""One aiosqlite connection, serialized transactions and ``user_version`` migrations.
+"""What the repositories see of a database, whichever engine holds it.
 
-One connection does not isolate coroutines from each other: whatever one coroutine executes
-between another's BEGIN and COMMIT becomes part of that transaction. Every statement therefore
-runs under one ``asyncio.Lock``, owned for a whole transaction by the task that opened it.
+Repositories write one SQL text for both engines, with ``?`` (or ``:name``) parameters; each
+``Database`` runs it in its own dialect (``storage/sqlite.py``, ``storage/postgres.py``). The
+few clauses the engines spell differently come from ``Database.dialect``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import re
-import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import aiosqlite
+from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
-# FULL: in WAL mode, NORMAL may roll back the last commits after a power loss, and branchbot
-# confirms a check-in only once it is committed ("nothing acknowledged is ever lost"). FULL
-# costs one WAL fsync per commit, which the single-writer design can afford.
-SYNCHRONOUS = "FULL"
-BUSY_TIMEOUT_MS = 5000
-
-Row = sqlite3.Row
+# A row reads as ``row[0]`` and ``row["name"]``, and ``dict(row)`` maps names to values:
+# sqlite3.Row and asyncpg.Record both do.
+Row = Any
+Params = Sequence[Any] | dict[str, Any]
 
 
 class MigrationError(Exception):
     """A migration file failed; the database is left at the previous version."""
 
 
-class Database:
-    """The shared connection and the lock that serializes its users."""
+@dataclass(frozen=True)
+class Dialect:
+    """The few clauses SQLite and PostgreSQL spell differently.
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
-        self._lock = asyncio.Lock()
-        self._owner: asyncio.Task[Any] | None = None
-        self._depth = 0
+    Attributes:
+        name: the engine, also the folder of its migrations.
+        greatest: the two-argument maximum (SQLite's scalar ``max``).
+        least: the two-argument minimum.
+        json_ids: a subquery of the integers in a JSON array parameter (``IN (…)``).
+        nocase_template: ``column`` compared with a parameter, ignoring case.
+        skip_locked: ends a subquery that picks a row to claim: concurrent claimers on
+            PostgreSQL pass over a row another is claiming (SQLite has one writer).
+    """
 
-    @classmethod
-    async def open(cls, path: Path | str) -> Database:
-        """Open (creating if needed) the database file and set the per-connection pragmas.
+    name: str
+    greatest: str
+    least: str
+    json_ids: str
+    nocase_template: str
+    skip_locked: str
 
-        The file, and the folders created for it, are the bot's alone (0600, 0700), whatever
-        the umask: the database holds members' names and leave reasons.
-        """
-        if str(path) != ":memory:":
-            await asyncio.to_thread(_private_database_file, Path(path))
-        # isolation_level=None: the sqlite3 module must not open transactions on its own;
-        # transaction() issues BEGIN/COMMIT itself.
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        # Pragmas are per connection (except journal_mode) and are ignored inside a
-        # transaction, so they are set here, before anything else runs.
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
-        return cls(conn)
+    def nocase(self, column: str) -> str:
+        """``column = ?`` ignoring case, in a form the column's index serves."""
+        return self.nocase_template.format(column=column)
 
-    async def close(self) -> None:
-        """Close the connection and stop its worker thread."""
-        await self._conn.close()
 
-    def _holds_lock(self) -> bool:
-        return self._owner is not None and self._owner is asyncio.current_task()
+SQLITE = Dialect(
+    name="sqlite",
+    greatest="max",
+    least="min",
+    json_ids="SELECT value FROM json_each(?)",
+    nocase_template="{column} = ? COLLATE NOCASE",
+    skip_locked="",
+)
+POSTGRESQL = Dialect(
+    name="postgresql",
+    greatest="greatest",
+    least="least",
+    json_ids="SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(? AS jsonb))",
+    nocase_template="lower({column}) = lower(?)",
+    skip_locked=" FOR UPDATE SKIP LOCKED",
+)
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
-        """Run the block as one transaction: committed if it ends, rolled back if it raises.
 
-        Nested use within the same task becomes a SAVEPOINT. Cancellation rolls back too, so
-        a cancelled handler never leaves the connection inside an open transaction.
-        """
-        if self._holds_lock():
-            async with self._savepoint():
-                yield
-            return
-        async with self._lock:
-            self._owner = asyncio.current_task()
-            try:
-                # IMMEDIATE takes the write lock now: a deferred read-then-write transaction
-                # could fail with SQLITE_BUSY against another process's writer.
-                await self._conn.execute("BEGIN IMMEDIATE")
-                yield
-            except BaseException:
-                await self._finish("ROLLBACK")
-                raise
-            else:
-                try:
-                    await self._finish("COMMIT")
-                except BaseException:
-                    await self._finish("ROLLBACK")
-                    raise
-            finally:
-                self._owner = None
+class Database(Protocol):
+    """One database: statements, transactions, migrations (the engines' classes share it)."""
 
-    @asynccontextmanager
-    async def _savepoint(self) -> AsyncIterator[None]:
-        self._depth += 1
-        name = f"sp{self._depth}"
-        try:
-            await self._conn.execute(f"SAVEPOINT {name}")
-            try:
-                yield
-            except BaseException:
-                await self._finish(f"ROLLBACK TO {name}")
-                await self._finish(f"RELEASE {name}")
-                raise
-            await self._conn.execute(f"RELEASE {name}")
-        finally:
-            self._depth -= 1
+    dialect: Dialect
+    # What a broken UNIQUE (or other) constraint raises on this engine.
+    integrity_error: type[Exception]
 
-    async def _finish(self, statement: str) -> None:
-        """Run COMMIT/ROLLBACK even if the awaiting task is being cancelled.
-
-        The connection's worker runs requests in order, so a statement already queued still
-        precedes whatever the next lock holder sends.
-        """
-        try:
-            await asyncio.shield(self._conn.execute(statement))
-        except sqlite3.OperationalError:
-            if statement.startswith("ROLLBACK") and not self._conn.in_transaction:
-                return  # BEGIN never ran, or COMMIT already did: nothing to undo.
-            raise
-
-    @asynccontextmanager
-    async def _access(self) -> AsyncIterator[None]:
-        """Single statements outside transaction() still wait for any open transaction."""
-        if self._holds_lock():
-            yield
-        else:
-            async with self._lock:
-                yield
-
-    async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+    async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement and return the number of rows it changed."""
-        async with self._access():
-            cursor = await self._conn.execute(sql, params)
-            return cursor.rowcount
 
     async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Run one statement for each parameter row."""
-        async with self._access():
-            await self._conn.executemany(sql, rows)
 
-    async def fetch_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Row | None:
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         """Return the first row of a query, or None."""
-        async with self._access():
-            cursor = await self._conn.execute(sql, params)
-            return await cursor.fetchone()
 
-    async def fetch_all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         """Return every row of a query."""
-        async with self._access():
-            return list(await self._conn.execute_fetchall(sql, params))
 
-    async def backup(self, target: Path) -> None:
-        """Copy the live database to ``target`` with SQLite's online backup.
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """Run the block as one serialized transaction (a SAVEPOINT when nested)."""
 
-        The copy is consistent: it runs on the connection's own thread, between statements,
-        and waits for any open transaction.
-        """
-        create_private_file(target)
-        copy = sqlite3.connect(target, check_same_thread=False)
-        try:
-            async with self._access():
-                await self._conn.backup(copy)
-        finally:
-            copy.close()
+    async def migrate(self, directory: Path | None = None, target: int | None = None) -> int:
+        """Apply the pending numbered migrations and return the version reached."""
 
-    async def pragma(self, name: str) -> Any:
-        """Return a pragma's current value (``name`` is a constant, never user input)."""
-        row = await self.fetch_one(f"PRAGMA {name}")
-        return row[0] if row else None
+    async def describe(self) -> str:
+        """A line for the start-up log: the engine and its settings, never a password."""
 
-    async def migrate(self, directory: Path = MIGRATIONS_DIR, target: int | None = None) -> int:
-        """Apply every numbered migration above ``user_version``, each in one transaction.
+    async def close(self) -> None:
+        """Release the connections."""
 
-        Args:
-            directory: the folder of ``NNNN_name.sql`` files.
-            target: stop after this version (tests build old databases with it).
 
-        Returns:
-            The version the database is at afterwards.
-
-        Raises:
-            MigrationError: a file failed; it was rolled back, earlier ones stay applied.
-        """
-        async with self._lock:
-            version = int((await (await self._conn.execute("PRAGMA user_version")).fetchone())[0])
-            for number, path in pending_migrations(directory, version):
-                if target is not None and number > target:
-                    break
-                # executescript() commits any open transaction before it starts, so BEGIN and
-                # the version bump are part of the script: the file and its number commit
-                # together or not at all.
-                script = (
-                    f"BEGIN IMMEDIATE;\n{path.read_text(encoding='utf-8')}\n;"
-                    f"\nPRAGMA user_version = {number};\nCOMMIT;"
-                )
-                try:
-                    await self._conn.executescript(script)
-                except sqlite3.Error as exc:
-                    if self._conn.in_transaction:
-                        await self._conn.execute("ROLLBACK")
-                    raise MigrationError(f"{path.name}: {exc}") from exc
-                logger.info("applied migration %s", path.name)
-                version = number
-            return version
+def pending_migrations(directory: Path, version: int) -> list[tuple[int, Path]]:
+    """List the migration files numbered above ``version``, in order."""
+    found = []
+    for path in directory.iterdir():
+        match = _MIGRATION_NAME.match(path.name)
+        if match and int(match.group(1)) > version:
+            found.append((int(match.group(1)), path))
+    return sorted(found)
 
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
-# SQLite gives its -wal and -shm files the database file's mode; older ones are tightened too.
-_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def make_private_dir(folder: Path) -> None:
@@ -240,35 +136,12 @@ def make_private_dir(folder: Path) -> None:
 def create_private_file(path: Path) -> None:
     """Create ``path`` empty and readable by the owner only (or tighten it if it exists)."""
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
-    _tighten(path)  # os.open's mode is cut by the umask, and spares a file that existed
+    tighten(path)  # os.open's mode is cut by the umask, and spares a file that existed
 
 
-def _tighten(path: Path) -> None:
+def tighten(path: Path) -> None:
+    """Make ``path`` owner-only; warn (and go on) if it is another user's file."""
     try:
         os.chmod(path, PRIVATE_FILE)
     except PermissionError:  # another user's file the bot may write: say so, keep running
         logger.warning("cannot make %s readable by its owner only", path)
-
-
-def _private_database_file(path: Path) -> None:
-    """Make the database file (created empty if new) and its companions owner-only.
-
-    SQLite creates a database file 0644 less the umask; one created here first keeps 0600,
-    and the -wal and -shm files SQLite makes beside it copy that mode.
-    """
-    make_private_dir(path.parent)
-    create_private_file(path)
-    for suffix in _COMPANIONS:
-        companion = path.with_name(path.name + suffix)
-        if companion.exists():
-            _tighten(companion)
-
-
-def pending_migrations(directory: Path, version: int) -> list[tuple[int, Path]]:
-    """List the migration files numbered above ``version``, in order."""
-    found = []
-    for path in directory.iterdir():
-        match = _MIGRATION_NAME.match(path.name)
-        if match and int(match.group(1)) > version:
-            found.append((int(match.group(1)), path))
-    return sorted(found)

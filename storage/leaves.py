@@ -33,19 +33,18 @@ class LeaveRepo:
         """Record (or change) a member's answer to a reminder."""
         await self._db.execute(
             "INSERT INTO rsvps (occurrence_id, user_id, answer, answered_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT DO UPDATE SET answer = excluded.answer,"
+            " ON CONFLICT (occurrence_id, user_id) DO UPDATE SET answer = excluded.answer,"
             " answered_at = excluded.answered_at",
             (occurrence_id, user_id, answer, to_epoch(at)),
         )
 
     async def going(self, occurrence_ids: Collection[int]) -> list[tuple[int, int]]:
         """(occurrence, user) of everyone who answered a reminder of these occurrences "going"."""
-        marks = ",".join("?" * len(occurrence_ids))
         rows = await self._db.fetch_all(
-            "SELECT occurrence_id, user_id FROM rsvps"  # noqa: S608 - placeholders only
-            f" WHERE answer = 'going' AND occurrence_id IN ({marks})"
+            "SELECT occurrence_id, user_id FROM rsvps"  # noqa: S608 - a dialect clause
+            f" WHERE answer = 'going' AND occurrence_id IN ({self._db.dialect.json_ids})"
             " ORDER BY occurrence_id, user_id",
-            tuple(occurrence_ids),
+            (json.dumps(list(occurrence_ids)),),
         )
         return [(row[0], row[1]) for row in rows]
 
@@ -63,11 +62,11 @@ class LeaveRepo:
         (granted, or ``secretaries``).
         """
         rows = await self._db.fetch_all(
-            "SELECT ms.user_id FROM memberships ms LEFT JOIN rsvps r"
+            "SELECT ms.user_id FROM memberships ms LEFT JOIN rsvps r"  # noqa: S608
             " ON r.occurrence_id = ? AND r.user_id = ms.user_id"
             " WHERE ms.branch_id = ? AND ms.on_roster = 1 AND r.user_id IS NULL"
             " AND (? = 0 OR ms.role IN ('committee', 'secretary')"
-            " OR ms.user_id IN (SELECT value FROM json_each(?)))"
+            f" OR ms.user_id IN ({self._db.dialect.json_ids}))"
             " ORDER BY ms.user_id",
             (occurrence_id, branch_id, int(committee_only), json.dumps(sorted(secretaries))),
         )
@@ -140,10 +139,10 @@ class LeaveRepo:
     async def pending(self, branch_ids: list[int]) -> list[Leave]:
         """The pending requests of the branches' occurrences, soonest occurrence first."""
         rows = await self._db.fetch_all(
-            "SELECT l.id, l.occurrence_id, l.user_id, l.reason, l.status, l.decided_by"
+            "SELECT l.id, l.occurrence_id, l.user_id, l.reason, l.status, l.decided_by"  # noqa: S608
             " FROM leaves l"
             " JOIN occurrences o ON o.id = l.occurrence_id JOIN meetings m ON m.id = o.meeting_id"
-            " WHERE l.status = 'pending' AND m.branch_id IN (SELECT value FROM json_each(?))"
+            f" WHERE l.status = 'pending' AND m.branch_id IN ({self._db.dialect.json_ids})"
             " ORDER BY o.starts_at, l.id",
             (json.dumps(branch_ids),),
         )
@@ -152,7 +151,8 @@ class LeaveRepo:
     async def add_copy(self, leave_id: int, chat_id: int, message_id: int) -> None:
         """Record a secretary's copy of a request, to show its outcome there later."""
         await self._db.execute(
-            "INSERT OR IGNORE INTO leave_copies (leave_id, chat_id, message_id) VALUES (?, ?, ?)",
+            "INSERT INTO leave_copies (leave_id, chat_id, message_id) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             (leave_id, chat_id, message_id),
         )
 
@@ -168,8 +168,9 @@ class LeaveRepo:
     async def add_prompt(self, user_id: int, message_id: int, occurrence_id: int) -> None:
         """Record a reason prompt sent to a member privately, and the occurrence it asks about."""
         await self._db.execute(
-            "INSERT OR REPLACE INTO leave_prompts (user_id, message_id, occurrence_id)"
-            " VALUES (?, ?, ?)",
+            "INSERT INTO leave_prompts (user_id, message_id, occurrence_id) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id, message_id) DO UPDATE"
+            " SET occurrence_id = excluded.occurrence_id",
             (user_id, message_id, occurrence_id),
         )
 

@@ -168,11 +168,10 @@ class MeetingRepo:
         self, branch_ids: list[int], after: datetime, limit: int
     ) -> list[OccurrenceView]:
         """The next occurrences of the branches that are not cancelled or finished."""
-        marks = ",".join("?" * len(branch_ids))
         rows = await self._db.fetch_all(
-            f"{_OCCURRENCE_SELECT} WHERE m.branch_id IN ({marks})"  # noqa: S608
+            f"{_OCCURRENCE_SELECT} WHERE m.branch_id IN ({self._db.dialect.json_ids})"  # noqa: S608
             " AND o.cancelled = 0 AND o.ends_at > ? ORDER BY o.starts_at, o.id LIMIT ?",
-            (*branch_ids, to_epoch(after), limit),
+            (json.dumps(branch_ids), to_epoch(after), limit),
         )
         return [_occurrence(row) for row in rows]
 
@@ -213,7 +212,7 @@ class MeetingRepo:
         """Correct (or add) one member's row of a closed occurrence."""
         await self._db.execute(
             "INSERT INTO attendance (occurrence_id, user_id, status) VALUES (?, ?, ?)"
-            " ON CONFLICT DO UPDATE SET status = excluded.status",
+            " ON CONFLICT (occurrence_id, user_id) DO UPDATE SET status = excluded.status",
             (occurrence_id, user_id, status),
         )
 
@@ -339,17 +338,17 @@ class MeetingRepo:
         if not closed:
             return False
         await self._db.execute(
-            "INSERT INTO attendance (occurrence_id, user_id, status)"
+            "INSERT INTO attendance (occurrence_id, user_id, status)"  # noqa: S608
             " SELECT o.id, ms.user_id,"
             " CASE WHEN c.user_id IS NOT NULL"
-            " THEN (CASE WHEN c.late THEN 'late' ELSE 'present' END)"
+            " THEN (CASE WHEN c.late = 1 THEN 'late' ELSE 'present' END)"
             " WHEN l.status = 'approved' THEN 'excused' ELSE 'absent' END"
             " FROM occurrences o JOIN meetings m ON m.id = o.meeting_id"
             " JOIN memberships ms ON ms.branch_id = m.branch_id AND ms.on_roster = 1"
             " LEFT JOIN meeting_checkins c ON c.occurrence_id = o.id AND c.user_id = ms.user_id"
             " LEFT JOIN leaves l ON l.occurrence_id = o.id AND l.user_id = ms.user_id"
             " WHERE o.id = ? AND (? = 0 OR ms.role IN ('committee', 'secretary')"
-            " OR ms.user_id IN (SELECT value FROM json_each(?)))",
+            f" OR ms.user_id IN ({self._db.dialect.json_ids}))",
             (occurrence_id, int(committee_only), json.dumps(sorted(secretaries))),
         )
         return True

@@ -58,7 +58,8 @@ class UserRepo:
         """
         if username:
             await self._db.execute(
-                "UPDATE users SET username = NULL WHERE username = ? COLLATE NOCASE AND id != ?",
+                "UPDATE users SET username = NULL"  # noqa: S608
+                f" WHERE {self._db.dialect.nocase('username')} AND id != ?",
                 (username, user_id),
             )
         await self._db.execute(
@@ -90,8 +91,8 @@ class UserRepo:
         """
         if await self.get(user_id) is None:
             return False
-        row = await self._db.fetch_one("SELECT min(0, min(id)) - 1 FROM users")
-        stand_in = int(row[0])  # type: ignore[index]
+        row = await self._db.fetch_one("SELECT min(id) FROM users")
+        stand_in = min(0, row[0]) - 1  # type: ignore[index]
         await self._db.execute(
             "INSERT INTO users (id, first_name, seen_at, forgotten) VALUES (?, '', 0, 1)",
             (stand_in,),
@@ -219,7 +220,7 @@ class MembershipRepo:
         row = await self._db.fetch_one(
             f"SELECT {_USER_COLUMNS}, m.branch_id, m.role, m.on_roster"  # noqa: S608
             " FROM memberships m JOIN users u ON u.id = m.user_id"
-            " WHERE m.branch_id = ? AND u.username = ? COLLATE NOCASE"
+            f" WHERE m.branch_id = ? AND {self._db.dialect.nocase('u.username')}"
             " ORDER BY u.seen_at DESC LIMIT 1",  # stored before usernames were kept unique
             (branch_id, username),
         )

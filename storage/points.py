@@ -31,11 +31,12 @@ class PointsRepo:
         One statement: the day's total, the cap and the insert are read and written together.
         """
         row = await self._db.fetch_one(
-            "INSERT INTO points (branch_id, user_id, reason, source_key, points, local_date,"
+            "INSERT INTO points (branch_id, user_id, reason, source_key, points, local_date,"  # noqa: S608
             " awarded_at)"
             " SELECT :b, :u, :reason, :key, credited, :day, :at FROM (SELECT"
-            "  min(:points, :cap - coalesce(sum(points), 0)) AS credited FROM points"
-            "  WHERE branch_id = :b AND user_id = :u AND local_date = :day)"
+            f"  {self._db.dialect.least}(:points, :cap - coalesce(sum(points), 0)) AS credited"
+            "  FROM points"
+            "  WHERE branch_id = :b AND user_id = :u AND local_date = :day) AS day_total"
             " WHERE credited > 0 ON CONFLICT (source_key) DO NOTHING RETURNING points",
             {
                 "b": branch_id,
@@ -64,7 +65,8 @@ class PointsRepo:
             " JOIN memberships m ON m.branch_id = p.branch_id AND m.user_id = p.user_id"
             " AND m.left_at IS NULL"
             " WHERE p.branch_id = ? AND p.awarded_at >= ? AND p.awarded_at < ?"
-            " GROUP BY p.user_id ORDER BY total DESC, min(p.awarded_at), p.user_id LIMIT ?",
+            " GROUP BY p.user_id, u.first_name, u.last_name"
+            " ORDER BY total DESC, min(p.awarded_at), p.user_id LIMIT ?",
             (
                 branch_id,
                 to_epoch(since) if since else 0,

@@ -95,7 +95,7 @@ class ReportRepo:
             " FROM occurrences o JOIN meetings m ON m.id = o.meeting_id"
             " LEFT JOIN attendance a ON a.occurrence_id = o.id"
             " WHERE m.branch_id = :b AND o.starts_at >= :s AND o.starts_at < :e"
-            " AND o.cancelled = 0 GROUP BY o.id ORDER BY o.starts_at, o.id",
+            " AND o.cancelled = 0 GROUP BY o.id, m.type, m.title ORDER BY o.starts_at, o.id",
             self._range(branch_id, start, end),
         )
         return [
@@ -112,7 +112,7 @@ class ReportRepo:
             "  WHERE branch_id = :b AND finished_at >= :s AND finished_at < :e),"
             " (SELECT count(DISTINCT user_id) FROM quiz_attempts"
             "  WHERE branch_id = :b AND finished_at >= :s AND finished_at < :e),"
-            " (SELECT avg(score * 1.0 / total) FROM quiz_attempts"
+            " (SELECT avg(CAST(score AS DOUBLE PRECISION) / total) FROM quiz_attempts"
             "  WHERE branch_id = :b AND finished_at >= :s AND finished_at < :e),"
             " (SELECT count(*) FROM quiz_polls p JOIN poll_answers pa ON pa.poll_id = p.poll_id"
             "  WHERE p.branch_id = :b AND pa.answered_at >= :s AND pa.answered_at < :e),"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from storage.db import Database, Row
@@ -55,11 +56,10 @@ class SendRepo:
 
     async def of_occurrences(self, occurrence_ids: list[int]) -> list[str]:
         """Keys of the sends still owed for these occurrences."""
-        marks = ",".join("?" * len(occurrence_ids))
         rows = await self._db.fetch_all(
-            f"SELECT key FROM scheduled_sends WHERE state = 'pending'"  # noqa: S608
-            f" AND occurrence_id IN ({marks})",
-            occurrence_ids,
+            "SELECT key FROM scheduled_sends WHERE state = 'pending'"  # noqa: S608
+            f" AND occurrence_id IN ({self._db.dialect.json_ids})",
+            (json.dumps(occurrence_ids),),
         )
         return [row[0] for row in rows]
 

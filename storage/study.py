@@ -142,7 +142,7 @@ class StudyRepo:
         """The modules published to a branch, oldest publication first."""
         rows = await self._db.fetch_all(
             f"{_SUMMARY} JOIN publications p ON p.module_id = m.id AND p.branch_id = ?"  # noqa: S608
-            " GROUP BY m.id ORDER BY p.published_at, m.id",
+            " GROUP BY m.id, p.published_at ORDER BY p.published_at, m.id",
             (branch_id,),
         )
         return [_summary(tuple(row)) for row in rows]

@@ -30,12 +30,16 @@ class SummaryRepo:
         """Which of these branches already have a row for the given week end."""
         if not week_ends:
             return set()
+        ids = self._db.dialect.json_ids
         rows = await self._db.fetch_all(
-            "SELECT s.branch_id FROM summaries s JOIN json_each(?) j"
-            " ON j.key = CAST(s.branch_id AS TEXT) AND j.value = s.week_end",
-            (json.dumps({str(b): to_epoch(w) for b, w in week_ends.items()}),),
+            f"SELECT branch_id, week_end FROM summaries WHERE branch_id IN ({ids})"  # noqa: S608
+            f" AND week_end IN ({ids})",
+            (
+                json.dumps(list(week_ends)),
+                json.dumps(sorted({to_epoch(w) for w in week_ends.values()})),
+            ),
         )
-        return {row[0] for row in rows}
+        return {row[0] for row in rows if row[1] == to_epoch(week_ends[row[0]])}
 
     async def add(
         self, branch_id: int, week_end: datetime, now: datetime, *, state: str = "pending"
@@ -51,11 +55,13 @@ class SummaryRepo:
 
     async def claim_next(self, now: datetime) -> SummaryRow | None:
         """Claim the earliest summary due now; None if none is."""
+        # The outer ``state = 'pending'`` is the guard: PostgreSQL re-checks it (not the
+        # subquery) on a row another claimer updated meanwhile.
         row = await self._db.fetch_one(
-            "UPDATE summaries SET state = 'claimed', attempts = attempts + 1, changed_at = ?"
-            " WHERE (branch_id, week_end) = (SELECT branch_id, week_end"
+            "UPDATE summaries SET state = 'claimed', attempts = attempts + 1, changed_at = ?"  # noqa: S608
+            " WHERE state = 'pending' AND (branch_id, week_end) = (SELECT branch_id, week_end"
             "  FROM summaries WHERE state = 'pending' AND next_at <= ?"
-            "  ORDER BY next_at, week_end, branch_id LIMIT 1)"
+            f"  ORDER BY next_at, week_end, branch_id LIMIT 1{self._db.dialect.skip_locked})"
             " RETURNING branch_id, week_end, state, attempts",
             (to_epoch(now), to_epoch(now)),
         )

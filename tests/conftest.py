@@ -1,23 +1,29 @@
-"""Fixtures: a loopback-only network, a clock the tests move, the fake Bot API and a harness
-that drives the real Application built by ``build_application``."""
+"""Fixtures: a loopback-only network, a clock the tests move, the fake Bot API, a fresh
+database per test (SQLite, or PostgreSQL when ``BRANCHBOT_TEST_DATABASE_URL`` names a server)
+and a harness that drives the real Application built by ``build_application``."""
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import itertools
+import os
 import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import asyncpg
 import pytest
 from telegram import Update
 
 from bot.app import build_application
 from bot.config import BotConfig, Config, StorageConfig, TelegramConfig
 from handlers.jobs.menus import MENUS_SET
+from storage import open_storage
 from tests import factories
 from tests.fakes.telegram_api import VISIBLE, Call, FakeTelegram
 
@@ -93,6 +99,87 @@ def no_escape() -> Iterator[None]:
     assert blocked[start:] == [], f"attempted non-loopback access: {blocked[start:]}"
 
 
+# -- the database: SQLite by default, PostgreSQL when the run names a server ----------------
+
+# The server's URL (any database on it: tests create and drop their own).
+SERVER_URL = os.environ.get("BRANCHBOT_TEST_DATABASE_URL", "")
+ON_POSTGRESQL = bool(SERVER_URL)
+
+
+def sqlite_only(reason: str) -> pytest.MarkDecorator:
+    """Skip a test of something only SQLite has (a file, a pragma) on a PostgreSQL run."""
+    return pytest.mark.skipif(ON_POSTGRESQL, reason=f"SQLite only: {reason}")
+
+
+def _database(name: str) -> str:
+    return urlsplit(SERVER_URL)._replace(path=f"/{name}").geturl()
+
+
+_TEMPLATE = f"branchbot_template_{os.getpid()}"
+_numbers = itertools.count()
+_template_ready = False
+
+
+async def _create_database(admin: asyncpg.Connection) -> str:
+    """A fresh database at the current schema: a copy of one migrated template (fast)."""
+    global _template_ready
+    if not _template_ready:
+        await admin.execute(f"DROP DATABASE IF EXISTS {_TEMPLATE}")
+        await admin.execute(f"CREATE DATABASE {_TEMPLATE}")
+        await (await open_storage(_database(_TEMPLATE))).close()
+        _template_ready = True
+    name = f"branchbot_test_{os.getpid()}_{next(_numbers)}"
+    await admin.execute(f"CREATE DATABASE {name} TEMPLATE {_TEMPLATE}")
+    return name
+
+
+@pytest.fixture(autouse=True, scope="session")
+def drop_template() -> Iterator[None]:
+    """Drop the PostgreSQL template database at the end of the run."""
+    yield
+    if _template_ready:
+
+        async def drop() -> None:
+            admin = await asyncpg.connect(SERVER_URL)
+            try:
+                await admin.execute(f"DROP DATABASE IF EXISTS {_TEMPLATE}")
+            finally:
+                await admin.close()
+
+        asyncio.run(drop())
+
+
+@pytest.fixture
+async def database_url() -> AsyncIterator[str]:
+    """A fresh, migrated PostgreSQL database for the test on a PostgreSQL run; else ''."""
+    if not ON_POSTGRESQL:
+        yield ""
+        return
+    admin = await asyncpg.connect(SERVER_URL)
+    try:
+        name = await _create_database(admin)
+    finally:
+        await admin.close()
+    yield _database(name)
+    admin = await asyncpg.connect(SERVER_URL)
+    try:
+        await admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+async def table_names(db: Any) -> list[str]:
+    """The database's tables (not the migrations' own), sorted, on either engine."""
+    if db.dialect.name == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+    else:
+        sql = (
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            " AND table_name != 'schema_version' ORDER BY table_name"
+        )
+    return [row[0] for row in await db.fetch_all(sql)]
+
+
 # -- clock and config -----------------------------------------------------------------------
 
 
@@ -116,10 +203,13 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def make_config(tmp_path: Path, **bot: Any) -> Config:
+def make_config(tmp_path: Path, url: str = "", **bot: Any) -> Config:
+    """The test's configuration: its database is ``url`` if given, else a SQLite file."""
     return Config(
         telegram=TelegramConfig(token=TOKEN),
-        storage=StorageConfig(path=tmp_path / "branchbot.sqlite3", backup_dir=tmp_path / "bk"),
+        storage=StorageConfig(
+            path=tmp_path / "branchbot.sqlite3", backup_dir=tmp_path / "bk", url=url
+        ),
         bot=replace(BotConfig(operators=frozenset({OPERATOR.id})), **bot),
     )
 
@@ -204,8 +294,10 @@ async def stop_app(app: Any) -> None:
 
 
 @pytest.fixture
-async def harness(tmp_path: Path, api: FakeTelegram, clock: FakeClock) -> AsyncIterator[Harness]:
-    config = make_config(tmp_path)
+async def harness(
+    tmp_path: Path, api: FakeTelegram, clock: FakeClock, database_url: str
+) -> AsyncIterator[Harness]:
+    config = make_config(tmp_path, database_url)
     app = await start_app(config, api, clock)
     bench = Harness(app, api, clock, config)
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.conftest import ADMIN, GROUP, MEMBER, OPERATOR
+from tests.conftest import ADMIN, GROUP, MEMBER, OPERATOR, table_names
 from tests.test_meetings import add_meeting
 
 OTHER_GROUP = factories.Group(-4999, "第二支部")
@@ -33,12 +33,7 @@ SECRETARY_COMMANDS = [
 
 async def snapshot(harness):
     db = harness.services.storage.db
-    tables = [
-        row[0]
-        for row in await db.fetch_all(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-        )
-    ]
+    tables = await table_names(db)
     dump = {}
     for table in tables:
         rows = await db.fetch_all(f"SELECT * FROM {table}")

@@ -7,9 +7,12 @@ import asyncio
 import sys
 from pathlib import Path
 
-from storage.db import Database
+from storage.sqlite import SqliteDatabase as Database
+from tests.conftest import sqlite_only
 
 ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = sqlite_only("the benchmarks seed a SQLite file")
 
 
 async def test_a_small_seed_fits_the_current_schema(tmp_path):

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -22,6 +23,7 @@ from tests.fakes.telegram_api import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN_SHAPE = re.compile(r"\d{6,12}:[A-Za-z0-9_-]{30,}")
+DB_PASSWORD = "pw-never-in-the-logs"
 
 
 def test_check_config_accepts_the_example(capsys):
@@ -61,7 +63,7 @@ def test_help_lists_the_subcommands():
 
 
 @pytest.mark.slow
-async def test_branchbot_run_answers_a_group_and_never_logs_the_token(tmp_path):
+async def test_branchbot_run_answers_a_group_and_never_logs_the_token(tmp_path, database_url):
     config = tmp_path / "branchbot.toml"
     config.write_text(f"[bot]\noperators = [{OPERATOR.id}]\n", encoding="utf-8")
     async with FakeTelegram(TOKEN) as api:
@@ -73,6 +75,10 @@ async def test_branchbot_run_answers_a_group_and_never_logs_the_token(tmp_path):
             "BRANCHBOT_API_BASE_URL": api.base_url,
             "BRANCHBOT_DB": str(tmp_path / "db.sqlite3"),
         }
+        if database_url:  # on PostgreSQL, with a password (the test server ignores it)
+            parts = urlsplit(database_url)
+            netloc = parts.netloc.replace("@", f":{DB_PASSWORD}@", 1)
+            env["BRANCHBOT_DATABASE_URL"] = parts._replace(netloc=netloc).geturl()
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -115,6 +121,8 @@ async def test_branchbot_run_answers_a_group_and_never_logs_the_token(tmp_path):
     assert "getUpdates" in logs
     assert TOKEN not in logs
     assert not TOKEN_SHAPE.search(logs)
+    assert DB_PASSWORD not in logs
+    assert ("PostgreSQL" if database_url else "SQLite") in logs
     assert api.problems == []
 
 

@@ -59,6 +59,23 @@ def test_environment_alone_is_enough_and_overrides_the_file(tmp_path):
     assert config.telegram.api_base_file_url == "http://127.0.0.1:8081/file/bot"
 
 
+def test_a_postgresql_url_chooses_postgresql_and_its_password_stays_out_of_the_repr():
+    url = "postgresql://bot:s3cret@db.internal:5432/branchbot"
+    config = load_config(None, {"BRANCHBOT_TOKEN": TOKEN, "BRANCHBOT_DATABASE_URL": url})
+    assert config.storage.database == url
+    assert "s3cret" not in repr(config)
+    assert load_config(None, {"BRANCHBOT_TOKEN": TOKEN}).storage.database == Path(
+        "data/branchbot.sqlite3"
+    )
+
+
+def test_a_database_url_of_another_engine_is_refused_without_echoing_it(tmp_path):
+    path = write(tmp_path, '[telegram]\ntoken = "1:x"\n[storage]\nurl = "mysql://u:pw@h/db"\n')
+    with pytest.raises(ConfigError, match="storage.url: expected a postgresql:// URL") as caught:
+        load_config(path, {})
+    assert "pw" not in str(caught.value)
+
+
 def test_the_token_is_not_in_the_repr():
     config = load_config(None, {"BRANCHBOT_TOKEN": TOKEN})
     assert TOKEN not in repr(config)

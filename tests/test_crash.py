@@ -18,12 +18,14 @@ import pytest
 from storage import open_storage
 from storage.models import to_epoch
 from tests import factories
-from tests.conftest import OPERATOR, TOKEN
+from tests.conftest import OPERATOR, TOKEN, sqlite_only
 from tests.fakes.telegram_api import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[1]
 GROUP = factories.Group(-7001, "崩溃测试支部")
 MEMBERS = [factories.Person(700000 + n, f"成员{n}") for n in range(600)]
+
+pytestmark = sqlite_only("crash safety of the WAL file")
 
 
 async def seed(path: Path, now: datetime) -> None:

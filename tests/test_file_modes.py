@@ -18,7 +18,9 @@ import handlers.operators
 import storage as storage_package
 from storage import open_storage
 from tests import factories
-from tests.conftest import GROUP, OPERATOR, make_config, start_app, stop_app
+from tests.conftest import GROUP, OPERATOR, make_config, sqlite_only, start_app, stop_app
+
+pytestmark = sqlite_only("the modes of the database file and its backups")
 
 
 def mode(path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.conftest import ADMIN, GROUP, MEMBER, OTHER
+from tests.conftest import ADMIN, GROUP, MEMBER, OTHER, table_names
 from tests.test_checkin import checkin
 from tests.test_leave import START, scheduled
 from tests.test_meetings import fire
@@ -76,9 +76,10 @@ def refuse_next_to(harness, person):
 
 async def text_cells(db):
     """Every text (or blob) value of every column of every table, with where it is."""
+    if db.dialect.name != "sqlite":
+        return await _text_cells_postgresql(db)
     cells = []
-    tables = await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
-    for (table,) in (tuple(t) for t in tables):
+    for table in await table_names(db):
         columns = await db.fetch_all(f"SELECT name FROM pragma_table_info('{table}')")
         for (column,) in (tuple(c) for c in columns):
             rows = await db.fetch_all(
@@ -86,6 +87,21 @@ async def text_cells(db):
                 f" WHERE typeof({column}) IN ('text', 'blob')"
             )
             cells += [(table, column, row[0]) for row in rows]
+    return cells
+
+
+async def _text_cells_postgresql(db):
+    cells = []
+    columns = await db.fetch_all(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns"
+        " WHERE table_schema = 'public' AND data_type IN ('text', 'bytea')"
+    )
+    for table, column, kind in (tuple(c) for c in columns):
+        value = f"encode({column}, 'escape')" if kind == "bytea" else column
+        rows = await db.fetch_all(
+            f"SELECT {value} FROM {table} WHERE {column} IS NOT NULL"  # noqa: S608
+        )
+        cells += [(table, column, row[0]) for row in rows]
     return cells
 
 

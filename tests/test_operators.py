@@ -8,14 +8,17 @@ import re
 import sqlite3
 from datetime import timedelta
 
+import pytest
+
 import handlers.operators
 from tests import factories
-from tests.conftest import ADMIN, GROUP, MEMBER, OPERATOR
+from tests.conftest import ADMIN, GROUP, MEMBER, ON_POSTGRESQL, OPERATOR, sqlite_only
 from tests.test_summary import seeded_week
 
 SECOND = factories.Group(-4002, "城东第二支部")
 
 
+@sqlite_only("SQLite's online backup")
 async def test_backup_is_a_database_with_the_same_rows(harness, clock, tmp_path):
     await seeded_week(harness, clock)
     (document,) = await harness.say("/backup", chat=OPERATOR, user=OPERATOR)
@@ -38,6 +41,7 @@ async def test_backup_is_a_database_with_the_same_rows(harness, clock, tmp_path)
     assert list(harness.config.storage.backup_dir.iterdir()) == []  # sent, not kept
 
 
+@sqlite_only("SQLite's online backup")
 async def test_a_backup_above_the_upload_limit_stays_on_disk(harness, monkeypatch):
     await harness.setup_branch()
     monkeypatch.setattr(handlers.operators, "UPLOAD_LIMIT", 100)
@@ -45,6 +49,15 @@ async def test_a_backup_above_the_upload_limit_stays_on_disk(harness, monkeypatc
     (kept,) = harness.config.storage.backup_dir.iterdir()
     assert str(kept) in text
     assert gzip.decompress(kept.read_bytes()).startswith(b"SQLite format 3")
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL only: SQLite copies itself")
+async def test_backup_on_postgresql_points_the_operator_to_pg_dump(harness):
+    await harness.setup_branch()
+    text = await harness.reply("/backup", chat=OPERATOR, user=OPERATOR)
+    assert "pg_dump" in text
+    assert text.startswith("The database is PostgreSQL")  # the operator reads English
+    assert not harness.config.storage.backup_dir.exists()
 
 
 async def test_branches_lists_every_branch_for_operators_only(harness):

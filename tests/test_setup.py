@@ -79,8 +79,11 @@ async def test_member_is_refused_with_the_reason(harness):
     assert await harness.services.branches.for_chat(GROUP.id) is None
 
 
-async def test_anonymous_admin_may_register_with_open_registration(tmp_path, api, clock):
-    app = await start_app(make_config(tmp_path, open_registration=True), api, clock)
+async def test_anonymous_admin_may_register_with_open_registration(
+    tmp_path, api, clock, database_url
+):
+    config = make_config(tmp_path, database_url, open_registration=True)
+    app = await start_app(config, api, clock)
     try:
         update = factories.anonymous_admin_command("/setup", chat=GROUP)
         from telegram import Update

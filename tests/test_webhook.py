@@ -23,11 +23,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def test_webhook_requires_the_secret_token(tmp_path, api, clock):
+async def test_webhook_requires_the_secret_token(tmp_path, api, clock, database_url):
     port = free_port()
     webhook = WebhookConfig("https://bot.example.org/telegram/hook", "127.0.0.1", port, SECRET)
     config = replace(
-        make_config(tmp_path),
+        make_config(tmp_path, database_url),
         telegram=TelegramConfig(token=TOKEN, mode="webhook", webhook=webhook),
     )
     app = build_application(config, clock=clock, base_url=api.base_url)

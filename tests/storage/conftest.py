@@ -1,4 +1,4 @@
-"""A fresh, migrated database file per test."""
+"""A fresh, migrated database per test: a SQLite file, or PostgreSQL on a PostgreSQL run."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from storage import Storage, open_storage
 
 
 @pytest.fixture
-async def storage(tmp_path) -> AsyncIterator[Storage]:
-    opened = await open_storage(tmp_path / "test.sqlite3")
+async def storage(tmp_path, database_url) -> AsyncIterator[Storage]:
+    opened = await open_storage(database_url or tmp_path / "test.sqlite3")
     yield opened
     await opened.close()

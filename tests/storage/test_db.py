@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, datetime
 
 import pytest
 
-from storage.db import BUSY_TIMEOUT_MS, SYNCHRONOUS
+from storage import open_storage
+from storage.sqlite import BUSY_TIMEOUT_MS, SYNCHRONOUS
+from tests.conftest import sqlite_only
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -29,6 +30,7 @@ async def _count(db, table="users"):
     return row[0]
 
 
+@sqlite_only("the connection's pragmas")
 async def test_connection_pragmas(storage):
     db = storage.db
     assert await db.pragma("journal_mode") == "wal"
@@ -83,7 +85,7 @@ async def test_a_statement_outside_a_transaction_waits_for_it(storage):
     assert seen == [0]
 
 
-async def test_a_cancelled_transaction_leaves_nothing_open(storage, tmp_path):
+async def test_a_cancelled_transaction_leaves_nothing_open(storage, tmp_path, database_url):
     started = asyncio.Event()
 
     async def slow_handler():
@@ -97,14 +99,17 @@ async def test_a_cancelled_transaction_leaves_nothing_open(storage, tmp_path):
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert not storage.db._conn.in_transaction  # noqa: SLF001
     assert await _count(storage.db) == 0
-    # Another connection (another process) can write: no write lock was left behind.
-    other = sqlite3.connect(tmp_path / "test.sqlite3", timeout=0.5)
-    other.execute("INSERT INTO users (id, first_name, seen_at) VALUES (9, 'x', 0)")
-    other.commit()
-    other.close()
+    # Another instance can write: no write lock was left behind.
+    other = await open_storage(database_url or tmp_path / "test.sqlite3")
+    try:
+        async with asyncio.timeout(5), other.transaction():
+            await _user(other, 9)
+    finally:
+        await other.close()
     assert await _count(storage.db) == 1
+    async with asyncio.timeout(5), storage.transaction():  # and this one still can
+        await _user(storage, 10)
 
 
 async def test_nested_transactions_are_savepoints(storage):

@@ -9,8 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from storage.db import MIGRATIONS_DIR, Database, MigrationError, pending_migrations
+from storage.db import MIGRATIONS_DIR as ALL_MIGRATIONS
+from storage.db import MigrationError, pending_migrations
+from storage.sqlite import SqliteDatabase as Database
+from tests.conftest import sqlite_only
 
+# SQLite's own migrations; tests/storage/test_postgres.py checks PostgreSQL's against them.
+pytestmark = sqlite_only("SQLite's migrations and schema")
+
+MIGRATIONS_DIR = ALL_MIGRATIONS / "sqlite"
 REFERENCE = Path(__file__).with_name("reference_schema.sql")
 VERSIONS = [number for number, _ in pending_migrations(MIGRATIONS_DIR, 0)]
 LATEST = VERSIONS[-1]
