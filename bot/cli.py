@@ -95,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check-config":
         print(f"{args.config or 'environment'}: configuration is valid")  # noqa: T201
         return 0
-    configure_logging(args.log_level, config.telegram.token)
+    webhook = config.telegram.webhook
+    configure_logging(
+        args.log_level, config.telegram.token, webhook.secret_token if webhook else ""
+    )
     try:
         run(config)
     except Exception as exc:
