@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
 from collections.abc import Mapping
@@ -18,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.durations import parse_duration
 from bot.keywords import Keywords
+
+logger = logging.getLogger(__name__)
 
 # The catalogs' languages, and the words ``/settings language=…`` takes for each.
 LANGUAGE_WORDS = Keywords({"zh": ("中文",), "en": ("英文", "English")})
@@ -233,6 +236,26 @@ def _merge_env(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, An
     return merged
 
 
+def _carry_moved(source: str, data: dict[str, Any]) -> None:
+    """Read a key of an earlier version where its setting lives now; both at once is an error.
+
+    The first configuration format named the webhook's address and port under ``[telegram]``.
+    """
+    for (section, key), (new_section, new_key) in _MOVED.items():
+        if key not in data.get(section, {}):
+            continue
+        target = data.setdefault(new_section, {})
+        if not isinstance(target, dict):
+            continue  # reported by _check_keys
+        if new_key in target:
+            raise ConfigError(
+                f"{source}: {section}.{key} and {new_section}.{new_key} both set: keep"
+                f" {new_section}.{new_key}"
+            )
+        target[new_key] = data[section].pop(key)
+        logger.warning("%s: %s.%s is read as %s.%s", source, section, key, new_section, new_key)
+
+
 def _check_keys(source: str, data: Mapping[str, Any]) -> None:
     for section, values in data.items():
         if section not in _SCHEMA:
@@ -240,9 +263,6 @@ def _check_keys(source: str, data: Mapping[str, Any]) -> None:
         if not isinstance(values, dict):
             raise ConfigError(f"{source}: {section} must be a table")
         for key in values:
-            if (section, key) in _MOVED:
-                now = ".".join(_MOVED[section, key])
-                raise ConfigError(f"{source}: {section}.{key} has moved: set {now}")
             if key not in _SCHEMA[section]:
                 raise ConfigError(f"{source}: unknown key {section}.{key}")
 
@@ -346,6 +366,7 @@ def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
     """
     source = str(path) if path else "environment"
     data = _merge_env(_read_file(path) if path else {}, environ)
+    _carry_moved(source, data)
     _check_keys(source, data)
     storage = _Reader(source, "storage", data.get("storage", {}))
     summary = _Reader(source, "summary", data.get("summary", {}))

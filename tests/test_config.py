@@ -115,10 +115,9 @@ def test_the_token_is_not_in_the_repr():
             "telegram.set_webhook: expected bool",
         ),
         (
-            '[telegram]\ntoken = "x"\nwebhook_url = "https://a.b/t"\n',
-            "telegram.webhook_url has moved: set web.public_url",
+            '[telegram]\ntoken = "x"\nport = 8443\n[web]\nport = 8444\n',
+            "telegram.port and web.port both set: keep web.port",
         ),
-        ('[telegram]\ntoken = "x"\nport = 8443\n', "telegram.port has moved: set web.port"),
         ('[telegram]\ntoken = "x"\napi_base_url = "http://h/api"\n', "api_base_file_url"),
         ('[telegram\ntoken = "x"\n', "line 1"),
     ],
@@ -179,3 +178,17 @@ def test_a_duration_beyond_its_maximum_is_refused():
         parse_duration("10081m", timedelta(days=7))
     with pytest.raises(ValueError, match="duration"):
         parse_duration("1000000m")  # seven digits: the syntax allows six
+
+
+def test_the_webhook_keys_of_the_first_format_are_read_where_they_live_now(tmp_path):
+    path = write(
+        tmp_path,
+        '[telegram]\ntoken = "x"\nmode = "webhook"\nsecret_token = "s3cret"\n'
+        'webhook_url = "https://bot.example.org/hook"\nlisten = "10.0.0.5"\nport = 8443\n',
+    )
+    web = load_config(path, {}).web
+    assert (web.public_url, web.listen, web.port) == (
+        "https://bot.example.org/hook",
+        "10.0.0.5",
+        8443,
+    )
