@@ -96,9 +96,12 @@ def build_application(
             max_retries=RATE_LIMIT_RETRIES,
         ),
     )
+    builder = ApplicationBuilder()
+    if config.telegram.webhook is not None:
+        # Updates come from the bot's own server (bot/web.py), not from PTB's Updater.
+        builder = builder.updater(None)
     application = (
-        ApplicationBuilder()
-        .bot(bot)
+        builder.bot(bot)
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
+from typing import Any
+
+from telegram.ext import Application
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Config, ConfigError, load_config
 from bot.logs import REDACTED, configure_logging, redact
+from bot.web import serving
 from handlers.outbound.policy import StartFailure, start_failure_of
 
 logger = logging.getLogger(__name__)
@@ -37,28 +42,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def webhook_options(config: Config) -> dict[str, object]:
-    """Arguments for ``run_webhook``: listen where configured, on the URL's own path."""
-    webhook = config.telegram.webhook
-    if webhook is None:
-        raise ValueError("not in webhook mode")
-    return {
-        "listen": webhook.listen,
-        "port": webhook.port,
-        "url_path": urlparse(webhook.url).path.lstrip("/"),
-        "webhook_url": webhook.url,
-        "secret_token": webhook.secret_token,
-        "allowed_updates": ALLOWED_UPDATES,
-    }
-
-
 def run(config: Config) -> None:
     """Run until SIGINT or SIGTERM."""
     application = build_application(config)
-    if config.telegram.mode == "webhook":
-        application.run_webhook(**webhook_options(config))
+    if config.telegram.webhook is not None:
+        asyncio.run(_serve(application))
     else:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+async def _serve(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Webhook mode: serve until SIGINT or SIGTERM."""
+    stopped = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopped.set)
+    async with serving(application):
+        await stopped.wait()
 
 
 def start_failure(config: Config, failure: StartFailure, exc: BaseException) -> str:
@@ -95,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check-config":
         print(f"{args.config or 'environment'}: configuration is valid")  # noqa: T201
         return 0
-    configure_logging(args.log_level, config.telegram.token)
+    webhook = config.telegram.webhook
+    configure_logging(
+        args.log_level, config.telegram.token, webhook.secret_token if webhook else ""
+    )
     try:
         run(config)
     except Exception as exc:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
 from collections.abc import Mapping
@@ -18,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.durations import parse_duration
 from bot.keywords import Keywords
+
+logger = logging.getLogger(__name__)
 
 # The catalogs' languages, and the words ``/settings language=…`` takes for each.
 LANGUAGE_WORDS = Keywords({"zh": ("中文",), "en": ("英文", "English")})
@@ -57,12 +60,23 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class WebhookConfig:
-    """Where PTB's webhook server listens and the URL Telegram is told to call."""
+    """Webhook mode: the secret Telegram sends with each update, and who registers the webhook.
 
-    url: str
+    Several instances behind one URL must not each call ``setWebhook``: ``set_webhook`` is
+    true on one of them (or none, when a deploy step registers it).
+    """
+
+    secret_token: str = field(repr=False)
+    set_webhook: bool = True
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """The bot's own HTTP server: where it listens, and the public HTTPS URL in front of it."""
+
+    public_url: str
     listen: str = "127.0.0.1"
-    port: int = 8443
-    secret_token: str = field(default="", repr=False)
+    port: int = 8080
 
 
 @dataclass(frozen=True)
@@ -133,6 +147,7 @@ class Config:
     summary: SummaryConfig = SummaryConfig()
     points: PointsConfig = PointsConfig()
     cadence: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CADENCE))
+    web: WebConfig | None = None
 
 
 _SCHEMA: dict[str, set[str]] = {
@@ -141,16 +156,21 @@ _SCHEMA: dict[str, set[str]] = {
         "api_base_url",
         "api_base_file_url",
         "mode",
-        "webhook_url",
-        "listen",
-        "port",
         "secret_token",
+        "set_webhook",
     },
     "storage": {"path", "backup_dir", "url"},
     "bot": {"timezone", "language", "operators", "open_registration", "misfire_grace"},
     "summary": {"catch_up"},
     "points": {"checkin", "meeting", "meeting_late", "correct_answer", "daily_cap"},
     "cadence": set(MEETING_TYPES),
+    "web": {"listen", "port", "public_url"},
+}
+# Keys of earlier versions, and where their setting lives now.
+_MOVED = {
+    ("telegram", "webhook_url"): ("web", "public_url"),
+    ("telegram", "listen"): ("web", "listen"),
+    ("telegram", "port"): ("web", "port"),
 }
 _ENV = {
     "BRANCHBOT_TOKEN": ("telegram", "token"),
@@ -216,6 +236,26 @@ def _merge_env(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, An
     return merged
 
 
+def _carry_moved(source: str, data: dict[str, Any]) -> None:
+    """Read a key of an earlier version where its setting lives now; both at once is an error.
+
+    The first configuration format named the webhook's address and port under ``[telegram]``.
+    """
+    for (section, key), (new_section, new_key) in _MOVED.items():
+        if key not in data.get(section, {}):
+            continue
+        target = data.setdefault(new_section, {})
+        if not isinstance(target, dict):
+            continue  # reported by _check_keys
+        if new_key in target:
+            raise ConfigError(
+                f"{source}: {section}.{key} and {new_section}.{new_key} both set: keep"
+                f" {new_section}.{new_key}"
+            )
+        target[new_key] = data[section].pop(key)
+        logger.warning("%s: %s.%s is read as %s.%s", source, section, key, new_section, new_key)
+
+
 def _check_keys(source: str, data: Mapping[str, Any]) -> None:
     for section, values in data.items():
         if section not in _SCHEMA:
@@ -243,19 +283,32 @@ def _telegram(source: str, table: Mapping[str, Any]) -> TelegramConfig:
         raise read.fail("mode", f"must be polling or webhook, got {mode!r}")
     webhook = None
     if mode == "webhook":
-        url = read.get("webhook_url", str, "")
-        if not url.startswith("https://"):
-            raise read.fail("webhook_url", "webhook mode needs an https:// URL")
         secret = read.get("secret_token", str, "")
         if not _SECRET_TOKEN.match(secret):
             raise read.fail(
                 "secret_token", "webhook mode needs 1-256 characters of A-Z a-z 0-9 _ -"
             )
-        port = read.get("port", int, 8443)
-        if not 0 < port < 65536:
-            raise read.fail("port", f"{port} is not a TCP port")
-        webhook = WebhookConfig(url, read.get("listen", str, "127.0.0.1"), port, secret)
+        webhook = WebhookConfig(secret, read.get("set_webhook", bool, True))
     return TelegramConfig(token, base_url, file_url, mode, webhook)
+
+
+def _web(source: str, data: Mapping[str, Any], webhook: bool) -> WebConfig | None:
+    """The ``[web]`` server: off without a public URL, which webhook mode needs."""
+    read = _Reader(source, "web", data.get("web", {}))
+    public_url = read.get("public_url", str, "").rstrip("/")
+    if not public_url and not webhook:
+        return None
+    parts = urlsplit(public_url)
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+        raise read.fail(
+            "public_url",
+            "needs the public https:// URL of the bot's server (Telegram calls its /telegram"
+            f" path in webhook mode), got {public_url!r}",
+        )
+    port = read.get("port", int, WebConfig.port)
+    if not 0 < port < 65536:
+        raise read.fail("port", f"{port} is not a TCP port")
+    return WebConfig(public_url, read.get("listen", str, WebConfig.listen), port)
 
 
 def _bot(source: str, table: Mapping[str, Any]) -> BotConfig:
@@ -313,12 +366,14 @@ def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
     """
     source = str(path) if path else "environment"
     data = _merge_env(_read_file(path) if path else {}, environ)
+    _carry_moved(source, data)
     _check_keys(source, data)
     storage = _Reader(source, "storage", data.get("storage", {}))
     summary = _Reader(source, "summary", data.get("summary", {}))
     points = _Reader(source, "points", data.get("points", {}))
+    telegram = _telegram(source, data.get("telegram", {}))
     return Config(
-        telegram=_telegram(source, data.get("telegram", {})),
+        telegram=telegram,
         storage=StorageConfig(
             path=Path(storage.get("path", str, str(StorageConfig.path))),
             backup_dir=Path(storage.get("backup_dir", str, str(StorageConfig.backup_dir))),
@@ -330,4 +385,5 @@ def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
             **{key: points.count(key, getattr(PointsConfig, key)) for key in _SCHEMA["points"]}
         ),
         cadence=_cadence(source, data.get("cadence", {})),
+        web=_web(source, data, telegram.webhook is not None),
     )

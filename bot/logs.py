@@ -2,7 +2,8 @@
 
 The token is part of every Bot API URL, and httpx logs request URLs at INFO; exceptions can
 carry URLs too. httpx and httpcore are held at WARNING, and every record branchbot's handlers
-format is scrubbed of the token and of anything shaped like one.
+format is scrubbed of the token, of anything shaped like one, and of the webhook's secret
+token (PTB logs the parameters of ``setWebhook`` at DEBUG).
 
 An exception's message often quotes the input that caused it (``ValueError: <the secretary's
 argument>``, a file name built from a time zone a user typed), so tracebacks are written with
@@ -26,17 +27,17 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class RedactingFormatter(logging.Formatter):
-    """A formatter whose output has the token (and token-shaped strings) replaced."""
+    """A formatter whose output has the secrets (and token-shaped strings) replaced."""
 
-    def __init__(self, token: str, fmt: str = FORMAT) -> None:
-        super().__init__(fmt)
-        self._token = token
+    def __init__(self, *secrets: str) -> None:
+        super().__init__(FORMAT)
+        self._secrets = secrets
 
     def format(self, record: logging.LogRecord) -> str:
         """Format as usual, then redact, tracebacks included."""
         cached, record.exc_text = record.exc_text, None  # another handler's has messages
         try:
-            return redact(super().format(record), self._token)
+            return redact(super().format(record), *self._secrets)
         finally:
             record.exc_text = cached
 
@@ -72,10 +73,11 @@ def withheld_traceback(error: BaseException) -> str:
     return "".join(parts).rstrip("\n")
 
 
-def redact(text: str, token: str) -> str:
-    """Replace the token and anything shaped like a bot token."""
-    if token:
-        text = text.replace(token, REDACTED)
+def redact(text: str, *secrets: str) -> str:
+    """Replace the secrets (the token first) and anything shaped like a bot token."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
     return _TOKEN_SHAPE.sub(REDACTED, text)
 
 
@@ -91,10 +93,10 @@ class BootstrapFailureFilter(logging.Filter):
         )
 
 
-def configure_logging(level: str, token: str) -> None:
-    """Send every record to stderr through the redacting formatter."""
+def configure_logging(level: str, *secrets: str) -> None:
+    """Send every record to stderr through a formatter that redacts ``secrets``."""
     handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter(token))
+    handler.setFormatter(RedactingFormatter(*secrets))
     handler.addFilter(BootstrapFailureFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -32,6 +32,7 @@ from storage.sends import SendRepo
 from storage.sqlite import SqliteDatabase
 from storage.study import StudyRepo
 from storage.summaries import SummaryRepo
+from storage.updates import ProcessedUpdateRepo
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class Storage:
     reports: ReportRepo
     summaries: SummaryRepo
     acts: ActRepo
+    updates: ProcessedUpdateRepo
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Group several repository calls into one atomic, serialized unit."""
@@ -151,6 +153,7 @@ async def open_storage(target: Path | str) -> Storage:
         reports=ReportRepo(db),
         summaries=SummaryRepo(db),
         acts=ActRepo(db),
+        updates=ProcessedUpdateRepo(db),
     )
 
 

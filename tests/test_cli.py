@@ -20,10 +20,12 @@ from bot.cli import main
 from tests import factories
 from tests.conftest import ADMIN, GROUP, MEMBER, OPERATOR, TOKEN
 from tests.fakes.telegram_api import FakeTelegram
+from tests.test_webhook import free_port, post
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN_SHAPE = re.compile(r"\d{6,12}:[A-Za-z0-9_-]{30,}")
 DB_PASSWORD = "pw-never-in-the-logs"
+WEBHOOK_SECRET = "webhook-secret_never-logged"
 
 
 def test_check_config_accepts_the_example(capsys):
@@ -123,6 +125,49 @@ async def test_branchbot_run_answers_a_group_and_never_logs_the_token(tmp_path, 
     assert not TOKEN_SHAPE.search(logs)
     assert DB_PASSWORD not in logs
     assert ("PostgreSQL" if database_url else "SQLite") in logs
+    assert api.problems == []
+
+
+@pytest.mark.slow
+async def test_branchbot_run_in_webhook_mode_serves_updates_until_sigterm(tmp_path, database_url):
+    port = free_port()
+    config = tmp_path / "branchbot.toml"
+    config.write_text(
+        f'[telegram]\nmode = "webhook"\nsecret_token = "{WEBHOOK_SECRET}"\n'
+        f'[web]\npublic_url = "https://bot.example.org/b"\nport = {port}\n',
+        encoding="utf-8",
+    )
+    async with FakeTelegram(TOKEN) as api:
+        env = {
+            **os.environ,
+            "BRANCHBOT_TOKEN": TOKEN,
+            "BRANCHBOT_API_BASE_URL": api.base_url,
+            "BRANCHBOT_DB": str(tmp_path / "db.sqlite3"),
+            "BRANCHBOT_DATABASE_URL": database_url,
+        }
+        process = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "bot", "run", "--config", str(config), "--log-level", "DEBUG"),
+            env=env,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            # Registered once the server listens.
+            registered = await api.wait_for("setWebhook", within=30)
+            assert registered.params["url"] == "https://bot.example.org/b/telegram"
+            update = factories.command("/start", chat=GROUP, user=MEMBER)
+            url = f"http://127.0.0.1:{port}/b/telegram"
+            assert await post(url, update, secret=WEBHOOK_SECRET) == 200
+            await api.wait_for("sendMessage", lambda c: c.chat_id == GROUP.id, within=30)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+        assert process.returncode == 0, err.decode()
+        assert api.of("getUpdates") == []
+    logs = (out + err).decode()
+    assert TOKEN not in logs
+    assert WEBHOOK_SECRET not in logs
     assert api.problems == []
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_CADENCE, ConfigError, load_config
+from bot.config import DEFAULT_CADENCE, ConfigError, WebConfig, WebhookConfig, load_config
 from bot.durations import parse_duration
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "config.example.toml"
@@ -97,10 +97,26 @@ def test_the_token_is_not_in_the_repr():
         ('[telegram]\ntoken = "x"\n[bot]\nopen_registration = 1\n', "expected bool"),
         ('[telegram]\ntoken = "x"\n[points]\ncheckin = -1\n', "points.checkin"),
         ('[telegram]\ntoken = "x"\n[cadence]\ngeneral = "weekly"\n', "cadence.general"),
-        ('[telegram]\ntoken = "x"\nmode = "webhook"\n', "telegram.webhook_url"),
+        ('[telegram]\ntoken = "x"\nmode = "webhook"\n', "telegram.secret_token"),
         (
-            '[telegram]\ntoken = "x"\nmode = "webhook"\nwebhook_url = "https://a.b/t"\n',
-            "telegram.secret_token",
+            '[telegram]\ntoken = "x"\nmode = "webhook"\nsecret_token = "s"\n',
+            "web.public_url: needs the public https:// URL",
+        ),
+        (
+            '[telegram]\ntoken = "x"\nmode = "webhook"\nsecret_token = "s"\n'
+            '[web]\npublic_url = "http://a.b/t"\n',
+            "web.public_url",
+        ),
+        ('[telegram]\ntoken = "x"\n[web]\npublic_url = "https://a.b/?q=1"\n', "web.public_url"),
+        ('[telegram]\ntoken = "x"\n[web]\npublic_url = "https://a.b"\nport = 0\n', "web.port"),
+        (
+            '[telegram]\ntoken = "x"\nmode = "webhook"\nsecret_token = "s"\nset_webhook = 1\n'
+            '[web]\npublic_url = "https://a.b"\n',
+            "telegram.set_webhook: expected bool",
+        ),
+        (
+            '[telegram]\ntoken = "x"\nport = 8443\n[web]\nport = 8444\n',
+            "telegram.port and web.port both set: keep web.port",
         ),
         ('[telegram]\ntoken = "x"\napi_base_url = "http://h/api"\n', "api_base_file_url"),
         ('[telegram\ntoken = "x"\n', "line 1"),
@@ -123,15 +139,22 @@ def test_missing_file(tmp_path):
 def test_webhook_mode(tmp_path):
     path = write(
         tmp_path,
-        '[telegram]\ntoken = "x"\nmode = "webhook"\n'
-        'webhook_url = "https://bot.example.org/tg"\nsecret_token = "s3cret_-"\nport = 8443\n',
+        '[telegram]\ntoken = "x"\nmode = "webhook"\nsecret_token = "s3cret_-"\n'
+        'set_webhook = false\n[web]\npublic_url = "https://bot.example.org/tg/"\nport = 8443\n',
     )
-    webhook = load_config(path, {}).telegram.webhook
-    assert (webhook.url, webhook.port, webhook.secret_token) == (
-        "https://bot.example.org/tg",
-        8443,
-        "s3cret_-",
+    config = load_config(path, {})
+    assert config.telegram.webhook == WebhookConfig("s3cret_-", set_webhook=False)
+    assert config.web == WebConfig("https://bot.example.org/tg", "127.0.0.1", 8443)
+
+
+def test_the_server_is_off_by_default_and_webhooks_are_set(tmp_path):
+    assert load_config(write(tmp_path, '[telegram]\ntoken = "x"\n'), {}).web is None
+    path = write(
+        tmp_path,
+        '[telegram]\ntoken = "x"\nmode = "webhook"\nsecret_token = "s"\n'
+        '[web]\npublic_url = "https://bot.example.org"\n',
     )
+    assert load_config(path, {}).telegram.webhook.set_webhook
 
 
 @pytest.mark.parametrize(
@@ -155,3 +178,17 @@ def test_a_duration_beyond_its_maximum_is_refused():
         parse_duration("10081m", timedelta(days=7))
     with pytest.raises(ValueError, match="duration"):
         parse_duration("1000000m")  # seven digits: the syntax allows six
+
+
+def test_the_webhook_keys_of_the_first_format_are_read_where_they_live_now(tmp_path):
+    path = write(
+        tmp_path,
+        '[telegram]\ntoken = "x"\nmode = "webhook"\nsecret_token = "s3cret"\n'
+        'webhook_url = "https://bot.example.org/hook"\nlisten = "10.0.0.5"\nport = 8443\n',
+    )
+    web = load_config(path, {}).web
+    assert (web.public_url, web.listen, web.port) == (
+        "https://bot.example.org/hook",
+        "10.0.0.5",
+        8443,
+    )

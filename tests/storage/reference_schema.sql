@@ -187,6 +187,11 @@ CREATE TABLE poll_answers (
     PRIMARY KEY (poll_id, user_id)
 ) WITHOUT ROWID;
 
+CREATE TABLE processed_updates (
+    update_id INTEGER PRIMARY KEY,
+    seen_at INTEGER NOT NULL
+);
+
 CREATE TABLE publications (
     module_id INTEGER NOT NULL REFERENCES modules(id) ON DELETE CASCADE,
     branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
@@ -312,6 +317,8 @@ CREATE INDEX points_branch_time ON points(branch_id, awarded_at);
 CREATE INDEX points_member_day ON points(branch_id, user_id, local_date);
 
 CREATE INDEX poll_answers_member ON poll_answers(user_id);
+
+CREATE INDEX processed_updates_seen ON processed_updates(seen_at);
 
 CREATE INDEX quiz_attempts_branch ON quiz_attempts(branch_id, finished_at);
 
