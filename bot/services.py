@@ -74,7 +74,7 @@ def build_services(
         claimant=claimant,
         catalogs=Translator.load(),
         auth=auth,
-        branches=BranchService(storage, config.bot),
+        branches=BranchService(storage, config.bot, clock),
         members=MemberService(storage),
         organisations=OrganisationService(storage),
         delivery=DeliveryService(storage),

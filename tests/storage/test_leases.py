@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
+from bot.branches import BRANCH_TTL, BranchService
+from bot.config import BotConfig
 from bot.leases import Claimant
 from bot.sends import SendService
 from bot.summary import SummaryService
@@ -107,3 +109,14 @@ async def test_only_its_claimant_gives_up_a_daily_post(storage):
     await checkins.release_post(branch_id, "2031-03-04", "one")
     assert await checkins.claim_post(branch_id, "2031-03-04", "two", NOW + LEASE)
 
+
+async def test_a_branch_another_instance_retired_is_seen_within_the_cache_ttl(storage):
+    now = [NOW]
+    here = BranchService(storage, BotConfig(), lambda: now[0])
+    there = BranchService(storage, BotConfig(), lambda: now[0])
+    await _occurrence(storage)  # registers the branch of chat -4001
+    assert (await here.for_chat(-4001)).active
+    await there.deactivate_chat(-4001, "removed from the group")
+    assert (await here.for_chat(-4001)).active  # cached: another instance wrote it
+    now[0] += BRANCH_TTL
+    assert not (await here.for_chat(-4001)).active
