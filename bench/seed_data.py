@@ -243,6 +243,8 @@ class Seeder:
                     min(int(send.due_at.timestamp()), self.now),
                     None,
                     1 if send.due_at.timestamp() <= self.now else 0,
+                    None,
+                    None,
                 )
                 for send in sends
             ],
@@ -385,6 +387,8 @@ class Seeder:
                         None,
                         None,
                         0,
+                        None,
+                        None,
                     ),
                     (
                         f"remind:{occurrence}:60",
@@ -395,6 +399,8 @@ class Seeder:
                         None,
                         None,
                         0,
+                        None,
+                        None,
                     ),
                     (
                         f"open:{occurrence}",
@@ -405,6 +411,8 @@ class Seeder:
                         None,
                         None,
                         0,
+                        None,
+                        None,
                     ),
                     (
                         f"close:{occurrence}",
@@ -415,6 +423,8 @@ class Seeder:
                         None,
                         None,
                         0,
+                        None,
+                        None,
                     ),
                 ],
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any
 
 from telegram import Update
@@ -13,14 +14,15 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.clock import Clock, system_clock
 from bot.config import Config
 from bot.context import BotContext
+from bot.leader import Leader
 from bot.services import build_services
-from handlers import handler_groups
-from handlers.jobs import JOBS
+from handlers import handler_groups, jobs
 from handlers.outbound.errors import on_error
 from handlers.outbound.limits import build_bot
 from handlers.outbound.menus import admins_fetched
 from handlers.outbound.policy import admin_fetcher
 from storage import open_storage
+from storage.leader import leadership_for
 
 # chat_member is never delivered unless asked for by name; the rest are listed so that an
 # older deployment's setting (Telegram keeps the last one) cannot filter them out.
@@ -115,7 +117,7 @@ def build_application(
 
 
 async def _post_init(application: Application[Any, BotContext, Any, Any, Any, Any]) -> None:
-    """Open storage (migrating it), build the services, install the jobs (the menus among them)."""
+    """Open storage (migrating it), build the services; the jobs run while this instance leads."""
     config: Config = application.bot_data["config"]
     clock: Clock = application.bot_data["clock"]
     storage = await open_storage(config.storage.database)
@@ -128,12 +130,20 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
         await admins_fetched(BotContext(application), chat_id, before, after)
 
     services.auth.on_fetched(admins_fetched_now)
-    for job in JOBS:
-        await job.install(application)
+    leader = Leader(
+        leadership_for(config.storage.database),
+        start=partial(jobs.start, application),
+        stop=partial(jobs.stop, application),
+    )
+    application.bot_data["leader"] = leader
+    await leader.begin()
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Close storage."""
+    """Let the leadership go, close storage."""
+    leader = application.bot_data.pop("leader", None)
+    if leader is not None:
+        await leader.end()
     services = application.bot_data.pop("services", None)
     if services is not None:
         await services.storage.close()

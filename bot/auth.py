@@ -23,7 +23,9 @@ from storage.models import Branch
 
 logger = logging.getLogger(__name__)
 
-ADMIN_TTL = timedelta(minutes=5)
+# A ``chat_member`` update patches the list of the one instance that received it; the others
+# fetch it again after this long, so a demoted admin loses rights everywhere within a minute.
+ADMIN_TTL = timedelta(minutes=1)
 
 # Fetches a chat's administrators; raises AdminsUnavailable when Telegram cannot list them.
 AdminFetcher = Callable[[int], Awaitable[frozenset[int]]]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.clock import Clock
 from bot.commands import Access
 from bot.config import BotConfig
 from bot.errors import UserError
@@ -15,6 +16,10 @@ from storage import Storage
 from storage.models import Branch, Organisation
 
 logger = logging.getLogger(__name__)
+
+# Another instance on the same database may change a branch (its settings, retiring it, a chat
+# move): this one sees the change within this long. Its own writes are seen at once.
+BRANCH_TTL = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -29,20 +34,25 @@ class SetupResult:
 class BranchService:
     """Branch registration, settings and chat moves."""
 
-    def __init__(self, storage: Storage, config: BotConfig) -> None:
+    def __init__(self, storage: Storage, config: BotConfig, clock: Clock) -> None:
         self._storage = storage
         self._config = config
-        # Every update looks up its chat's branch; branches change only through this service,
-        # which forgets them all whenever it writes one.
-        self._by_chat: dict[int, Branch] = {}
+        self._clock = clock
+        # Every update looks up its chat's branch; this service forgets them all whenever it
+        # writes one, and each is read again after BRANCH_TTL (another instance may write).
+        self._by_chat: dict[int, tuple[datetime, Branch]] = {}
 
     async def for_chat(self, chat_id: int) -> Branch | None:
         """Return the branch registered for the chat."""
-        branch = self._by_chat.get(chat_id)
+        now = self._clock()
+        cached = self._by_chat.get(chat_id)
+        if cached is not None and now - cached[0] < BRANCH_TTL:
+            return cached[1]
+        branch = await self._storage.branches.by_chat(chat_id)
         if branch is None:
-            branch = await self._storage.branches.by_chat(chat_id)
-            if branch is not None:
-                self._by_chat[chat_id] = branch
+            self._by_chat.pop(chat_id, None)
+        else:
+            self._by_chat[chat_id] = (now, branch)
         return branch
 
     async def get(self, branch_id: int) -> Branch | None:

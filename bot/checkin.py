@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.clock import local_date
+from bot.leases import Claimant
 from bot.points import PointsLedger
 from storage import Storage
 from storage.models import Branch
@@ -50,9 +51,10 @@ class Participation:
 class CheckinService:
     """Recording daily check-ins and reading a member's participation."""
 
-    def __init__(self, storage: Storage, points: PointsLedger) -> None:
+    def __init__(self, storage: Storage, points: PointsLedger, claimant: Claimant) -> None:
         self._storage = storage
         self._points = points
+        self._claimant = claimant
 
     async def check_in(self, branch: Branch, user_id: int, now: datetime) -> bool:
         """Record today's check-in (in the branch's timezone); False if already done today."""
@@ -91,11 +93,15 @@ class CheckinService:
     async def claim_daily_post(self, branch: Branch, now: datetime) -> str | None:
         """Claim today's check-in post; the local date, or None if today's was claimed."""
         today = local_date(now, branch.timezone).isoformat()
-        return today if await self._storage.checkins.claim_post(branch.id, today) else None
+        claimant = self._claimant
+        claimed = await self._storage.checkins.claim_post(
+            branch.id, today, claimant.id, claimant.until(now)
+        )
+        return today if claimed else None
 
     async def release_daily_post(self, branch: Branch, day: str) -> None:
         """Let a day's post that provably did not go out be claimed again (its retry)."""
-        await self._storage.checkins.release_post(branch.id, day)
+        await self._storage.checkins.release_post(branch.id, day, self._claimant.id)
 
     async def confirm_daily_post(self, branch: Branch, day: str, message_id: int) -> None:
         """Record today's post as sent."""

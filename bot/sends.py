@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.leases import Claimant
 from bot.retries import next_wait
 from storage import Storage
 from storage.models import ScheduledSend
@@ -30,8 +31,9 @@ class Recovery:
 class SendService:
     """Claims, confirmations and recovery of scheduled sends."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, claimant: Claimant) -> None:
         self._storage = storage
+        self._claimant = claimant
 
     async def recover(
         self, now: datetime, grace: timedelta, until: datetime | None = None
@@ -43,9 +45,7 @@ class SendService:
         attendance. Sends due after ``until`` are only counted: they stay in the database.
         """
         sends = self._storage.sends
-        for key in await sends.interrupted():
-            await sends.move(key, from_state="claimed", to_state="unconfirmed", now=now)
-            logger.warning("scheduled send %s was interrupted by a stop: it may be lost", key)
+        await self.settle_expired(now)
         due_now, future = [], []
         pending = await sends.pending(until)
         missed_open = any(s.kind == "open" and s.due_at <= now for s in pending)
@@ -70,13 +70,20 @@ class SendService:
         later = await sends.count_pending_after(until) if until is not None else 0
         return Recovery(due_now, future, later)
 
+    async def settle_expired(self, now: datetime) -> None:
+        """Claims whose lease ran out were interrupted: unconfirmed, never sent again (logged)."""
+        for key in await self._storage.sends.settle_expired(now):
+            logger.warning("scheduled send %s was interrupted by a stop: it may be lost", key)
+
     async def pending_before(self, until: datetime) -> list[ScheduledSend]:
         """The sends still owed that fall due before ``until``."""
         return [send for send in await self._storage.sends.pending(until) if send.due_at < until]
 
     async def claim(self, key: str, now: datetime) -> ScheduledSend | None:
         """Claim a send before it goes out (a try); None if it is not owed (sent, cancelled, …)."""
-        return await self._storage.sends.claim(key, now)
+        return await self._storage.sends.claim(
+            key, now, self._claimant.id, self._claimant.until(now)
+        )
 
     async def confirm(self, key: str, now: datetime, message_id: int | None) -> None:
         """Record that a claimed send went out."""

@@ -12,6 +12,7 @@ from bot.config import Config
 from bot.delivery import DeliveryService
 from bot.group_quiz import GroupQuizService
 from bot.i18n import Translator
+from bot.leases import Claimant
 from bot.leave import LeaveService
 from bot.meetings import MeetingService
 from bot.members import MemberService
@@ -30,6 +31,7 @@ class Services:
     """Everything with state that a handler may need."""
 
     storage: Storage
+    claimant: Claimant  # this instance, in the claims of scheduled sends
     catalogs: Translator
     auth: Authorizer
     branches: BranchService
@@ -50,11 +52,16 @@ class Services:
 
 
 def build_services(
-    config: Config, storage: Storage, clock: Clock, fetch_admins: AdminFetcher
+    config: Config,
+    storage: Storage,
+    clock: Clock,
+    fetch_admins: AdminFetcher,
+    claimant: Claimant | None = None,
 ) -> Services:
-    """Wire the services over an open storage."""
+    """Wire the services over an open storage; ``claimant`` is this process unless given."""
+    claimant = claimant or Claimant()
     points = PointsLedger(storage, config.points)
-    checkins = CheckinService(storage, points)
+    checkins = CheckinService(storage, points, claimant)
     meetings = MeetingService(storage, checkins, points)
     auth = Authorizer(
         operators=config.bot.operators,
@@ -64,21 +71,22 @@ def build_services(
     )
     return Services(
         storage=storage,
+        claimant=claimant,
         catalogs=Translator.load(),
         auth=auth,
-        branches=BranchService(storage, config.bot),
+        branches=BranchService(storage, config.bot, clock),
         members=MemberService(storage),
         organisations=OrganisationService(storage),
         delivery=DeliveryService(storage),
         meetings=meetings,
-        sends=SendService(storage),
+        sends=SendService(storage, claimant),
         checkins=checkins,
         leaves=LeaveService(storage, auth),
         study=StudyService(storage),
         quiz=QuizService(storage, points),
         group_quiz=GroupQuizService(storage, points),
         points=points,
-        summaries=SummaryService(storage, meetings, config.cadence),
+        summaries=SummaryService(storage, meetings, config.cadence, claimant),
         reports=ReportService(storage),
         organisation_reports=OrganisationReports(storage, meetings, config.cadence),
     )

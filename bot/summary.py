@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.compliance import TypeCompliance
+from bot.leases import Claimant
 from bot.meetings import MeetingService
 from bot.participation import Participation, participation
 from bot.periods import week_ending, week_start
@@ -40,9 +41,14 @@ class SummaryService:
     """Computing summaries and tracking their delivery."""
 
     def __init__(
-        self, storage: Storage, meetings: MeetingService, cadence: Mapping[str, str]
+        self,
+        storage: Storage,
+        meetings: MeetingService,
+        cadence: Mapping[str, str],
+        claimant: Claimant,
     ) -> None:
         self._storage = storage
+        self._claimant = claimant
         self._meetings = meetings
         self._cadence = cadence
 
@@ -93,13 +99,7 @@ class SummaryService:
     async def recover(self, now: datetime, catch_up: timedelta) -> None:
         """At start: interrupted sends become unconfirmed, stale owed ones skipped (logged)."""
         summaries = self._storage.summaries
-        for row in await summaries.interrupted():
-            await summaries.move(row, "unconfirmed", now, detail="interrupted by a stop")
-            logger.warning(
-                "summary of branch %s for %s was interrupted by a stop: it may be lost",
-                row.branch_id,
-                row.week_end.isoformat(),
-            )
+        await self.settle_expired(now)
         for row in await summaries.stale_pending(now - catch_up):
             await summaries.move(row, "skipped", now, detail="beyond the catch-up")
             logger.warning(
@@ -108,9 +108,19 @@ class SummaryService:
                 row.week_end.isoformat(),
             )
 
+    async def settle_expired(self, now: datetime) -> None:
+        """Claims whose lease ran out were interrupted: unconfirmed, never sent again (logged)."""
+        for row in await self._storage.summaries.settle_expired(now, "interrupted by a stop"):
+            logger.warning(
+                "summary of branch %s for %s was interrupted by a stop: it may be lost",
+                row.branch_id,
+                row.week_end.isoformat(),
+            )
+
     async def claim_next(self, now: datetime) -> SummaryRow | None:
         """Claim the next summary due; None when none is."""
-        return await self._storage.summaries.claim_next(now)
+        claimant = self._claimant
+        return await self._storage.summaries.claim_next(now, claimant.id, claimant.until(now))
 
     async def sent(self, row: SummaryRow, now: datetime, message_id: int) -> None:
         """The summary went out."""

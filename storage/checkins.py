@@ -41,21 +41,27 @@ class CheckinRepo:
         )
         return int(row[0]) if row else 0
 
-    async def claim_post(self, branch_id: int, local_date: str) -> bool:
-        """Claim the day's check-in post; False if it was claimed (or sent) before."""
+    async def claim_post(
+        self, branch_id: int, local_date: str, owner: str, lease_until: datetime
+    ) -> bool:
+        """Claim the day's check-in post for ``owner``; False if it was claimed (or sent) before.
+
+        A claim is never taken over, even once its lease ran out: the post may have arrived.
+        """
         return bool(
             await self._db.execute(
-                "INSERT INTO daily_posts (branch_id, local_date, state) VALUES (?, ?, 'claimed')"
-                " ON CONFLICT DO NOTHING",
-                (branch_id, local_date),
+                "INSERT INTO daily_posts (branch_id, local_date, state, claimed_by, lease_until)"
+                " VALUES (?, ?, 'claimed', ?, ?) ON CONFLICT DO NOTHING",
+                (branch_id, local_date, owner, to_epoch(lease_until)),
             )
         )
 
-    async def release_post(self, branch_id: int, local_date: str) -> None:
-        """Give up the day's claim of a post that provably did not go out."""
+    async def release_post(self, branch_id: int, local_date: str, owner: str) -> None:
+        """Give up ``owner``'s claim of the day's post, which provably did not go out."""
         await self._db.execute(
-            "DELETE FROM daily_posts WHERE branch_id = ? AND local_date = ? AND state = 'claimed'",
-            (branch_id, local_date),
+            "DELETE FROM daily_posts WHERE branch_id = ? AND local_date = ? AND state = 'claimed'"
+            " AND claimed_by = ?",
+            (branch_id, local_date, owner),
         )
 
     async def confirm_post(self, branch_id: int, local_date: str, message_id: int) -> None:

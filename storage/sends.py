@@ -74,13 +74,18 @@ class SendRepo:
             return None
         return _send(row), row[5]
 
-    async def claim(self, key: str, now: datetime) -> ScheduledSend | None:
-        """Claim a pending send for a try (counted); None if it is not pending."""
+    async def claim(
+        self, key: str, now: datetime, owner: str, lease_until: datetime
+    ) -> ScheduledSend | None:
+        """Claim a pending send for a try (counted) for ``owner`` until ``lease_until``.
+
+        None if it is not pending (sent, cancelled, or claimed by another instance).
+        """
         row = await self._db.fetch_one(
             "UPDATE scheduled_sends SET state = 'claimed', attempts = attempts + 1,"
-            " changed_at = ? WHERE key = ? AND state = 'pending'"
+            " changed_at = ?, claimed_by = ?, lease_until = ? WHERE key = ? AND state = 'pending'"
             " RETURNING key, kind, occurrence_id, due_at, attempts",
-            (to_epoch(now), key),
+            (to_epoch(now), owner, to_epoch(lease_until), key),
         )
         return None if row is None else _send(row)
 
@@ -123,10 +128,18 @@ class SendRepo:
             (key, kind, occurrence_id, to_epoch(now), to_epoch(now), message_id),
         )
 
-    async def interrupted(self) -> list[str]:
-        """Keys claimed but never confirmed: the process stopped in the middle of the send."""
-        rows = await self._db.fetch_all("SELECT key FROM scheduled_sends WHERE state = 'claimed'")
-        return [row[0] for row in rows]
+    async def settle_expired(self, now: datetime) -> list[str]:
+        """Claims whose lease ran out become unconfirmed; their keys.
+
+        Their claimant stopped in the middle of the send, which may have arrived: never sent
+        again. A claim still within its lease belongs to a live instance and is left alone.
+        """
+        rows = await self._db.fetch_all(
+            "UPDATE scheduled_sends SET state = 'unconfirmed', changed_at = ?"
+            " WHERE state = 'claimed' AND coalesce(lease_until, 0) <= ? RETURNING key",
+            (to_epoch(now), to_epoch(now)),
+        )
+        return sorted(row[0] for row in rows)
 
     async def message_of(self, key: str) -> int | None:
         """The message a confirmed send posted."""

@@ -53,17 +53,20 @@ class SummaryRepo:
             )
         )
 
-    async def claim_next(self, now: datetime) -> SummaryRow | None:
-        """Claim the earliest summary due now; None if none is."""
+    async def claim_next(
+        self, now: datetime, owner: str, lease_until: datetime
+    ) -> SummaryRow | None:
+        """Claim the earliest summary due now for ``owner`` until ``lease_until``; None if none."""
         # The outer ``state = 'pending'`` is the guard: PostgreSQL re-checks it (not the
         # subquery) on a row another claimer updated meanwhile.
         row = await self._db.fetch_one(
-            "UPDATE summaries SET state = 'claimed', attempts = attempts + 1, changed_at = ?"  # noqa: S608
+            "UPDATE summaries SET state = 'claimed', attempts = attempts + 1, changed_at = ?,"  # noqa: S608
+            " claimed_by = ?, lease_until = ?"
             " WHERE state = 'pending' AND (branch_id, week_end) = (SELECT branch_id, week_end"
             "  FROM summaries WHERE state = 'pending' AND next_at <= ?"
             f"  ORDER BY next_at, week_end, branch_id LIMIT 1{self._db.dialect.skip_locked})"
             " RETURNING branch_id, week_end, state, attempts",
-            (to_epoch(now), to_epoch(now)),
+            (to_epoch(now), owner, to_epoch(lease_until), to_epoch(now)),
         )
         return SummaryRow(row[0], from_epoch(row[1]), row[2], row[3]) if row else None  # type: ignore[arg-type]
 
@@ -93,10 +96,17 @@ class SummaryRepo:
             ),
         )
 
-    async def interrupted(self) -> list[SummaryRow]:
-        """Summaries claimed but never confirmed: the process stopped in the middle."""
+    async def settle_expired(self, now: datetime, detail: str) -> list[SummaryRow]:
+        """Claims whose lease ran out become unconfirmed (``detail`` says why); those rows.
+
+        Their claimant stopped in the middle of the send, which may have arrived: never sent
+        again. A claim still within its lease belongs to a live instance and is left alone.
+        """
         rows = await self._db.fetch_all(
-            "SELECT branch_id, week_end, state, attempts FROM summaries WHERE state = 'claimed'"
+            "UPDATE summaries SET state = 'unconfirmed', changed_at = ?, detail = ?"
+            " WHERE state = 'claimed' AND coalesce(lease_until, 0) <= ?"
+            " RETURNING branch_id, week_end, state, attempts",
+            (to_epoch(now), detail, to_epoch(now)),
         )
         return [SummaryRow(r[0], from_epoch(r[1]), r[2], r[3]) for r in rows]  # type: ignore[arg-type]
 

@@ -110,6 +110,7 @@ async def extend_series(context: BotContext) -> None:
     older than any update Telegram could deliver again (it keeps undelivered ones a day).
     """
     services, now = context.services, context.clock()
+    await services.sends.settle_expired(now)  # claims a stopped instance left
     await services.storage.acts.forget_before(now - ACTS_KEPT)
     await services.meetings.extend(now)
     sends = await services.sends.pending_before(now + JOB_WINDOW)

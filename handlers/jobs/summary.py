@@ -48,7 +48,8 @@ async def install(application: Application[Any, Any, Any, Any, Any, Any]) -> Non
 
 
 async def tick(context: BotContext) -> None:
-    """Owe the summaries of weeks just ended and send what is due."""
+    """Settle claims another instance left, owe the summaries of weeks just ended, send."""
+    await context.services.summaries.settle_expired(context.clock())
     await context.services.summaries.owe(context.clock(), context.config.summary.catch_up)
     await drain(context)
 

@@ -47,7 +47,7 @@ CREATE TABLE daily_posts (
     local_date TEXT NOT NULL,
     -- claimed before the post goes out, sent after: one post per branch and day at most
     state TEXT NOT NULL CHECK (state IN ('claimed', 'sent')),
-    message_id INTEGER,
+    message_id INTEGER, claimed_by TEXT, lease_until INTEGER,
     PRIMARY KEY (branch_id, local_date)
 ) WITHOUT ROWID;
 
@@ -267,7 +267,7 @@ CREATE TABLE scheduled_sends (
     changed_at INTEGER,
     message_id INTEGER,
     attempts INTEGER NOT NULL DEFAULT 0  -- claims so far
-);
+, claimed_by TEXT, lease_until INTEGER);
 
 CREATE TABLE summaries (
     branch_id INTEGER NOT NULL REFERENCES branches(id) ON DELETE CASCADE,
@@ -281,7 +281,7 @@ CREATE TABLE summaries (
     next_at INTEGER NOT NULL,  -- not before this instant
     message_id INTEGER,
     detail TEXT,  -- why it was skipped, failed or left unconfirmed
-    changed_at INTEGER NOT NULL,
+    changed_at INTEGER NOT NULL, claimed_by TEXT, lease_until INTEGER,
     PRIMARY KEY (branch_id, week_end)
 ) WITHOUT ROWID;
 
