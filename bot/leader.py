@@ -72,4 +72,7 @@ class Leader:
     async def _ask_forever(self) -> None:
         while True:
             await asyncio.sleep(self._every)
-            await self.step()
+            try:
+                await self.step()
+            except Exception:  # one failed question must not end the asking for good
+                logger.exception("asking for the scheduler lead failed; asking again")
