@@ -202,10 +202,21 @@ class LeaveService:
             raise UserError("leave.none_to_withdraw", id=occurrence_id)
         return leave
 
-    async def pending(self, branch_ids: list[int]) -> list[tuple[Leave, OccurrenceView]]:
-        """The branches' pending requests with their occurrences, soonest first."""
+    async def pending(
+        self, branch_ids: list[int], *, deciding: int
+    ) -> list[tuple[Leave, OccurrenceView]]:
+        """The branches' pending requests that ``deciding`` may decide, soonest first.
+
+        One's own request is left out: another branch admin decides it.
+        """
+        leaves = await self._storage.leaves.pending(branch_ids)
+        return await self._with_occurrences(
+            [leave for leave in leaves if leave.user_id != deciding][:MAX_LISTED]
+        )
+
+    async def _with_occurrences(self, leaves: list[Leave]) -> list[tuple[Leave, OccurrenceView]]:
         found = []
-        for leave in (await self._storage.leaves.pending(branch_ids))[:MAX_LISTED]:
+        for leave in leaves:
             occurrence = await self._storage.meetings.occurrence(leave.occurrence_id)
             if occurrence is not None:
                 found.append((leave, occurrence))
@@ -237,12 +248,7 @@ class LeaveService:
 
     async def pending_of(self, user_id: int) -> list[tuple[Leave, OccurrenceView]]:
         """A member's pending requests with their occurrences."""
-        found = []
-        for leave in await self._storage.leaves.pending_of(user_id):
-            occurrence = await self._storage.meetings.occurrence(leave.occurrence_id)
-            if occurrence is not None:
-                found.append((leave, occurrence))
-        return found
+        return await self._with_occurrences(await self._storage.leaves.pending_of(user_id))
 
     async def unanswered(self, occurrence: OccurrenceView) -> list[int]:
         """Expected members who have not answered the occurrence's reminders."""

@@ -356,11 +356,7 @@ async def _list(update: Update, context: BotContext) -> None:
     branches = await services.auth.secretary_branches(user_id)
     if not branches:
         raise UserError("access.secretary", command=f"{commands.LEAVE.name} list")
-    pending = [
-        (request, occurrence)
-        for request, occurrence in await services.leaves.pending([b.id for b in branches])
-        if request.user_id != user_id  # one's own is decided by another admin
-    ]
+    pending = await services.leaves.pending([b.id for b in branches], deciding=user_id)
     if not pending:
         await reply(update, context, "leave.list_none")
         return
