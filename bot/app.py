@@ -8,6 +8,7 @@ from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import Any
 
+from aiolimiter import AsyncLimiter
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
@@ -15,8 +16,10 @@ from bot.clock import Clock, system_clock
 from bot.config import Config
 from bot.context import BotContext
 from bot.leader import Leader
+from bot.leases import Claimant
 from bot.services import build_services
 from handlers import handler_groups, jobs
+from handlers.jobs.changes import heard
 from handlers.outbound.errors import on_error
 from handlers.outbound.limits import build_bot
 from handlers.outbound.menus import admins_fetched
@@ -49,7 +52,23 @@ class SendRateLimiter(AIORateLimiter):
 
     PTB's limiter counts every request that names a chat, so a reaction, a callback answer
     or a look at a group's administrators would queue behind the group's 20 messages a minute.
+    The overall rate is the bot's: instances sharing a database each take an equal share.
     """
+
+    def __init__(self) -> None:
+        super().__init__(
+            overall_max_rate=1,
+            overall_time_period=1 / SENDS_PER_SECOND,
+            max_retries=RATE_LIMIT_RETRIES,
+        )
+        self.instances = 1
+
+    def share(self, instances: int) -> None:
+        """Send at 1/``instances`` of the bot's rate (from the next send on)."""
+        if instances != self.instances:
+            self.instances = instances
+            # PTB's limiter has no setter; its overall limiter is replaced whole.
+            self._base_limiter = AsyncLimiter(1, instances / SENDS_PER_SECOND)
 
     async def process_request(
         self,
@@ -92,11 +111,7 @@ def build_application(
         token=config.telegram.token,
         base_url=api_url,
         base_file_url=file_url,
-        rate_limiter=SendRateLimiter(
-            overall_max_rate=1,
-            overall_time_period=1 / SENDS_PER_SECOND,
-            max_retries=RATE_LIMIT_RETRIES,
-        ),
+        rate_limiter=SendRateLimiter(),
     )
     builder = ApplicationBuilder()
     if config.telegram.webhook is not None:
@@ -120,8 +135,11 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
     """Open storage (migrating it), build the services; the jobs run while this instance leads."""
     config: Config = application.bot_data["config"]
     clock: Clock = application.bot_data["clock"]
-    storage = await open_storage(config.storage.database)
-    services = build_services(config, storage, clock, admin_fetcher(application.bot))
+    claimant = Claimant()
+    storage = await open_storage(config.storage.database, claimant.id)
+    services = build_services(
+        config, storage, clock, admin_fetcher(application.bot), claimant=claimant
+    )
     application.bot_data["services"] = services
 
     async def admins_fetched_now(
@@ -131,9 +149,11 @@ async def _post_init(application: Application[Any, BotContext, Any, Any, Any, An
 
     services.auth.on_fetched(admins_fetched_now)
     leader = Leader(
-        leadership_for(config.storage.database),
+        leadership_for(config.storage.database, claimant.id),
         start=partial(jobs.start, application),
         stop=partial(jobs.stop, application),
+        heard=partial(heard, application),
+        share=application.bot.rate_limiter.share,
     )
     application.bot_data["leader"] = leader
     await leader.begin()

@@ -9,7 +9,7 @@ from bot import commands
 from bot.context import BotContext
 from handlers.gate.access import access_of, command
 from handlers.gate.place import ADMIN_STATUSES, arguments, here
-from handlers.jobs.checkin import schedule_daily
+from handlers.jobs.changes import daily_changed
 from handlers.outbound.menus import update_branch_menus
 from handlers.outbound.policy import follow_migration
 from handlers.views.settings import settings_text
@@ -29,9 +29,7 @@ async def setup(update: Update, context: BotContext) -> None:
         access=await access_of(context),
         now=context.clock(),
     )
-    schedule_daily(
-        context.job_queue, result.branch, context.config.bot.misfire_grace, context.clock()
-    )
+    await daily_changed(context, result.branch)
     words = context.words_for(result.branch)
     lines = [
         words(
@@ -64,7 +62,7 @@ async def settings(update: Update, context: BotContext) -> None:
         )
         return
     updated = await context.services.branches.change_settings(branch, text)
-    schedule_daily(context.job_queue, updated, context.config.bot.misfire_grace, context.clock())
+    await daily_changed(context, updated)
     await update.effective_message.reply_text(render_settings(context, updated, "settings.saved"))
     await update_branch_menus(context, updated)  # a new language: the menus follow
 
@@ -82,8 +80,7 @@ async def bot_membership(update: Update, context: BotContext) -> None:
     elif old in GONE_STATUSES:
         branch = await services.branches.bot_added(chat.id, chat.title or str(chat.id))
         if branch is not None:
-            grace = context.config.bot.misfire_grace
-            schedule_daily(context.job_queue, branch, grace, context.clock())
+            await daily_changed(context, branch)
         key = "bot.welcome_back" if branch else "bot.added"
         words = context.words_for(branch) if branch else context.words
         await context.bot.send_message(chat.id, words(key))

@@ -43,7 +43,8 @@ from handlers.gate.place import (
     person_of,
     written_arguments,
 )
-from handlers.jobs.sends import post_checkin, request_count_refresh, schedule_sends, unschedule
+from handlers.jobs.changes import sends_owed
+from handlers.jobs.sends import post_checkin, request_count_refresh, unschedule
 from handlers.outbound import policy
 from handlers.outbound.private import answer_privately, reader_words, renders, send_private
 from handlers.outbound.replies import reply
@@ -81,7 +82,7 @@ async def meeting_add(update: Update, context: BotContext) -> None:
         now=context.clock(),
         secretaries=await services.auth.secretaries(branch) if request.held else (),
     )
-    schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
+    await sends_owed(context, sends)
     if request.held:
         # Its one occurrence, named so that notes and attendance can be added to it.
         (held,) = await services.storage.meetings.upcoming_of_meeting(meeting.id, EPOCH)
@@ -267,7 +268,7 @@ async def _cancel(
     if prompt is not None and not done.occurrences and not done.ended:
         return None
     unschedule(context.job_queue, done.keys)
-    schedule_sends(context.job_queue, done.sends, context.config.bot.misfire_grace)
+    await sends_owed(context, done.sends)
     # No start-link fallback: the group is told at once, and a notice kept until /start
     # would come after the meeting it calls off.
     await policy.each(
@@ -323,7 +324,7 @@ async def checkin_open(update: Update, context: BotContext) -> None:
         by=update.effective_user.id,
         now=now,
     )
-    schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
+    await sends_owed(context, sends)
     if not fresh:
         return  # a redelivered update: the check-in was posted the first time
     key = f"open:{occurrence.id}"
@@ -380,7 +381,7 @@ async def flow_step(
         meeting, sends = await services.meetings.add(
             branch, request, key=key, by=query.from_user.id, now=now
         )
-        schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
+        await sends_owed(context, sends)
     await query.answer()
     await query.edit_message_text(await _scheduled(context, meeting))
 
@@ -421,7 +422,7 @@ async def flow_place(
     meeting, sends = await services.meetings.add(
         branch, request, key=key, by=message.from_user.id, now=now
     )
-    schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
+    await sends_owed(context, sends)
     await policy.attempt(
         partial(flow.edit_reply_markup, None), what=f"flow buttons of message {flow.message_id}"
     )

@@ -117,15 +117,16 @@ def _gzip(source: Path, target: Path) -> None:
     source.unlink()
 
 
-async def open_storage(target: Path | str) -> Storage:
+async def open_storage(target: Path | str, instance: str = "") -> Storage:
     """Open the database, bring its schema up to date and build the repositories.
 
     Args:
         target: a ``postgresql://…`` URL, else the path of the SQLite file.
+        instance: this process's name, which its PostgreSQL sessions bear.
     """
     db: Database
     if is_url(target):
-        db = await PostgresDatabase.open(str(target))
+        db = await PostgresDatabase.open(str(target), instance)
     else:
         db = await SqliteDatabase.open(target)
     try:

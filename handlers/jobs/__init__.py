@@ -3,7 +3,9 @@
 Each kind is rebuilt from the database when this instance becomes the leader (``bot.leader``)
 and dropped when it stops being one.
 
-Each module has one ``install(application)``; ``start`` calls them in this order.
+Each module of ``JOBS`` has one ``install(application)``; ``start`` calls them in this order.
+Schedule changes made on an instance that does not lead reach the leader through
+``handlers.jobs.changes``.
 """
 
 from __future__ import annotations

@@ -92,3 +92,26 @@ async def test_sqlite_always_leads(tmp_path):
     assert jobs.running
     assert leader.leading
     await leader.end()
+
+
+@postgresql_only
+async def test_a_notice_reaches_the_leader_only_and_instances_are_counted(database_url):
+    heard: dict[str, asyncio.Queue[str]] = {"one": asyncio.Queue(), "two": asyncio.Queue()}
+    first, second = LockLeader(database_url, "one"), LockLeader(database_url, "two")
+    first.listen(heard["one"].put_nowait)
+    second.listen(heard["two"].put_nowait)
+    try:
+        assert await first.acquire()
+        assert not await second.acquire()
+        assert (first.instances, second.instances) == (1, 2)  # the first asked alone
+        await second.tell('{"daily": 7}')
+        assert await asyncio.wait_for(heard["one"].get(), 5) == '{"daily": 7}'
+        await first.close()
+        assert await second.acquire()  # the new leader hears what is told from now on
+        await second.tell("after")
+        assert await asyncio.wait_for(heard["two"].get(), 5) == "after"
+        assert heard["one"].empty()
+        assert second.instances == 1
+    finally:
+        await first.close()
+        await second.close()
