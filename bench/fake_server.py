@@ -29,6 +29,12 @@ def cores() -> tuple[int, int | None]:
     return available[0], (available[1] if len(available) > 1 else None)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user and system), from ``/proc``."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pin(cpu: int | None) -> None:
     """Pin this process (and the threads it starts from now on) to one core."""
     if cpu is not None:
@@ -98,10 +104,7 @@ class RemoteFake:
 
     def cpu_seconds(self) -> float:
         """CPU time the fake's process has used so far (user and system)."""
-        if self._child is None:
-            return 0.0
-        fields = Path(f"/proc/{self._child.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return 0.0 if self._child is None else cpu_seconds(self._child.pid)
 
     async def count(self, method: str) -> int:
         """How many times the bot has called ``method``."""

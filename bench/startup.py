@@ -24,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import TOKEN, machine, run, table
+from bench.common import TOKEN, database_url, machine, run, scratch_database, table
+from bench.to_postgres import copy
 from handlers.jobs.sends import JOB_WINDOW
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -42,13 +43,19 @@ async def _until_menus_settle(api: FakeTelegram, quiet: float = 2.0) -> None:
 
 
 async def _first_poll(
-    api: FakeTelegram, config: Path, *, menus: bool = False
+    api: FakeTelegram, config: Path, url: str, *, menus: bool = False
 ) -> tuple[float, str]:
     """Seconds from exec to the first getUpdates, and the bot's "schedule rebuilt" line.
 
-    With ``menus``, the bot runs on until its menus are set (a first start sets them all).
+    The database is the config's SQLite file, or the one at ``url`` if given. With ``menus``,
+    the bot runs on until its menus are set (a first start sets them all).
     """
-    env = {**os.environ, "BRANCHBOT_TOKEN": TOKEN, "BRANCHBOT_API_BASE_URL": api.base_url}
+    env = {
+        **os.environ,
+        "BRANCHBOT_TOKEN": TOKEN,
+        "BRANCHBOT_API_BASE_URL": api.base_url,
+        "BRANCHBOT_DATABASE_URL": url,
+    }
     polls = api.counts["getUpdates"]
     log = config.with_name("bot.log")
     with log.open("wb") as err:  # a file, not a pipe: a full pipe would stall the bot
@@ -99,31 +106,42 @@ def _load(database: Path) -> tuple[int, int, int, int, int]:
     return seeded, *counts
 
 
+async def _starts(config: Path, url: str) -> tuple[float, int, list[tuple[float, str]]]:
+    """The first start (untimed menus), its command menus, then ``RUNS`` timed restarts."""
+    async with FakeTelegram(TOKEN) as api:
+        first, _ = await _first_poll(api, config, url, menus=True)
+        menus = api.counts["setMyCommands"]
+        return first, menus, [await _first_poll(api, config, url) for _ in range(RUNS)]
+
+
 async def main() -> None:
     """Copy the load database, start the bot once untimed, then ``RUNS`` timed starts."""
-    source = Path(sys.argv[1])
+    source, server = Path(sys.argv[1]), database_url(2)
+    seeded, branches, series, owed, secretaries = _load(source)
+    age = time.time() - seeded
+    if age > STALE:
+        print(
+            f"warning: seeded {age / 3600:.0f} h ago; its owed sends have left the"
+            " twelve-hour window: seed again for a faithful figure",
+            file=sys.stderr,
+        )
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.sqlite3"
-        await asyncio.to_thread(shutil.copy, source, database)
-        seeded, branches, series, owed, secretaries = _load(database)
-        age = time.time() - seeded
-        if age > STALE:
-            print(
-                f"warning: seeded {age / 3600:.0f} h ago; its owed sends have left the"
-                " twelve-hour window: seed again for a faithful figure",
-                file=sys.stderr,
-            )
         config = Path(folder) / "config.toml"
         config.write_text(f'[storage]\npath = "{database}"\n', encoding="utf-8")
-        async with FakeTelegram(TOKEN) as api:
-            first, _ = await _first_poll(api, config, menus=True)
-            menus = api.counts["setMyCommands"]
-            runs = [await _first_poll(api, config) for _ in range(RUNS)]
+        if server:
+            async with scratch_database(server) as url:
+                await copy(source, url)
+                first, menus, runs = await _starts(config, url)
+        else:
+            await asyncio.to_thread(shutil.copy, source, database)
+            first, menus, runs = await _starts(config, "")
     times, rebuilt = [t for t, _ in runs], runs[-1][1]
     hours = JOB_WINDOW.total_seconds() / 3600
     print(
-        f"start-up: {branches:,} branches, {series:,} meeting series, {secretaries:,}"
-        f" secretaries, {owed:,} sends owed within the next {hours:.0f} hours; {machine()}"
+        f"start-up on {'PostgreSQL' if server else 'SQLite'}: {branches:,} branches,"
+        f" {series:,} meeting series, {secretaries:,} secretaries, {owed:,} sends owed within"
+        f" the next {hours:.0f} hours; {machine()}"
     )
     print(f"the bot's log: {rebuilt}")
     print(
