@@ -5,10 +5,12 @@ Outcomes only, as a user and the database see them: every check-in confirmed to 
 stored once, every scheduled send that fell due was delivered once (and none early), and another
 instance leads within 10 s of the kill.
 
-The processes run on the system clock, and meetings start on whole minutes with durations and
-reminders of whole minutes: the run waits for the first whole minute at least ``LEAD`` ahead
-(reminders and starts), then one more (closes). Its wall time is therefore the start-up, up to
-a minute of alignment, and a minute: about 80 to 140 s.
+The processes run on the system clock, and meetings start on whole minutes of the branch's
+timezone, with durations and reminders of whole minutes: the first meetings start (and the
+others are reminded) on a whole minute, and close a minute later. So that the run need not wait
+up to a minute for the next whole minute of UTC, the branches live in a zone made for the run
+whose offset from UTC has seconds (as zones' old local mean times have): its whole minutes fall
+``READY`` after the test starts. The run takes about ``READY`` and a minute (some 90 s).
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ import itertools
 import os
 import re
 import signal
+import struct
 import sys
 import time
+import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import aiohttp
 import asyncpg
@@ -45,8 +50,13 @@ LEADS = "scheduler leader: jobs started"
 GROUPS = [factories.Group(-5100 - g, f"branch {g}") for g in range(10)]
 MEMBERS_PER_GROUP = 50  # each presses both meetings' check-in buttons: 1,000 check-ins
 # The first whole minute at least this far ahead of the meetings' scheduling is when the first
-# meetings start and the others' reminders are due: time for every /meeting_add to be handled.
+# meetings start and the others' reminders are due: time for every /meeting_add to be handled
+# and for half the check-ins before the reminders.
 LEAD = timedelta(seconds=10)
+# The branches' whole minutes fall this long after the test starts: the start-up (about 3 s on
+# two cores), the branches' set-up and ``LEAD``, with room; a slower start waits a minute more.
+READY = timedelta(seconds=25)
+ZONE = "Test/Skewed"
 # Telegram keeps several connections open to a webhook: updates arrive concurrently.
 CONNECTIONS = 16
 NEW_LEADER_WITHIN = 10.0
@@ -166,11 +176,28 @@ class Telegram:
         await asyncio.gather(*(self.deliver(update) for update in updates))
 
 
+def skewed_zone(folder: Path) -> timezone:
+    """A zone file under ``folder`` whose whole minutes fall ``READY`` from now; its offset.
+
+    A TZif file (RFC 8536) with one local time type and no transitions; its footer gives the
+    offset as a POSIX TZ string, whose sign is the inverse of the offset's.
+    """
+    whole_minute_at = datetime.now(UTC) + READY
+    seconds = -whole_minute_at.second % 60  # whole_minute_at, rounded down, + seconds: :00
+    name = b"SKW\0"
+    header = b"TZif2" + bytes(15) + struct.pack(">6l", 0, 0, 0, 0, 1, len(name))
+    block = header + struct.pack(">lBB", seconds, 0, 0) + name
+    path = folder / ZONE
+    path.parent.mkdir(parents=True)
+    path.write_bytes(block + block + f"\n<SKW>-0:00:{seconds:02}\n".encode())
+    return timezone(timedelta(seconds=seconds))
+
+
 def config_text(port: int, *, set_webhook: bool) -> str:
     return (
         f'[telegram]\nmode = "webhook"\nsecret_token = "{SECRET}"\n'
         f"set_webhook = {'true' if set_webhook else 'false'}\n"
-        f'[bot]\ntimezone = "UTC"\nlanguage = "en"\noperators = [{OPERATOR.id}]\n'
+        f'[bot]\ntimezone = "{ZONE}"\nlanguage = "en"\noperators = [{OPERATOR.id}]\n'
         f'[web]\npublic_url = "{PUBLIC_URL}"\nport = {port}\n'
     )
 
@@ -184,6 +211,7 @@ async def start_instance(tmp_path, number: int, api: FakeTelegram, database_url:
         "BRANCHBOT_TOKEN": TOKEN,
         "BRANCHBOT_API_BASE_URL": api.base_url,
         "BRANCHBOT_DATABASE_URL": database_url,
+        "PYTHONTZPATH": os.pathsep.join([str(tmp_path / "zones"), *zoneinfo.TZPATH]),
     }
     process = await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "bot", "run", "--config", str(config), "--log-level", "INFO"),
@@ -231,6 +259,7 @@ def meeting_add(group: factories.Group, title: str, starts: datetime, options: s
 async def test_three_instances_keep_check_ins_and_sends_single_across_a_killed_leader(
     tmp_path, database_url
 ):
+    zone = skewed_zone(tmp_path / "zones")
     logs = Logs()
     async with FakeTelegram(TOKEN) as api:
         instances = [await start_instance(tmp_path, n, api, database_url) for n in range(3)]
@@ -247,7 +276,7 @@ async def test_three_instances_keep_check_ins_and_sends_single_across_a_killed_l
                     within=60,
                 )
                 await api.wait_for("setWebhook", within=10)
-                presses, checked_at = await run(api, telegram, forwarder, instances, logs)
+                presses, checked_at = await run(api, telegram, forwarder, instances, logs, zone)
         finally:
             if telegram is not None:
                 await telegram.close()
@@ -268,6 +297,7 @@ async def run(
     forwarder: Forwarder,
     instances: list[Instance],
     logs: Logs,
+    zone: timezone,
 ) -> tuple[dict[str, tuple[int, int]], datetime]:
     """The run through the forwarder: the presses made, and when the last sends were due."""
     # Branches, registered by an operator through the instances.
@@ -282,7 +312,7 @@ async def run(
     # and its close falls due a minute after the start. B starts a minute after A and is
     # reminded a minute ahead: its reminder falls due when A starts; its close, a minute after
     # A's, falls after the run and must not be sent during it.
-    starts = first_minute_after(datetime.now(UTC) + LEAD)
+    starts = first_minute_after(datetime.now(zone) + LEAD)
     await telegram.deliver_all(
         [meeting_add(group, f"A{n:02}", starts, "duration=1m") for n, group in enumerate(GROUPS)]
         + [
