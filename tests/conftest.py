@@ -111,6 +111,11 @@ def sqlite_only(reason: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(ON_POSTGRESQL, reason=f"SQLite only: {reason}")
 
 
+def postgresql_only(reason: str) -> pytest.MarkDecorator:
+    """Skip a test of something only PostgreSQL has (several instances) on a SQLite run."""
+    return pytest.mark.skipif(not ON_POSTGRESQL, reason=f"PostgreSQL only: {reason}")
+
+
 def _database(name: str) -> str:
     return urlsplit(SERVER_URL)._replace(path=f"/{name}").geturl()
 

@@ -13,12 +13,9 @@ from storage import open_storage
 from storage.db import MIGRATIONS_DIR, MigrationError, pending_migrations
 from storage.postgres import PostgresDatabase, redacted, translate
 from storage.sqlite import SqliteDatabase
-from tests.conftest import ON_POSTGRESQL
+from tests.conftest import postgresql_only
 
 LATEST = pending_migrations(MIGRATIONS_DIR / "postgresql", 0)[-1][0]
-postgresql_only = pytest.mark.skipif(
-    not ON_POSTGRESQL, reason="needs a PostgreSQL server (BRANCHBOT_TEST_DATABASE_URL)"
-)
 
 
 def test_both_engines_have_the_same_migration_numbers():
@@ -84,7 +81,7 @@ async def _columns_sqlite(db: SqliteDatabase) -> dict[str, list[tuple[str, bool]
     return tables
 
 
-@postgresql_only
+@postgresql_only("the PostgreSQL schema")
 async def test_the_postgresql_schema_has_the_tables_and_columns_of_sqlites(database_url, tmp_path):
     sqlite = await SqliteDatabase.open(tmp_path / "reference.sqlite3")
     await sqlite.migrate()
@@ -94,7 +91,7 @@ async def test_the_postgresql_schema_has_the_tables_and_columns_of_sqlites(datab
         await sqlite.close()
 
 
-@postgresql_only
+@postgresql_only("the migration lock")
 async def test_two_instances_starting_together_migrate_once(database_url, caplog):
     await _empty(database_url)
     caplog.set_level("INFO", logger="storage.postgres")
@@ -110,7 +107,7 @@ async def test_two_instances_starting_together_migrate_once(database_url, caplog
         await second.close()
 
 
-@postgresql_only
+@postgresql_only("PostgreSQL's transactional migrations")
 async def test_a_failing_migration_rolls_back_with_its_version(database_url, tmp_path):
     folder = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR / "postgresql", folder)
