@@ -58,7 +58,7 @@ class CheckinService:
 
     async def check_in(self, branch: Branch, user_id: int, now: datetime) -> bool:
         """Record today's check-in (in the branch's timezone); False if already done today."""
-        async with self._storage.transaction():
+        async with self._storage.transaction(scope=branch.id):
             return await self.record_day(branch, user_id, now)
 
     async def record_day(self, branch: Branch, user_id: int, now: datetime) -> bool:

@@ -684,7 +684,8 @@ class MeetingService:
         if now < occurrence.starts_at - CHECKIN_OPENS and not await self._opened_early(occurrence):
             return CheckinResult.NOT_OPEN, occurrence
         late = now > occurrence.starts_at + LATE_AFTER
-        async with self._storage.transaction():
+        # The occurrence is the branch's (``occurrence_of``): its rows are all the branch's.
+        async with self._storage.transaction(scope=branch.id):
             recorded = await self._storage.meetings.record_checkin(
                 occurrence_id, user_id, now, late=late
             )

@@ -59,9 +59,12 @@ class MemberService:
         written = self._written.get(key)
         if written is not None and timedelta(0) <= now - written < SEEN_REFRESH:
             return
-        async with self._storage.transaction():
-            await self._save(person, now)
-            if branch is not None:
+        if branch is None:
+            await self._save(person, now)  # one statement: no transaction to wait for
+        else:
+            # Each statement is atomic: the block needs no lock beyond its branch's.
+            async with self._storage.transaction(scope=branch.id):
+                await self._save(person, now)
                 await self._storage.memberships.touch(branch.id, person.id, now)
                 await self._storage.branches.touch(branch.id, now)
         if len(self._written) >= SEEN_REMEMBERED:

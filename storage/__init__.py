@@ -61,9 +61,12 @@ class Storage:
     acts: ActRepo
     updates: ProcessedUpdateRepo
 
-    def transaction(self) -> AbstractAsyncContextManager[None]:
-        """Group several repository calls into one atomic, serialized unit."""
-        return self.db.transaction()
+    def transaction(self, scope: int | None = None) -> AbstractAsyncContextManager[None]:
+        """Group several repository calls into one atomic, serialized unit.
+
+        ``scope``: the one branch whose rows they read and write (``Database.transaction``).
+        """
+        return self.db.transaction(scope)
 
     @property
     def copies_itself(self) -> bool:

@@ -94,8 +94,13 @@ class Database(Protocol):
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         """Return every row of a query."""
 
-    def transaction(self) -> AbstractAsyncContextManager[None]:
-        """Run the block as one serialized transaction (a SAVEPOINT when nested)."""
+    def transaction(self, scope: int | None = None) -> AbstractAsyncContextManager[None]:
+        """Run the block as one serialized transaction (a SAVEPOINT when nested).
+
+        ``scope`` names the one branch whose rows the block reads and writes: such blocks of
+        different branches may run side by side, while each is serialized with those of its
+        branch and with every block without a scope.
+        """
 
     async def migrate(self, directory: Path | None = None, target: int | None = None) -> int:
         """Apply the pending numbered migrations and return the version reached."""
@@ -105,6 +110,16 @@ class Database(Protocol):
 
     async def close(self) -> None:
         """Release the connections."""
+
+
+def nested_scope(outer: int | None, inner: int | None) -> None:
+    """Refuse a nested block wider than the transaction around it: its lock does not cover it.
+
+    Raises:
+        RuntimeError: a block of another branch, or of no branch, inside a scoped one.
+    """
+    if outer is not None and inner != outer:
+        raise RuntimeError(f"a block of scope {inner} inside a transaction of scope {outer}")
 
 
 def pending_migrations(directory: Path, version: int) -> list[tuple[int, Path]]:

@@ -4,7 +4,10 @@ The repositories were written for SQLite's single writer: a transaction that rea
 writes is never interleaved with another writer's. Every ``transaction()`` here therefore
 starts by taking one transaction-level advisory lock, shared by every instance on the
 database, so those blocks stay correct without auditing each one; conditional updates remain
-the main guard. Statements outside a transaction run on any pooled connection, as autocommit.
+the main guard. The busiest blocks (a check-in, a member seen in a group) touch one branch's
+rows only and say so (``scope``): they hold that lock shared and their branch's exclusive, so
+different branches' check-ins run side by side while anything unscoped still waits for them
+all. Statements outside a transaction run on any pooled connection, as autocommit.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from storage.db import (
     MigrationError,
     Params,
     Row,
+    nested_scope,
     pending_migrations,
 )
 
@@ -36,6 +40,8 @@ logger = logging.getLogger(__name__)
 # Advisory lock keys (any bigint; these spell "branchbot" and its migrations in hex-ish).
 WRITE_LOCK = 0x0B4A_4C4B_0001
 MIGRATION_LOCK = 0x0B4A_4C4B_0002
+# A branch's lock is the pair (BRANCH_LOCKS, branch id): the two-key form, its own key space.
+BRANCH_LOCKS = 0x0B4A
 POOL_SIZE = 10
 URL_SCHEMES = ("postgresql", "postgres")
 # Every session of an instance bears its name (``application_name``, at most 63 bytes), so the
@@ -122,9 +128,12 @@ class PostgresDatabase:
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
         self._url = url
-        # (task, connection) of the transaction open in this context; a task started inside
-        # it inherits the variable but not the transaction (the task check tells them apart).
-        self._bound: contextvars.ContextVar[tuple[asyncio.Task[Any], asyncpg.Connection] | None]
+        # (task, connection, scope) of the transaction open in this context; a task started
+        # inside it inherits the variable but not the transaction (the task check tells them
+        # apart).
+        self._bound: contextvars.ContextVar[
+            tuple[asyncio.Task[Any], asyncpg.Connection, int | None] | None
+        ]
         self._bound = contextvars.ContextVar(f"pg_transaction_{id(self)}", default=None)
 
     @classmethod
@@ -155,23 +164,25 @@ class PostgresDatabase:
         return None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
-        """Run the block as one transaction, serialized with every other on the database.
+    async def transaction(self, scope: int | None = None) -> AsyncIterator[None]:
+        """Run the block as one transaction, serialized as ``Database.transaction`` says.
 
-        Nested use within the same task becomes a SAVEPOINT. Cancellation rolls back too.
+        Without a scope it takes the write lock, exclusive; with one, the write lock shared and
+        its branch's lock exclusive. Nested use within the same task becomes a SAVEPOINT.
+        Cancellation rolls back too.
         """
-        conn = self._connection()
-        if conn is not None:
-            async with self._savepoint(conn):
+        bound = self._bound.get()
+        if bound is not None and bound[0] is asyncio.current_task():
+            nested_scope(bound[2], scope)
+            async with self._savepoint(bound[1]):
                 yield
             return
         async with self._pool.acquire() as conn:
-            token = self._bound.set((asyncio.current_task(), conn))  # type: ignore[arg-type]
+            token = self._bound.set((asyncio.current_task(), conn, scope))  # type: ignore[arg-type]
             try:
-                await conn.execute("BEGIN")
+                # One round trip: the transaction with its locks (see the module's docstring).
+                await conn.execute(_begin(scope))
                 try:
-                    # SQLite's one writer, across instances: see the module's docstring.
-                    await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
                     yield
                 except BaseException:
                     await _finish(conn, "ROLLBACK")
@@ -272,6 +283,18 @@ async def _migrate(conn: asyncpg.Connection, directory: Path, target: int | None
         logger.info("applied migration %s", path.name)
         version = number
     return version
+
+
+def _begin(scope: int | None) -> str:
+    """BEGIN with the transaction's advisory locks, as one simple-protocol query."""
+    if scope is None:
+        return f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+    # The two-key form takes 32-bit keys: ids beyond share a lock, which only serializes more.
+    key = int(scope) & 0x7FFF_FFFF
+    return (
+        f"BEGIN; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK});"
+        f" SELECT pg_advisory_xact_lock({BRANCH_LOCKS}, {key})"
+    )
 
 
 async def _reset(conn: asyncpg.Connection) -> None:

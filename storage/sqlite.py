@@ -25,6 +25,7 @@ from storage.db import (
     Row,
     create_private_file,
     make_private_dir,
+    nested_scope,
     pending_migrations,
     tighten,
 )
@@ -51,6 +52,7 @@ class SqliteDatabase:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
+        self._scope: int | None = None  # the branch of the open transaction, if it has one
         self._depth = 0
 
     @classmethod
@@ -82,18 +84,20 @@ class SqliteDatabase:
         return self._owner is not None and self._owner is asyncio.current_task()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
+    async def transaction(self, scope: int | None = None) -> AsyncIterator[None]:
         """Run the block as one transaction: committed if it ends, rolled back if it raises.
 
         Nested use within the same task becomes a SAVEPOINT. Cancellation rolls back too, so
-        a cancelled handler never leaves the connection inside an open transaction.
+        a cancelled handler never leaves the connection inside an open transaction. SQLite
+        has one writer: ``scope`` changes nothing but is checked as PostgreSQL checks it.
         """
         if self._holds_lock():
+            nested_scope(self._scope, scope)
             async with self._savepoint():
                 yield
             return
         async with self._lock:
-            self._owner = asyncio.current_task()
+            self._owner, self._scope = asyncio.current_task(), scope
             try:
                 # IMMEDIATE takes the write lock now: a deferred read-then-write transaction
                 # could fail with SQLITE_BUSY against another process's writer.
@@ -109,7 +113,7 @@ class SqliteDatabase:
                     await self._finish("ROLLBACK")
                     raise
             finally:
-                self._owner = None
+                self._owner = self._scope = None
 
     @asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:

@@ -460,9 +460,9 @@ async def statements_of(harness):
         setattr(db, name, noting(getattr(db, name)))  # this database only: a restart opens another
     transaction = db.transaction
 
-    def noted_transaction():
+    def noted_transaction(scope=None):
         seen.append("transaction")
-        return transaction()
+        return transaction(scope)
 
     db.transaction = noted_transaction
     return seen

@@ -9,7 +9,9 @@ import pytest
 
 from storage import open_storage
 from storage.sqlite import BUSY_TIMEOUT_MS, SYNCHRONOUS
-from tests.conftest import sqlite_only
+from tests.conftest import ON_POSTGRESQL, sqlite_only
+
+postgresql_only = pytest.mark.skipif(not ON_POSTGRESQL, reason="needs PostgreSQL")
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -122,6 +124,67 @@ async def test_nested_transactions_are_savepoints(storage):
         await _user(storage, 3)
     ids = [row[0] for row in await storage.db.fetch_all("SELECT id FROM users ORDER BY id")]
     assert ids == [1, 3]
+
+
+async def test_a_nested_block_may_not_reach_beyond_its_transactions_branch(storage):
+    async with storage.transaction(scope=1):
+        async with storage.transaction(scope=1):  # the same branch: a savepoint
+            await _user(storage, 1)
+        for wider in (2, None):
+            with pytest.raises(RuntimeError, match="inside a transaction of scope 1"):
+                async with storage.transaction(scope=wider):
+                    await _user(storage, 2)
+    async with storage.transaction(), storage.transaction(scope=3):  # narrower: covered
+        await _user(storage, 3)
+    ids = [row[0] for row in await storage.db.fetch_all("SELECT id FROM users ORDER BY id")]
+    assert ids == [1, 3]
+
+
+@postgresql_only
+async def test_branches_write_side_by_side_and_an_unscoped_block_waits_for_them(
+    storage, database_url
+):
+    other = await open_storage(database_url)  # another instance
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def first_branch():
+        async with storage.transaction(scope=1):
+            await _user(storage, 1)
+            holding.set()
+            await release.wait()
+
+    async def waits(block) -> bool:
+        """Whether ``block`` on the other instance waits on a lock (it is then let go)."""
+        task = asyncio.create_task(block())
+        for _ in range(200):
+            if task.done() or await storage.db.fetch_one(
+                "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            ):
+                break
+            await asyncio.sleep(0.01)
+        waiting = not task.done()
+        release.set()
+        await asyncio.wait_for(task, 5)
+        return waiting
+
+    async def in_scope(scope):
+        async with other.transaction(scope=scope):
+            await _user(other, 100 + (scope or 0))
+
+    try:
+        for block, expected in (
+            (lambda: in_scope(2), False),  # another branch: side by side
+            (lambda: in_scope(1), True),  # the same branch: after it
+            (lambda: in_scope(None), True),  # no scope: after every scoped block
+        ):
+            holding.clear()
+            release.clear()
+            held = asyncio.create_task(first_branch())
+            await holding.wait()
+            assert await waits(block) is expected
+            await held
+    finally:
+        await other.close()
 
 
 async def test_many_concurrent_transactions_all_commit(storage):
