@@ -18,11 +18,13 @@ from bot.config import Config, ConfigError, load_config
 from bot.logs import REDACTED, configure_logging, redact
 from bot.web import serving
 from handlers.outbound.policy import StartFailure, start_failure_of
+from storage.db import DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
 
 EXIT_CONFIG = 2
 EXIT_START = 3  # the Bot API refused the token, or could not be reached
+EXIT_DATABASE = 4  # the database could not be opened
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         run(config)
+    except DatabaseUnavailable as exc:
+        print(f"branchbot: cannot open the database, {exc}", file=sys.stderr)  # noqa: T201
+        return EXIT_DATABASE
     except Exception as exc:
         failure = start_failure_of(exc)
         if failure is None:

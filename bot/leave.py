@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.auth import Authorizer
 from bot.errors import UserError
 from bot.keywords import Keywords
+from bot.meetings import MeetingService
 from bot.settings import as_written
 from storage import Storage
 from storage.leaves import Leave
@@ -33,9 +34,10 @@ def _answered(user_id: int, message_id: int) -> str:
 class LeaveService:
     """RSVPs and leave requests."""
 
-    def __init__(self, storage: Storage, auth: Authorizer) -> None:
+    def __init__(self, storage: Storage, auth: Authorizer, meetings: MeetingService) -> None:
         self._storage = storage
         self._auth = auth
+        self._meetings = meetings
 
     async def occurrence_for(self, occurrence_id: int, user_id: int) -> OccurrenceView:
         """An occurrence the member may answer or ask leave for.
@@ -53,30 +55,16 @@ class LeaveService:
             raise UserError("meeting.unknown", id=occurrence_id)
         if occurrence.cancelled:
             raise UserError("leave.cancelled")
-        if not await self.expected(occurrence, user_id):
+        if not await self._meetings.expected(occurrence, user_id):
             raise UserError("leave.not_expected", id=occurrence_id)
         return occurrence
-
-    async def expected(self, occurrence: OccurrenceView, user_id: int) -> bool:
-        """Whether a member of the branch is expected at the occurrence, as its roll counts.
-
-        The roster is; at a committee meeting, its committee members and secretaries on the
-        roster only. One who never joined the roster has nothing to answer or ask leave for.
-        """
-        member = await self._storage.memberships.get(occurrence.branch_id, user_id)
-        if member is None or not member.on_roster:
-            return False
-        if occurrence.type != "committee" or member.role in ("committee", "secretary"):
-            return True
-        branch = await self._storage.branches.get(occurrence.branch_id)
-        return branch is not None and user_id in await self._auth.secretaries(branch)
 
     async def choices(
         self, branch_ids: list[int], user_id: int, now: datetime
     ) -> list[OccurrenceView]:
         """The coming occurrences of the branches the member may ask leave for."""
         upcoming = await self._storage.meetings.upcoming(branch_ids, now, MAX_LISTED)
-        return [o for o in upcoming if await self.expected(o, user_id)]
+        return [o for o in upcoming if await self._meetings.expected(o, user_id)]
 
     async def answer(
         self, occurrence_id: int, user_id: int, *, going: bool, now: datetime

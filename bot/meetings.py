@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
+from bot.auth import Authorizer
 from bot.checkin import CheckinService
 from bot.compliance import TypeCompliance, compliance
 from bot.config import MEETING_TYPE_WORDS
@@ -316,6 +317,7 @@ class CheckinResult(Enum):
     ALREADY = "already"
     NOT_OPEN = "not_open"
     CLOSED = "closed"
+    NOT_EXPECTED = "not_expected"  # a committee meeting, pressed by one it does not expect
 
 
 def minutes_late(occurrence: OccurrenceView, now: datetime) -> int:
@@ -346,10 +348,13 @@ class Roll:
 class MeetingService:
     """Scheduling meetings and running their occurrences."""
 
-    def __init__(self, storage: Storage, checkins: CheckinService, points: PointsLedger) -> None:
+    def __init__(
+        self, storage: Storage, checkins: CheckinService, points: PointsLedger, auth: Authorizer
+    ) -> None:
         self._storage = storage
         self._checkins = checkins
         self._points = points
+        self._auth = auth
 
     async def add(
         self,
@@ -681,6 +686,8 @@ class MeetingService:
         occurrence = await self.occurrence_of(branch, occurrence_id)
         if occurrence.cancelled or occurrence.closed or now >= occurrence.ends_at:
             return CheckinResult.CLOSED, occurrence
+        if not await self._checks_in(occurrence, user_id):
+            return CheckinResult.NOT_EXPECTED, occurrence
         if now < occurrence.starts_at - CHECKIN_OPENS and not await self._opened_early(occurrence):
             return CheckinResult.NOT_OPEN, occurrence
         late = now > occurrence.starts_at + LATE_AFTER
@@ -708,11 +715,32 @@ class MeetingService:
         found = await self._storage.sends.get(send_key("open", occurrence.id))
         return found is not None and found[1] == "sent"
 
-    async def open_for_checkin(self, branch: Branch, now: datetime) -> list[OccurrenceView]:
-        """The branch's occurrences whose check-in window is open now."""
-        return await self._storage.meetings.open_for_checkin(
+    async def open_for_checkin(
+        self, branch: Branch, user_id: int, now: datetime
+    ) -> list[OccurrenceView]:
+        """The branch's occurrences whose check-in window is open now, to the user's."""
+        opened = await self._storage.meetings.open_for_checkin(
             branch.id, now, int(CHECKIN_OPENS.total_seconds())
         )
+        return [o for o in opened if await self._checks_in(o, user_id)]
+
+    async def _checks_in(self, occurrence: OccurrenceView, user_id: int) -> bool:
+        """A committee meeting's roll counts those it expects only: only they check in."""
+        return occurrence.type != "committee" or await self.expected(occurrence, user_id)
+
+    async def expected(self, occurrence: OccurrenceView, user_id: int) -> bool:
+        """Whether a member of the branch is expected at the occurrence, as its roll counts.
+
+        The roster is; at a committee meeting, its committee members and secretaries on the
+        roster only. One who never joined the roster has nothing to answer or ask leave for.
+        """
+        member = await self._storage.memberships.get(occurrence.branch_id, user_id)
+        if member is None or not member.on_roster:
+            return False
+        if occurrence.type != "committee" or member.role in ("committee", "secretary"):
+            return True
+        branch = await self._storage.branches.get(occurrence.branch_id)
+        return branch is not None and user_id in await self._auth.secretaries(branch)
 
     async def checkin_count(self, occurrence_id: int) -> int:
         """How many have checked in to an occurrence so far."""

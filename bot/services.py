@@ -62,13 +62,13 @@ def build_services(
     claimant = claimant or Claimant()
     points = PointsLedger(storage, config.points)
     checkins = CheckinService(storage, points, claimant)
-    meetings = MeetingService(storage, checkins, points)
     auth = Authorizer(
         operators=config.bot.operators,
         storage=storage,
         fetch_admins=fetch_admins,
         clock=clock,
     )
+    meetings = MeetingService(storage, checkins, points, auth)
     return Services(
         storage=storage,
         claimant=claimant,
@@ -81,7 +81,7 @@ def build_services(
         meetings=meetings,
         sends=SendService(storage, claimant),
         checkins=checkins,
-        leaves=LeaveService(storage, auth),
+        leaves=LeaveService(storage, auth, meetings),
         study=StudyService(storage),
         quiz=QuizService(storage, points),
         group_quiz=GroupQuizService(storage, points),

@@ -31,6 +31,7 @@ UPDATES_KEPT = timedelta(hours=48)
 # Old ids are pruned when an update_id is a multiple of this: ids are consecutive, so one
 # instance prunes now and then, with no timer, whichever instance receives it.
 PRUNE_EVERY = 1000
+UPDATE_ID_LIMIT = 2**63
 
 
 def webhook_url(web_config: WebConfig) -> str:
@@ -54,9 +55,9 @@ class Webhook:
             data = await request.json()
         except ValueError:
             return web.Response(status=400)
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        update = _update_of(data, self._application)
+        if update is None:
             return web.Response(status=400)
-        update = Update.de_json(data, self._application.bot)
         storage = self._application.bot_data["services"].storage
         now = self._application.bot_data["clock"]()
         # Recorded before dispatch: a second delivery, to this instance or another, is dropped.
@@ -67,6 +68,22 @@ class Webhook:
         if update.update_id % PRUNE_EVERY == 0:
             await storage.updates.forget_before(now - UPDATES_KEPT)
         return web.Response()
+
+
+def _update_of(
+    data: object, application: Application[Any, Any, Any, Any, Any, Any]
+) -> Update | None:
+    """The update a body holds, or None for anything else (the request is then refused)."""
+    if not isinstance(data, dict):
+        return None
+    update_id = data.get("update_id")
+    # An id the database keeps (a signed 64-bit integer), never a bool.
+    if type(update_id) is not int or not 0 <= update_id < UPDATE_ID_LIMIT:
+        return None
+    try:
+        return Update.de_json(data, application.bot)
+    except (TypeError, ValueError, KeyError, AttributeError):  # a field of the wrong shape
+        return None
 
 
 def routes(

@@ -33,7 +33,7 @@ async def checkin(update: Update, context: BotContext) -> None:
     if person is None:
         raise UserError("checkin.person_only")
     now = context.clock()
-    open_now = await services.meetings.open_for_checkin(branch, now)
+    open_now = await services.meetings.open_for_checkin(branch, person.id, now)
     if len(open_now) > 1:
         await message.reply_text(
             context.words("checkin.choose"),
@@ -83,7 +83,8 @@ async def turn_page(
     update: Update, context: BotContext, data: CheckinPage, branch: Branch
 ) -> None:
     """◀ ▶ under the choice of meetings to check in to."""
-    open_now = await context.services.meetings.open_for_checkin(branch, context.clock())
+    user_id, now = update.callback_query.from_user.id, context.clock()
+    open_now = await context.services.meetings.open_for_checkin(branch, user_id, now)
     buttons = _meeting_buttons(context, branch, open_now)
     await turn_to(update.callback_query, paged_keyboard(buttons, data.page, data))
 

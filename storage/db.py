@@ -31,6 +31,10 @@ class MigrationError(Exception):
     """A migration file failed; the database is left at the previous version."""
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened: its text names it (no password) and says why."""
+
+
 @dataclass(frozen=True)
 class Dialect:
     """The few clauses SQLite and PostgreSQL spell differently.

@@ -28,6 +28,7 @@ import asyncpg
 from storage.db import (
     MIGRATIONS_DIR,
     POSTGRESQL,
+    DatabaseUnavailable,
     MigrationError,
     Params,
     Row,
@@ -44,6 +45,8 @@ MIGRATION_LOCK = 0x0B4A_4C4B_0002
 BRANCH_LOCKS = 0x0B4A
 POOL_SIZE = 10
 URL_SCHEMES = ("postgresql", "postgres")
+# What connecting raises for a server, database, role or URL that will not do.
+_UNAVAILABLE = (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError)
 # Every session of an instance bears its name (``application_name``, at most 63 bytes), so the
 # instances alive can be counted (storage/leader.py).
 SESSION_PREFIX = "branchbot "
@@ -143,9 +146,23 @@ class PostgresDatabase:
         Its sessions bear the name of ``instance``, the one this process signs its claims with.
         """
         settings = {**KEEPALIVES, "application_name": session_name(instance)}
-        pool = await asyncpg.create_pool(
-            url, min_size=1, max_size=POOL_SIZE, reset=_reset, server_settings=settings
-        )
+        try:
+            pool = await asyncpg.create_pool(
+                url, min_size=1, max_size=POOL_SIZE, reset=_reset, server_settings=settings
+            )
+        except (
+            OSError,
+            TimeoutError,
+            ValueError,
+            asyncpg.PostgresError,
+            asyncpg.InterfaceError,
+        ) as exc:
+            password = urlsplit(url).password
+            detail = str(exc).replace(password, "***") if password else str(exc)
+            raise DatabaseUnavailable(
+                f"PostgreSQL at {redacted(url)}: {detail}: check BRANCHBOT_DATABASE_URL or"
+                " storage.url (the server, the database, the role and its password)"
+            ) from None
         return cls(pool, url)
 
     async def close(self) -> None:

@@ -20,6 +20,7 @@ import aiosqlite
 from storage.db import (
     MIGRATIONS_DIR,
     SQLITE,
+    DatabaseUnavailable,
     MigrationError,
     Params,
     Row,
@@ -62,11 +63,17 @@ class SqliteDatabase:
         The file, and the folders created for it, are the bot's alone (0600, 0700), whatever
         the umask: the database holds members' names and leave reasons.
         """
-        if str(path) != ":memory:":
-            await asyncio.to_thread(_private_database_file, Path(path))
-        # isolation_level=None: the sqlite3 module must not open transactions on its own;
-        # transaction() issues BEGIN/COMMIT itself.
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            if str(path) != ":memory:":
+                await asyncio.to_thread(_private_database_file, Path(path))
+            # isolation_level=None: the sqlite3 module must not open transactions on its own;
+            # transaction() issues BEGIN/COMMIT itself.
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise DatabaseUnavailable(
+                f"the SQLite file {path}: {exc}: check BRANCHBOT_DB or storage.path (a folder on"
+                " a local disk the bot's user may write to)"
+            ) from None
         conn.row_factory = sqlite3.Row
         # Pragmas are per connection (except journal_mode) and are ignored inside a
         # transaction, so they are set here, before anything else runs.

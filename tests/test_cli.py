@@ -171,13 +171,14 @@ async def test_branchbot_run_in_webhook_mode_serves_updates_until_sigterm(tmp_pa
     assert api.problems == []
 
 
-async def run_process(tmp_path, base_url: str) -> tuple[int, str]:
+async def run_process(tmp_path, base_url: str, **env_vars: str) -> tuple[int, str]:
     """``python -m bot run`` with the test token against ``base_url``: exit code and output."""
     env = {
         **os.environ,
         "BRANCHBOT_TOKEN": TOKEN,
         "BRANCHBOT_API_BASE_URL": base_url,
         "BRANCHBOT_DB": str(tmp_path / "db.sqlite3"),
+        **env_vars,
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -223,6 +224,34 @@ async def test_no_network_is_one_line_naming_the_api_and_what_to_check(tmp_path)
     )
     assert TOKEN not in output
     assert "Traceback" not in output
+
+
+@pytest.mark.slow
+async def test_a_database_that_cannot_be_opened_is_one_line_without_its_password(tmp_path):
+    with socket.socket() as closed:  # a loopback port no server listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    (tmp_path / "a-file").write_text("not a folder")
+    unopenable = [
+        ("BRANCHBOT_DATABASE_URL", f"postgresql://bot:{DB_PASSWORD}@127.0.0.1:{port}/branchbot"),
+        ("BRANCHBOT_DATABASE_URL", f"postgresql://bot:{DB_PASSWORD}@/x?sslmode=bogus"),
+        ("BRANCHBOT_DB", str(tmp_path / "a-file" / "db.sqlite3")),
+    ]
+    async with FakeTelegram(TOKEN) as api:
+        for name, value in unopenable:
+            env = {"BRANCHBOT_DATABASE_URL": "", name: value}
+            code, output = await run_process(tmp_path, api.base_url, **env)
+            assert code == 4, output
+            (line,) = output.splitlines()
+            assert line.startswith("branchbot: cannot open the database, "), line
+            if name == "BRANCHBOT_DB":
+                assert "a-file" in line
+                assert "check BRANCHBOT_DB or storage.path" in line
+            else:
+                assert "PostgreSQL at postgresql://bot:***@" in line
+                assert "check BRANCHBOT_DATABASE_URL or storage.url" in line
+            assert DB_PASSWORD not in output
+            assert TOKEN not in output
 
 
 def test_the_quick_start_survives_being_pasted_into_a_shell():

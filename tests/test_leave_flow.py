@@ -207,6 +207,19 @@ async def test_a_committee_meeting_asks_only_those_expected(harness, clock):
     (forged,) = await harness.press(f"lvc:{occ}", chat=MEMBER, user=MEMBER)
     assert forged.params["show_alert"] is True
     assert await harness.services.storage.db.fetch_all("SELECT * FROM leaves") == []
+    # At the meeting, MEMBER's press is refused and their /checkin is the day's only: the
+    # roll, which counts those expected, and the post's count agree.
+    clock.now = START
+    (refused,) = await harness.press(f"mc:{occ}", chat=GROUP, user=MEMBER)
+    assert refused.text == "这次支部委员会只由支委委员和支部管理员签到。"
+    (reacted,) = await harness.say("/checkin", chat=GROUP, user=MEMBER)
+    assert reacted.method == "setMessageReaction"
+    (counted,) = await harness.press(f"mc:{occ}", chat=GROUP, user=OTHER)
+    assert counted.text == "Checked in."  # in the presser's own language
+    meetings = harness.services.meetings
+    assert await meetings.checkin_count(occ) == 1
+    days = await harness.services.storage.db.fetch_all("SELECT user_id FROM daily_checkins")
+    assert sorted(r[0] for r in days) == sorted([MEMBER.id, OTHER.id])
 
 
 async def test_forget_deletes_a_secretarys_copies(harness, clock):

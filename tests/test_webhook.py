@@ -74,6 +74,15 @@ async def test_the_secret_token_is_checked_before_anything_is_handled(
         assert await post(hook(config), update, secret=SECRET[:-1]) == 403
         assert await post(hook(config), "not json") == 400
         assert await post(hook(config), [update]) == 400
+        for body in (
+            {"update_id": 7, "message": 5},
+            {"update_id": 8, "message": {"chat": {}}},
+            {"update_id": 2**64},
+            {"update_id": -1},
+            {"update_id": True},
+            {"update_id": "9"},
+        ):
+            assert await post(hook(config), body) == 400, body
         # Refused requests recorded nothing: the same update, with the secret, is handled.
         assert await post(hook(config), update) == 200
         reply = await api.wait_for("sendMessage", start_reply)
