@@ -10,11 +10,10 @@ import sys
 from pathlib import Path
 
 import asyncpg
-import pytest
 
 from bench.to_postgres import copy
 from storage.sqlite import SqliteDatabase as Database
-from tests.conftest import ON_POSTGRESQL, sqlite_only
+from tests.conftest import postgresql_only, sqlite_only
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,7 +45,7 @@ async def test_a_small_seed_fits_the_current_schema(tmp_path):
         await db.close()
 
 
-@pytest.mark.skipif(not ON_POSTGRESQL, reason="copies into a PostgreSQL database")
+@postgresql_only("copies into a PostgreSQL database")
 async def test_the_seed_copies_whole_into_postgresql(tmp_path, database_url):
     path = tmp_path / "bench.sqlite3"
     await seed(path)

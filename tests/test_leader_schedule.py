@@ -9,13 +9,12 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from apscheduler.events import EVENT_JOB_ADDED, EVENT_JOB_REMOVED
 
 from bot.app import build_application
-from tests.conftest import ADMIN, GROUP, ON_POSTGRESQL, Harness, make_config, stop_app
+from tests.conftest import ADMIN, GROUP, Harness, make_config, postgresql_only, stop_app
 
-pytestmark = pytest.mark.skipif(not ON_POSTGRESQL, reason="several instances need PostgreSQL")
+pytestmark = postgresql_only("several instances share one database")
 
 
 async def started(config: Any, api: Any, clock: Any) -> Any:

@@ -8,11 +8,9 @@ import re
 import sqlite3
 from datetime import timedelta
 
-import pytest
-
 import handlers.operators
 from tests import factories
-from tests.conftest import ADMIN, GROUP, MEMBER, ON_POSTGRESQL, OPERATOR, sqlite_only
+from tests.conftest import ADMIN, GROUP, MEMBER, OPERATOR, postgresql_only, sqlite_only
 from tests.test_summary import seeded_week
 
 SECOND = factories.Group(-4002, "城东第二支部")
@@ -51,7 +49,7 @@ async def test_a_backup_above_the_upload_limit_stays_on_disk(harness, monkeypatc
     assert gzip.decompress(kept.read_bytes()).startswith(b"SQLite format 3")
 
 
-@pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL only: SQLite copies itself")
+@postgresql_only("SQLite copies itself")
 async def test_backup_on_postgresql_points_the_operator_to_pg_dump(harness):
     await harness.setup_branch()
     text = await harness.reply("/backup", chat=OPERATOR, user=OPERATOR)

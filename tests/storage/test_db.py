@@ -9,9 +9,7 @@ import pytest
 
 from storage import open_storage
 from storage.sqlite import BUSY_TIMEOUT_MS, SYNCHRONOUS
-from tests.conftest import ON_POSTGRESQL, sqlite_only
-
-postgresql_only = pytest.mark.skipif(not ON_POSTGRESQL, reason="needs PostgreSQL")
+from tests.conftest import postgresql_only, sqlite_only
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -140,7 +138,7 @@ async def test_a_nested_block_may_not_reach_beyond_its_transactions_branch(stora
     assert ids == [1, 3]
 
 
-@postgresql_only
+@postgresql_only("two instances' locks")
 async def test_branches_write_side_by_side_and_an_unscoped_block_waits_for_them(
     storage, database_url
 ):

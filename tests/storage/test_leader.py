@@ -6,13 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import asyncpg
-import pytest
 
 from bot.leader import Leader
 from storage.leader import LockLeader, SoleLeader, leadership_for
-from tests.conftest import ON_POSTGRESQL
-
-postgresql_only = pytest.mark.skipif(not ON_POSTGRESQL, reason="needs PostgreSQL")
+from tests.conftest import postgresql_only
 
 
 class Jobs:
@@ -31,7 +28,7 @@ class Jobs:
         self.running = False
 
 
-@postgresql_only
+@postgresql_only("the leader's advisory lock")
 async def test_only_one_of_two_instances_leads_and_the_other_takes_over(database_url):
     first, second = LockLeader(database_url), LockLeader(database_url)
     try:
@@ -46,7 +43,7 @@ async def test_only_one_of_two_instances_leads_and_the_other_takes_over(database
         await second.close()
 
 
-@postgresql_only
+@postgresql_only("the leader's advisory lock")
 async def test_a_leader_whose_session_dies_stops_leading_and_another_takes_over(database_url):
     first, second = LockLeader(database_url), LockLeader(database_url)
     admin = await asyncpg.connect(database_url)
@@ -65,7 +62,7 @@ async def test_a_leader_whose_session_dies_stops_leading_and_another_takes_over(
         await second.close()
 
 
-@postgresql_only
+@postgresql_only("the leader's advisory lock")
 async def test_the_jobs_run_on_the_leader_only_and_move_when_it_stops(database_url):
     one, two = Jobs(), Jobs()
     first = Leader(LockLeader(database_url), one.start, one.stop, every=0.05)
@@ -94,7 +91,7 @@ async def test_sqlite_always_leads(tmp_path):
     await leader.end()
 
 
-@postgresql_only
+@postgresql_only("the leader's advisory lock")
 async def test_a_notice_reaches_the_leader_only_and_instances_are_counted(database_url):
     heard: dict[str, asyncio.Queue[str]] = {"one": asyncio.Queue(), "two": asyncio.Queue()}
     first, second = LockLeader(database_url, "one"), LockLeader(database_url, "two")
