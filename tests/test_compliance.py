@@ -8,6 +8,7 @@ import pytest
 
 from bot.compliance import compliance, period_start, previous_period_start
 from bot.config import DEFAULT_CADENCE
+from tests import factories
 from tests.conftest import ADMIN, GROUP, MEMBER
 from tests.test_meetings import add_meeting, fire, roster_of
 
@@ -71,7 +72,10 @@ async def test_secretaries_see_compliance_in_meetings_and_members_do_not(harness
     assert "支部委员会：本月待开（最近 —）" in text
     assert "组织生活落实情况" not in await harness.reply("/meetings", chat=GROUP, user=MEMBER)
     clock.now = datetime(2031, 3, 5, 11, 20, tzinfo=UTC)
-    await harness.press(f"mc:{occ}", chat=GROUP, user=MEMBER)  # a check-in: it was held
+    # A committee member's check-in: it was held.
+    committee_member = factories.message("hi", chat=GROUP, user=MEMBER)["message"]
+    await harness.say("/role committee", chat=GROUP, user=ADMIN, reply_to=committee_member)
+    await harness.press(f"mc:{occ}", chat=GROUP, user=MEMBER)
     clock.now = datetime(2031, 3, 5, 12, 0, tzinfo=UTC)
     text = await harness.reply("/meetings", chat=GROUP, user=ADMIN)
     assert "支部委员会：本月已开（最近 2031-03-05）" in text
