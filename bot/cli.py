@@ -1,4 +1,4 @@
-"""The ``branchbot`` command: ``run`` the bot or ``check-config``."""
+"""The ``branchbot`` command: ``run`` the bot, ``check-config``, or ``copy-to-postgresql``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,16 @@ from bot.config import Config, ConfigError, load_config
 from bot.logs import REDACTED, configure_logging, redact
 from bot.web import serving
 from handlers.outbound.policy import StartFailure, start_failure_of
+from storage.copy import CopyRefused, copy_to_postgresql
 from storage.db import DatabaseUnavailable
+from storage.postgres import is_url, redacted
 
 logger = logging.getLogger(__name__)
 
 EXIT_CONFIG = 2
 EXIT_START = 3  # the Bot API refused the token, or could not be reached
 EXIT_DATABASE = 4  # the database could not be opened
+EXIT_COPY = 5  # the copy was refused or rolled back: the target is as it was
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,7 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = commands.add_parser("run", help="run the bot (polling or webhook, as configured)")
     check = commands.add_parser("check-config", help="validate the configuration and exit")
-    for sub in (run, check):
+    copy = commands.add_parser(
+        "copy-to-postgresql",
+        help="copy the SQLite database (storage.path) into an empty PostgreSQL database;"
+        " stop the bot first",
+    )
+    copy.add_argument("url", metavar="URL", help="postgresql://user:password@host/database")
+    for sub in (run, check, copy):
         sub.add_argument(
             "--config",
             type=Path,
@@ -61,6 +71,35 @@ async def _serve(application: Application[Any, Any, Any, Any, Any, Any]) -> None
         loop.add_signal_handler(signum, stopped.set)
     async with serving(application):
         await stopped.wait()
+
+
+def copy(config: Config, url: str) -> int:
+    """Copy the SQLite database into the PostgreSQL one at ``url``: a line per table, a total.
+
+    Returns:
+        The exit code.
+    """
+    if not is_url(url):
+        print(f"branchbot: {url} is not a postgresql:// URL", file=sys.stderr)  # noqa: T201
+        return EXIT_CONFIG
+    started = time.monotonic()
+
+    def copied(table: str, rows: int) -> None:
+        print(f"{table}: {rows:,} rows")  # noqa: T201
+
+    try:
+        counts = asyncio.run(copy_to_postgresql(config.storage.path, url, copied))
+    except DatabaseUnavailable as exc:
+        print(f"branchbot: cannot open the database, {exc}", file=sys.stderr)  # noqa: T201
+        return EXIT_DATABASE
+    except CopyRefused as exc:
+        print(f"branchbot: nothing copied: {exc}", file=sys.stderr)  # noqa: T201
+        return EXIT_COPY
+    print(  # noqa: T201
+        f"copied {sum(counts.values()):,} rows in {len(counts)} tables from"
+        f" {config.storage.path} to {redacted(url)} in {time.monotonic() - started:.1f} s"
+    )
+    return 0
 
 
 def start_failure(config: Config, failure: StartFailure, exc: BaseException) -> str:
@@ -97,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check-config":
         print(f"{args.config or 'environment'}: configuration is valid")  # noqa: T201
         return 0
+    if args.command == "copy-to-postgresql":
+        return copy(config, args.url)
     webhook = config.telegram.webhook
     configure_logging(
         args.log_level, config.telegram.token, webhook.secret_token if webhook else ""

@@ -46,7 +46,7 @@ BRANCH_LOCKS = 0x0B4A
 POOL_SIZE = 10
 URL_SCHEMES = ("postgresql", "postgres")
 # What connecting raises for a server, database, role or URL that will not do.
-_UNAVAILABLE = (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError)
+UNAVAILABLE = (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError)
 # Every session of an instance bears its name (``application_name``, at most 63 bytes), so the
 # instances alive can be counted (storage/leader.py).
 SESSION_PREFIX = "branchbot "
@@ -79,6 +79,16 @@ def redacted(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return parts._replace(netloc=netloc).geturl()
+
+
+def unavailable(url: str, exc: BaseException) -> DatabaseUnavailable:
+    """What connecting to ``url`` failed with, in one line without the password."""
+    password = urlsplit(url).password
+    detail = str(exc).replace(password, "***") if password else str(exc)
+    return DatabaseUnavailable(
+        f"PostgreSQL at {redacted(url)}: {detail}: check BRANCHBOT_DATABASE_URL or"
+        " storage.url (the server, the database, the role and its password)"
+    )
 
 
 @functools.lru_cache(maxsize=1024)
@@ -150,19 +160,8 @@ class PostgresDatabase:
             pool = await asyncpg.create_pool(
                 url, min_size=1, max_size=POOL_SIZE, reset=_reset, server_settings=settings
             )
-        except (
-            OSError,
-            TimeoutError,
-            ValueError,
-            asyncpg.PostgresError,
-            asyncpg.InterfaceError,
-        ) as exc:
-            password = urlsplit(url).password
-            detail = str(exc).replace(password, "***") if password else str(exc)
-            raise DatabaseUnavailable(
-                f"PostgreSQL at {redacted(url)}: {detail}: check BRANCHBOT_DATABASE_URL or"
-                " storage.url (the server, the database, the role and its password)"
-            ) from None
+        except UNAVAILABLE as exc:
+            raise unavailable(url, exc) from None
         return cls(pool, url)
 
     async def close(self) -> None:
