@@ -68,8 +68,8 @@ def is_url(target: object) -> bool:
 
 
 def session_name(instance: str) -> str:
-    """The ``application_name`` of an instance's sessions."""
-    return (SESSION_PREFIX + instance).encode()[:63].decode(errors="ignore")
+    """The ``application_name`` of an instance's sessions; a tool's (no instance) is not one."""
+    return (SESSION_PREFIX + instance).strip().encode()[:63].decode(errors="ignore")
 
 
 def redacted(url: str) -> str:
