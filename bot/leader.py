@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from storage.leader import Leadership
 
@@ -48,14 +49,13 @@ class Leader:
         self._leadership = leadership
         self._start = start
         self._stop = stop
-        self._heard = heard
         self._share = share
         self._every = every
         self._task: asyncio.Task[None] | None = None
         self._handling: set[asyncio.Task[None]] = set()
         self.leading = False
         if heard is not None:
-            leadership.listen(self._notice)
+            leadership.listen(partial(self._notice, heard))
 
     async def begin(self) -> None:
         """Ask once now (the jobs start before this returns if it leads), then keep asking."""
@@ -96,14 +96,15 @@ class Leader:
         await asyncio.gather(*self._handling, return_exceptions=True)
         await self._leadership.close()
 
-    def _notice(self, notice: str) -> None:
-        task = asyncio.create_task(self._handle(notice), name="notice to the leader")
+    def _notice(self, heard: Callable[[str], Awaitable[None]], notice: str) -> None:
+        task = asyncio.create_task(self._handle(heard, notice), name="notice to the leader")
         self._handling.add(task)
         task.add_done_callback(self._handling.discard)
 
-    async def _handle(self, notice: str) -> None:
+    @staticmethod
+    async def _handle(heard: Callable[[str], Awaitable[None]], notice: str) -> None:
         try:
-            await self._heard(notice)  # type: ignore[misc]  # listened to only when given
+            await heard(notice)
         except Exception:  # one bad notice must not stop the others being handled
             logger.exception("a notice to the scheduler leader failed: %r", notice[:200])
 

@@ -588,7 +588,7 @@ class MeetingService:
             ended = ended and meeting is not None and meeting.rule is not None
             if not cancelled:
                 return Cancelled([], [], [], ended=ended)
-            keys = await self._storage.sends.of_occurrences(cancelled)
+            keys = [send.key for send in await self._storage.sends.pending_of(cancelled)]
             for key in keys:
                 await self._storage.sends.move(
                     key, from_state="pending", to_state="cancelled", now=now

@@ -54,14 +54,14 @@ class SendRepo:
         )
         return {row[0] for row in rows}
 
-    async def of_occurrences(self, occurrence_ids: list[int]) -> list[str]:
-        """Keys of the sends still owed for these occurrences."""
+    async def pending_of(self, occurrence_ids: list[int]) -> list[ScheduledSend]:
+        """The sends still owed for these occurrences."""
         rows = await self._db.fetch_all(
-            "SELECT key FROM scheduled_sends WHERE state = 'pending'"  # noqa: S608
-            f" AND occurrence_id IN ({self._db.dialect.json_ids})",
+            "SELECT key, kind, occurrence_id, due_at, attempts FROM scheduled_sends"  # noqa: S608
+            f" WHERE state = 'pending' AND occurrence_id IN ({self._db.dialect.json_ids})",
             (json.dumps(occurrence_ids),),
         )
-        return [row[0] for row in rows]
+        return [_send(row) for row in rows]
 
     async def get(self, key: str) -> tuple[ScheduledSend, str] | None:
         """A send and its state."""

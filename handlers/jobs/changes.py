@@ -1,9 +1,9 @@
 """Schedule changes reach the leader's job queue, wherever the update was handled.
 
 Only the scheduler leader runs jobs (``bot.leader``). An instance that does not lead and owes
-new sends, or changed a branch's daily post, tells the leader the sends' keys or the branch's
-id; the leader reads them back from the database and schedules them. A notice lost while no
-instance leads loses nothing: a new leader rebuilds every job from the database.
+new sends, or changed a branch's daily post, tells the leader the sends' occurrences or the
+branch's id; the leader reads what is owed back from the database and schedules it. A notice
+lost while no instance leads loses nothing: a new leader rebuilds every job from the database.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from handlers.jobs.checkin import schedule_daily
 from handlers.jobs.sends import schedule_sends
 from storage.models import Branch, ScheduledSend
 
-# Keys per notice: PostgreSQL takes notices of under 8,000 bytes; a key is at most ~40.
-KEYS_PER_NOTICE = 150
+# Occurrences per notice: PostgreSQL takes notices of under 8,000 bytes; an id is ~10.
+OCCURRENCES_PER_NOTICE = 500
 
 
 async def sends_owed(context: BotContext, sends: list[ScheduledSend]) -> None:
@@ -27,9 +27,9 @@ async def sends_owed(context: BotContext, sends: list[ScheduledSend]) -> None:
     if context.application.bot_data["leader"].leading:
         schedule_sends(context.job_queue, sends, context.config.bot.misfire_grace)
         return
-    keys = [send.key for send in sends]
-    for start in range(0, len(keys), KEYS_PER_NOTICE):
-        await _tell(context, {"sends": keys[start : start + KEYS_PER_NOTICE]})
+    ids = sorted({send.occurrence_id for send in sends})
+    for start in range(0, len(ids), OCCURRENCES_PER_NOTICE):
+        await _tell(context, {"occurrences": ids[start : start + OCCURRENCES_PER_NOTICE]})
 
 
 async def daily_changed(context: BotContext, branch: Branch) -> None:
@@ -50,12 +50,9 @@ async def heard(application: Application[Any, Any, Any, Any, Any, Any], notice: 
     services, config = application.bot_data["services"], application.bot_data["config"]
     grace = config.bot.misfire_grace
     told = json.loads(notice)
-    owed = []
-    for key in told.get("sends", ()):
-        found = await services.storage.sends.get(key)
-        if found is not None and found[1] == "pending":
-            owed.append(found[0])
-    schedule_sends(application.job_queue, owed, grace)
+    if "occurrences" in told:
+        owed = await services.storage.sends.pending_of([int(i) for i in told["occurrences"]])
+        schedule_sends(application.job_queue, owed, grace)
     if "daily" in told:
         branch = await services.branches.get(int(told["daily"]))
         if branch is not None:
